@@ -1,0 +1,106 @@
+/**
+ * Cron expressions as Lucky accepted them (Rust `cron` crate): 6 or 7 fields,
+ * `sec min hour day-of-month month day-of-week [year]`, with lists, ranges,
+ * steps, month and weekday names, and the `@daily`-style shorthands.
+ * A 5-field crontab line is refused, because Lucky refused it too.
+ */
+export interface CronSchedule {
+  readonly seconds: ReadonlySet<number>;
+  readonly minutes: ReadonlySet<number>;
+  readonly hours: ReadonlySet<number>;
+  readonly daysOfMonth: ReadonlySet<number>;
+  readonly months: ReadonlySet<number>;
+  /** 1 = Sunday … 7 = Saturday, as in the Rust crate. */
+  readonly daysOfWeek: ReadonlySet<number>;
+  readonly years: ReadonlySet<number> | undefined;
+}
+
+interface FieldSpec {
+  readonly name: string;
+  readonly min: number;
+  readonly max: number;
+  readonly names?: readonly string[];
+}
+
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+
+const FIELDS: readonly FieldSpec[] = [
+  { name: 'seconds', min: 0, max: 59 },
+  { name: 'minutes', min: 0, max: 59 },
+  { name: 'hours', min: 0, max: 23 },
+  { name: 'day of month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12, names: MONTHS },
+  { name: 'day of week', min: 1, max: 7, names: DAYS },
+  { name: 'year', min: 1970, max: 2100 },
+];
+
+const SHORTHANDS: Readonly<Record<string, string>> = {
+  '@yearly': '0 0 0 1 1 *',
+  '@annually': '0 0 0 1 1 *',
+  '@monthly': '0 0 0 1 * *',
+  '@weekly': '0 0 0 * * 1',
+  '@daily': '0 0 0 * * *',
+  '@hourly': '0 0 * * * *',
+};
+
+/** Parses a schedule; throws an `Error` whose message says which field is wrong and why. */
+export function parseCron(expression: string): CronSchedule {
+  const text = SHORTHANDS[expression.trim().toLowerCase()] ?? expression.trim();
+  const parts = text.split(/\s+/).filter((part) => part !== '');
+  if (parts.length !== 6 && parts.length !== 7) {
+    throw new Error(
+      `expected 6 or 7 fields (sec min hour day-of-month month day-of-week [year]) but found ${parts.length}`,
+    );
+  }
+  const sets = parts.map((part, index) => parseField(part, FIELDS[index] as FieldSpec));
+  return {
+    seconds: sets[0] as Set<number>,
+    minutes: sets[1] as Set<number>,
+    hours: sets[2] as Set<number>,
+    daysOfMonth: sets[3] as Set<number>,
+    months: sets[4] as Set<number>,
+    daysOfWeek: sets[5] as Set<number>,
+    years: sets[6],
+  };
+}
+
+function parseField(text: string, spec: FieldSpec): Set<number> {
+  const values = new Set<number>();
+  for (const item of text.split(',')) {
+    const [rangeText, stepText, extra] = item.split('/');
+    if (extra !== undefined || rangeText === undefined || rangeText === '') throw new Error(`invalid ${spec.name} field "${text}"`);
+    let step = 1;
+    if (stepText !== undefined) {
+      if (!/^\d+$/.test(stepText) || Number(stepText) === 0) throw new Error(`invalid step "${stepText}" in ${spec.name} field "${text}"`);
+      step = Number(stepText);
+    }
+    let low: number;
+    let high: number;
+    if (rangeText === '*' || rangeText === '?') {
+      low = spec.min;
+      high = spec.max;
+    } else if (rangeText.includes('-')) {
+      const [a, b] = rangeText.split('-');
+      low = parseValue(a ?? '', spec, text);
+      high = parseValue(b ?? '', spec, text);
+      if (low > high) throw new Error(`range ${rangeText} in ${spec.name} field runs backwards`);
+    } else {
+      low = parseValue(rangeText, spec, text);
+      high = stepText === undefined ? low : spec.max;
+    }
+    for (let value = low; value <= high; value += step) values.add(value);
+  }
+  return values;
+}
+
+function parseValue(text: string, spec: FieldSpec, field: string): number {
+  const index = spec.names?.indexOf(text.slice(0, 3).toUpperCase()) ?? -1;
+  if (index >= 0 && /^[a-z]+$/i.test(text)) return index + 1;
+  if (!/^\d+$/.test(text)) throw new Error(`invalid value "${text}" in ${spec.name} field "${field}"`);
+  const value = Number(text);
+  if (value < spec.min || value > spec.max) {
+    throw new Error(`${spec.name} value ${value} is out of range ${spec.min}-${spec.max}`);
+  }
+  return value;
+}

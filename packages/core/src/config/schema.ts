@@ -1,0 +1,95 @@
+import * as v from 'valibot';
+
+const Args = v.pipe(
+  v.array(v.string('each argument must be a string (quote numbers)')),
+  v.description('Arguments passed to the script'),
+);
+const ShellCommand = v.pipe(
+  v.array(v.string('each shell-command item must be a string')),
+  v.minLength(1, 'shell-command needs at least the shell executable, e.g. ["/bin/bash", "-c"]'),
+  v.description('Interpreter and its arguments; the script text is appended as the last argument'),
+);
+const Async = v.pipe(v.boolean('async must be true or false'), v.description('Run alongside the next entries; the hook still waits for it'));
+const ScriptFile = v.pipe(v.string('the script name must be a string'), v.nonEmpty('the script name is empty'));
+const ScriptText = v.pipe(v.string('the inline script must be a string'), v.nonEmpty('the inline script is empty'));
+const ContainerName = v.pipe(v.string('container-name must be a string'), v.nonEmpty('container-name is empty'));
+const IgnoreMissing = v.boolean('ignore-missing-container must be true or false');
+
+/** The four script shapes of Lucky's `lucky.yaml` (YAML-03), each strict about its keys. */
+export const HostScriptSchema = v.strictObject({
+  'host-script': ScriptFile,
+  args: v.optional(Args, []),
+  async: v.optional(Async, false),
+});
+export const InlineHostScriptSchema = v.strictObject({
+  'inline-host-script': ScriptText,
+  'shell-command': v.optional(ShellCommand, ['/bin/bash', '-c']),
+  async: v.optional(Async, false),
+});
+export const ContainerScriptSchema = v.strictObject({
+  'container-script': ScriptFile,
+  'container-name': v.optional(ContainerName),
+  args: v.optional(Args, []),
+  'ignore-missing-container': v.optional(IgnoreMissing, false),
+  async: v.optional(Async, false),
+});
+export const InlineContainerScriptSchema = v.strictObject({
+  'inline-container-script': ScriptText,
+  'container-name': v.optional(ContainerName),
+  'shell-command': v.optional(ShellCommand, ['/bin/bash', '-c']),
+  'ignore-missing-container': v.optional(IgnoreMissing, false),
+  async: v.optional(Async, false),
+});
+
+/** The key that decides an entry's shape, and its schema. */
+export const SCRIPT_KINDS = {
+  'host-script': HostScriptSchema,
+  'inline-host-script': InlineHostScriptSchema,
+  'container-script': ContainerScriptSchema,
+  'inline-container-script': InlineContainerScriptSchema,
+} as const;
+export type ScriptKind = keyof typeof SCRIPT_KINDS;
+
+export type HostScriptEntry = v.InferOutput<typeof HostScriptSchema>;
+export type InlineHostScriptEntry = v.InferOutput<typeof InlineHostScriptSchema>;
+export type ContainerScriptEntry = v.InferOutput<typeof ContainerScriptSchema>;
+export type InlineContainerScriptEntry = v.InferOutput<typeof InlineContainerScriptSchema>;
+
+/** A validated script entry tagged with its kind. */
+export type ScriptEntry =
+  | { readonly kind: 'host-script'; readonly spec: HostScriptEntry }
+  | { readonly kind: 'inline-host-script'; readonly spec: InlineHostScriptEntry }
+  | { readonly kind: 'container-script'; readonly spec: ContainerScriptEntry }
+  | { readonly kind: 'inline-container-script'; readonly spec: InlineContainerScriptEntry };
+
+/** Top level of `lucky.yaml` before entries are checked shape by shape. */
+export const LuckyFileSchema = v.strictObject({
+  'use-docker': v.optional(v.pipe(v.boolean('use-docker must be true or false'), v.description('Install Docker and apply containers')), true),
+  hooks: v.optional(
+    v.nullable(v.record(v.string(), v.nullable(v.array(v.unknown(), 'a hook must list script entries')), 'hooks must map hook names to lists of script entries')),
+    {},
+  ),
+  'cron-jobs': v.optional(
+    v.nullable(v.record(v.string(), v.nullable(v.array(v.unknown(), 'a cron job must list script entries')), 'cron-jobs must map cron schedules to lists of script entries')),
+    {},
+  ),
+  plugins: v.optional(
+    v.array(
+      v.union(
+        [v.pipe(v.string(), v.nonEmpty()), v.tuple([v.pipe(v.string(), v.nonEmpty()), v.record(v.string(), v.unknown())])],
+        'a plugin is a package name, or [name, {options}]',
+      ),
+      'plugins must be a list',
+    ),
+    [],
+  ),
+});
+
+/** The validated `lucky.yaml`. */
+export interface LuckyConfig {
+  readonly file: string;
+  readonly useDocker: boolean;
+  readonly hooks: Readonly<Record<string, readonly ScriptEntry[]>>;
+  readonly cronJobs: ReadonlyArray<{ readonly schedule: string; readonly entries: readonly ScriptEntry[] }>;
+  readonly plugins: ReadonlyArray<{ readonly specifier: string; readonly options: Readonly<Record<string, unknown>> | undefined }>;
+}

@@ -1,0 +1,86 @@
+import { ErrorCode, LuckyError, isLuckyError } from './errors.js';
+import type { DaemonContext, HookContext, Plugin, ScriptRun, ScriptRunner } from './plugin.js';
+import { triggerPluginHook } from './plugin-hooks.js';
+import type { ScriptEntry } from './config/schema.js';
+
+/** Outcome of one hook: the first error, if any (YAML-03, DMN-10/11). */
+export interface HookOutcome {
+  readonly error: LuckyError | undefined;
+}
+
+/**
+ * Runs the `lucky.yaml` entries of one hook: built-in steps first, then each entry
+ * in order. Synchronous entries run to completion; `async` ones start and the next
+ * entry starts at once; the hook waits for every started entry. The first failing
+ * synchronous entry stops further entries from starting. Each script's `afterScript`
+ * steps run right after it, in the same flow.
+ */
+export async function dispatchHook(
+  hook: HookContext,
+  entries: readonly ScriptEntry[],
+  daemon: DaemonContext,
+  plugins: readonly Plugin[],
+  scriptEnv: (id: string) => Record<string, string>,
+): Promise<HookOutcome> {
+  const runners = new Map<string, ScriptRunner>();
+  for (const plugin of plugins) for (const runner of plugin.runners ?? []) for (const kind of runner.kinds) runners.set(kind, runner);
+
+  let firstError: LuckyError | undefined;
+  try {
+    await triggerPluginHook(plugins, 'beforeHook', hook, daemon);
+  } catch (error) {
+    firstError = asHookError(error, `Error running the built-in steps of hook "${hook.hook}"`);
+  }
+
+  const running: Array<Promise<LuckyError | undefined>> = [];
+  for (const [index, entry] of entries.entries()) {
+    if (firstError || hook.signal.aborted) break;
+    const run: ScriptRun = {
+      entry,
+      id: `${hook.hook}_${index}`,
+      hook,
+      env: scriptEnv(`${hook.hook}_${index}`),
+      output: (stream, data) => hook.output(stream, data),
+    };
+    const task = runEntry(run, runners, daemon, plugins);
+    if (entry.spec.async) running.push(task);
+    else firstError = await task;
+  }
+  for (const result of await Promise.all(running)) firstError ??= result;
+
+  try {
+    await triggerPluginHook(plugins, 'afterHook', hook, firstError !== undefined, daemon);
+  } catch (error) {
+    firstError ??= asHookError(error, `Error running the built-in steps after hook "${hook.hook}"`);
+  }
+  return { error: firstError };
+}
+
+async function runEntry(
+  run: ScriptRun,
+  runners: ReadonlyMap<string, ScriptRunner>,
+  daemon: DaemonContext,
+  plugins: readonly Plugin[],
+): Promise<LuckyError | undefined> {
+  const runner = runners.get(run.entry.kind);
+  if (!runner) {
+    return new LuckyError(
+      ErrorCode.PluginFailed,
+      `No plugin runs "${run.entry.kind}" entries (script ${run.id}); add a container runtime plugin such as @lucky/plugin-docker.`,
+    );
+  }
+  try {
+    await triggerPluginHook(plugins, 'setupScriptEnvironment', run, daemon);
+    daemon.log.debug(`Running ${run.entry.kind} ${run.id}`);
+    await runner.run(run, daemon);
+    await triggerPluginHook(plugins, 'afterScript', run, daemon);
+    return undefined;
+  } catch (error) {
+    return asHookError(error, `Script ${run.id} failed`);
+  }
+}
+
+function asHookError(error: unknown, context: string): LuckyError {
+  if (isLuckyError(error)) return error;
+  return new LuckyError(ErrorCode.ScriptFailed, `${context}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}

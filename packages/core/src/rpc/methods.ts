@@ -1,0 +1,45 @@
+/** Unit status states Juju accepts from a charm. */
+export type WorkloadState = 'active' | 'waiting' | 'maintenance' | 'blocked';
+
+/** One line of script output forwarded to the `lucky dispatch` process while a hook runs. */
+export interface HookOutput {
+  readonly stream: 'stdout' | 'stderr';
+  readonly data: string;
+}
+
+/**
+ * Every daemon method, its params and its result. Plugins add theirs by
+ * declaration merging: `declare module '@lucky/core' { interface RpcMethods { … } }`.
+ */
+export interface RpcMethods {
+  'daemon.hello': {
+    params: { protocol: number; context?: string | undefined };
+    result: { protocol: number; version: string; pid: number };
+  };
+  'daemon.status': {
+    params: Record<string, never>;
+    result: { pid: number; unit: string; charmDir: string; dataDir: string; uptimeMs: number; hook: string | null; version: string };
+  };
+  'daemon.stop': { params: Record<string, never>; result: { stopping: true } };
+  'hook.trigger': {
+    params: { hook: string; env: Record<string, string> };
+    result: { ok: boolean; exitCode: number; message?: string };
+  };
+  'kv.get': { params: { key: string }; result: { value: string | null } };
+  'kv.list': { params: Record<string, never>; result: { values: Record<string, string> } };
+  'kv.set': { params: { values: Record<string, string | null> }; result: Record<string, never> };
+  'kv.delete': { params: { keys: string[] }; result: Record<string, never> };
+  'status.set': {
+    params: { name: string; state: WorkloadState; message: string };
+    result: { state: WorkloadState; message: string };
+  };
+  'status.get': {
+    params: Record<string, never>;
+    result: { state: WorkloadState; message: string; slots: Array<{ name: string; state: WorkloadState; message: string }> };
+  };
+  'config.get': { params: { key?: string | undefined }; result: { values: Record<string, unknown> } };
+}
+
+export type RpcMethodName = keyof RpcMethods;
+export type RpcParams<M extends RpcMethodName> = RpcMethods[M]['params'];
+export type RpcResult<M extends RpcMethodName> = RpcMethods[M]['result'];

@@ -1,0 +1,29 @@
+import * as v from 'valibot';
+
+export const WorkloadStateSchema = v.picklist(['active', 'waiting', 'maintenance', 'blocked']);
+
+export const StatusSlotSchema = v.object({
+  name: v.string(),
+  state: WorkloadStateSchema,
+  message: v.string(),
+});
+
+/** The unit's persisted state (`state.json` in the data dir). */
+export const StateSchema = v.object({
+  version: v.literal(1),
+  /** Unit-local key/value store (DMN-42). */
+  kv: v.record(v.string(), v.string()),
+  /** Status slots in creation order (DMN-30/31): the order messages are joined in. */
+  statuses: v.array(StatusSlotSchema),
+  /** Charm config cache (DMN-45), refreshed from `config-get`. */
+  config: v.record(v.string(), v.unknown()),
+  /** State owned by plugins, keyed by plugin name (container definitions live here). */
+  plugins: v.optional(v.record(v.string(), v.unknown()), {}),
+});
+
+export type UnitState = v.InferOutput<typeof StateSchema>;
+export type StatusSlot = v.InferOutput<typeof StatusSlotSchema>;
+
+export function emptyState(): UnitState {
+  return { version: 1, kv: {}, statuses: [], config: {}, plugins: {} };
+}
