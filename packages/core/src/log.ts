@@ -35,6 +35,7 @@ export function createLogger(options: LoggerOptions): Logger {
     type: 'hidden',
     minLevel: options.level ?? 3,
     mask: { keys: ['password', 'token', 'secret'] },
+    stack: { capture: 'off' },
   });
   if (options.file) log.attachTransport(fileTransport<LogRecord>({ path: options.file, format: 'json' }));
   if (options.sink) log.attachTransport({ name: 'sink', format: 'json', write: options.sink });

@@ -27,7 +27,7 @@ export function resolveSocketPath(unit: string | undefined, env: NodeJS.ProcessE
   if (!unit) {
     throw new LuckyError(
       ErrorCode.NotInHookContext,
-      'Not in a hook context: neither LUCKY_DAEMON_SOCKET nor JUJU_UNIT_NAME is set. Run lucky from a charm script, or pass --socket <path>.',
+      'Not in a hook context: neither LUCKY_DAEMON_SOCKET nor JUJU_UNIT_NAME is set. Run lucky from a charm script, or pass --socket-path <path>.',
     );
   }
   const base = isRoot() ? '/run/lucky' : join(env.XDG_RUNTIME_DIR ?? join(tmpdir(), `lucky-${process.getuid?.() ?? 0}`), 'lucky');

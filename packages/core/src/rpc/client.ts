@@ -72,9 +72,14 @@ export class DaemonClient {
   }
 
   call<M extends RpcMethodName>(method: M, params: RpcParams<M>, options: CallOptions = {}): Promise<RpcResult<M>> {
+    return this.callRaw(method, params, options) as Promise<RpcResult<M>>;
+  }
+
+  /** Calls a method by name without static types (methods of third-party plugins). */
+  callRaw(method: string, params: unknown, options: CallOptions = {}): Promise<unknown> {
     if (this.closedError) return Promise.reject(this.closedError);
     const id = this.nextId++;
-    return new Promise<RpcResult<M>>((resolve, reject) => {
+    return new Promise<unknown>((resolve, reject) => {
       const onAbort = (): void => {
         this.pending.delete(id);
         reject(new LuckyError(ErrorCode.DaemonUnavailable, `The call ${method} to the Lucky daemon was aborted.`));
@@ -83,7 +88,7 @@ export class DaemonClient {
       this.pending.set(id, {
         resolve: (value) => {
           options.signal?.removeEventListener('abort', onAbort);
-          resolve(value as RpcResult<M>);
+          resolve(value);
         },
         reject: (error) => {
           options.signal?.removeEventListener('abort', onAbort);

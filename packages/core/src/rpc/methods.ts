@@ -38,6 +38,24 @@ export interface RpcMethods {
     result: { state: WorkloadState; message: string; slots: Array<{ name: string; state: WorkloadState; message: string }> };
   };
   'config.get': { params: { key?: string | undefined }; result: { values: Record<string, unknown> } };
+  // Served by @lucky/plugin-juju; declared here because they are the script-facing protocol.
+  'relation.get': {
+    params: { relationId?: string | undefined; unit?: string | undefined; app?: boolean; key?: string | undefined };
+    result: { values: Record<string, string> };
+  };
+  'relation.set': { params: { relationId?: string | undefined; app?: boolean; values: Record<string, string> }; result: Record<string, never> };
+  'relation.list': { params: { relationId?: string | undefined }; result: { units: string[] } };
+  'relation.ids': { params: { name: string }; result: { ids: string[] } };
+  'leader.is': { params: Record<string, never>; result: { leader: boolean } };
+  'leader.get': { params: { key?: string | undefined }; result: { values: Record<string, string> } };
+  'leader.set': { params: { values: Record<string, string> }; result: Record<string, never> };
+  'port.open': { params: { port: string }; result: Record<string, never> };
+  'port.close': { params: { port: string }; result: Record<string, never> };
+  'port.close-all': { params: Record<string, never>; result: { closed: string[] } };
+  'port.list': { params: Record<string, never>; result: { ports: string[] } };
+  'address.private': { params: Record<string, never>; result: { address: string } };
+  'address.public': { params: Record<string, never>; result: { address: string } };
+  'resource.get': { params: { name: string }; result: { path: string } };
 }
 
 export type RpcMethodName = keyof RpcMethods;

@@ -1,0 +1,51 @@
+import { basename } from 'node:path';
+import { Command, Option, UsageError } from 'clipanion';
+import { ErrorCode, LuckyError } from '@lucky/core/client';
+import { cliPath } from '../cli-path.js';
+import { DaemonCommand } from '../daemon-options.js';
+import { ensureDaemon } from '../daemon-starter.js';
+
+/**
+ * `lucky dispatch [hook]`: the one command a charm's `dispatch` file runs. Starts
+ * the unit's daemon if needed, runs the hook there with this process's complete
+ * environment, streams every script's output here, and fails when the hook fails.
+ */
+export class DispatchCommand extends DaemonCommand {
+  static override paths = [['dispatch'], ['trigger-hook']];
+  static override usage = Command.Usage({
+    category: 'Daemon',
+    description: 'run a Juju hook through the unit\'s Lucky daemon',
+    details: 'The hook is the argument, else the basename of $JUJU_DISPATCH_PATH. `trigger-hook` is Lucky\'s name for the same command.',
+    examples: [['In a charm\'s dispatch file', 'exec lucky dispatch'], ['Run a hook by name', 'lucky dispatch config-changed']],
+  });
+
+  hook = Option.String({ required: false, name: 'hook' });
+
+  async execute(): Promise<number> {
+    const env = this.context.env;
+    const dispatchPath = env.JUJU_DISPATCH_PATH;
+    const hook = this.hook ?? (dispatchPath ? basename(dispatchPath) : undefined);
+    if (!hook) throw new UsageError('No hook to run: give one as an argument, or run under Juju, which sets JUJU_DISPATCH_PATH.');
+    const location = this.location();
+    const client = await ensureDaemon(location, env, cliPath());
+    const hookEnv: Record<string, string> = {};
+    for (const [key, value] of Object.entries(env)) if (value !== undefined) hookEnv[key] = value;
+    try {
+      const result = await client.call(
+        'hook.trigger',
+        { hook, env: hookEnv },
+        {
+          onNotification: (method, params) => {
+            if (method !== 'hook.output') return;
+            const { stream, data } = params as { stream: 'stdout' | 'stderr'; data: string };
+            (stream === 'stderr' ? this.context.stderr : this.context.stdout).write(data);
+          },
+        },
+      );
+      if (!result.ok) throw new LuckyError(ErrorCode.ScriptFailed, `Hook "${hook}" failed: ${result.message ?? 'see the daemon log'}`);
+      return 0;
+    } finally {
+      client.close();
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import { DaemonClient, ErrorCode, LuckyError, isLuckyError } from '@lucky/core/client';
+import type { DaemonLocation } from './daemon-options.js';
+
+/** The line a foreground daemon prints on stdout once it serves its socket. */
+export const READY_LINE = 'lucky-daemon-ready';
+/** The line it prints when another daemon for the unit is running or starting. */
+export const ALREADY_RUNNING_LINE = 'lucky-daemon-already-running';
+
+/**
+ * Connects to the unit's daemon, starting it in the background first if nothing
+ * answers. Two callers racing here start at most one daemon: the daemon's pid lock
+ * lets one proceed and tells the other to connect to it.
+ */
+export async function ensureDaemon(location: DaemonLocation, env: NodeJS.ProcessEnv, cliPath: string, context?: string): Promise<DaemonClient> {
+  try {
+    return await DaemonClient.connect(location.socketPath, { context });
+  } catch (error) {
+    if (!isLuckyError(error) || error.code !== ErrorCode.DaemonUnavailable) throw error;
+  }
+  await spawnDaemon(location, env, cliPath);
+  return DaemonClient.connect(location.socketPath, { context, retries: 100 });
+}
+
+async function spawnDaemon(location: DaemonLocation, env: NodeJS.ProcessEnv, cliPath: string): Promise<void> {
+  const { execa } = await import('execa');
+  const child = execa(process.execPath, [cliPath, 'daemon', 'start', '--foreground'], {
+    env: {
+      ...env,
+      LUCKY_CONTEXT: 'daemon',
+      JUJU_UNIT_NAME: location.unit,
+      JUJU_CHARM_DIR: location.charmDir,
+      LUCKY_DATA_DIR: location.dataDir,
+      LUCKY_DAEMON_SOCKET: location.socketPath,
+    },
+    extendEnv: false,
+    cwd: location.charmDir,
+    detached: true,
+    cleanup: false,
+    stdin: 'ignore',
+    buffer: false,
+    reject: false,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (data: string) => (stderr += data));
+  const outcome = await new Promise<'ready' | 'already' | 'exited'>((resolve) => {
+    child.stdout?.setEncoding('utf8').on('data', (data: string) => {
+      stdout += data;
+      if (stdout.includes(READY_LINE)) resolve('ready');
+      else if (stdout.includes(ALREADY_RUNNING_LINE)) resolve('already');
+    });
+    void child.then(() => resolve('exited'));
+  });
+  if (outcome === 'exited') {
+    const result = await child;
+    const reason = stderr.trim().split('\n').filter(Boolean).slice(-5).join('\n') || `it exited with code ${result.exitCode ?? result.signal}`;
+    throw new LuckyError(ErrorCode.DaemonStartFailed, `The Lucky daemon for ${location.unit} failed to start: ${reason}`);
+  }
+  // Let the daemon live on alone: stop reading its output and stop waiting for it.
+  child.stdout?.destroy();
+  child.stderr?.destroy();
+  child.unref();
+  child.catch(() => undefined);
+}

@@ -1,0 +1,7 @@
+export { createCli, main, COMMANDS } from './main.js';
+export { runCli } from './run.js';
+export { ClientCommand, GetterCommand } from './context.js';
+export { DaemonCommand, type DaemonLocation } from './daemon-options.js';
+export { ensureDaemon } from './daemon-starter.js';
+export { parseKeyValues } from './key-value.js';
+export { VERSION } from './version.js';

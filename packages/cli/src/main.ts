@@ -1,0 +1,68 @@
+import { Builtins, Cli, type BaseContext } from 'clipanion';
+import { DaemonStartCommand } from './commands/daemon/start.js';
+import { DaemonStatusCommand } from './commands/daemon/status.js';
+import { DaemonStopCommand } from './commands/daemon/stop.js';
+import { DispatchCommand } from './commands/dispatch.js';
+import { GetConfigCommand } from './commands/get-config.js';
+import { GetResourceCommand } from './commands/get-resource.js';
+import { KvDeleteCommand } from './commands/kv/delete.js';
+import { KvGetCommand } from './commands/kv/get.js';
+import { KvSetCommand } from './commands/kv/set.js';
+import { LeaderGetCommand } from './commands/leader/get.js';
+import { LeaderIsLeaderCommand } from './commands/leader/is-leader.js';
+import { LeaderSetCommand } from './commands/leader/set.js';
+import { PortCloseCommand } from './commands/port/close.js';
+import { PortGetOpenedCommand } from './commands/port/get-opened.js';
+import { PortOpenCommand } from './commands/port/open.js';
+import { PrivateAddressCommand } from './commands/private-address.js';
+import { PublicAddressCommand } from './commands/public-address.js';
+import { RandomCommand } from './commands/random.js';
+import { RelationGetCommand } from './commands/relation/get.js';
+import { RelationListIdsCommand } from './commands/relation/list-ids.js';
+import { RelationListUnitsCommand } from './commands/relation/list-units.js';
+import { RelationSetCommand } from './commands/relation/set.js';
+import { SetStatusCommand } from './commands/set-status.js';
+import { runCli } from './run.js';
+import { VERSION } from './version.js';
+
+/** Every built-in command class, in help order. */
+export const COMMANDS = [
+  SetStatusCommand,
+  KvGetCommand, KvSetCommand, KvDeleteCommand,
+  GetConfigCommand,
+  RelationGetCommand, RelationSetCommand, RelationListUnitsCommand, RelationListIdsCommand,
+  LeaderGetCommand, LeaderSetCommand, LeaderIsLeaderCommand,
+  PortOpenCommand, PortCloseCommand, PortGetOpenedCommand,
+  PrivateAddressCommand, PublicAddressCommand, GetResourceCommand,
+  RandomCommand,
+  DispatchCommand, DaemonStartCommand, DaemonStopCommand, DaemonStatusCommand,
+] as const;
+
+/**
+ * Builds the `lucky` CLI. Given the arguments, it registers only the commands
+ * that share their first word: clipanion compiles a parser over every registered
+ * command on each run, and scripts call `lucky` often, so this keeps each call
+ * close to Node's own start-up time. Help and unknown words get every command.
+ */
+export function createCli(argv?: readonly string[]): Cli {
+  const cli = new Cli({ binaryLabel: 'Lucky', binaryName: 'lucky', binaryVersion: VERSION, enableColors: false });
+  cli.register(Builtins.HelpCommand);
+  cli.register(Builtins.VersionCommand);
+  const startsWith = (path: readonly string[], words: number): boolean =>
+    argv !== undefined && path.length >= words && path.slice(0, words).every((word, i) => word === argv[i]);
+  const exact = COMMANDS.filter((command) => command.paths?.some((path) => startsWith(path, path.length)));
+  const sameFirstWord = COMMANDS.filter((command) => command.paths?.some((path) => startsWith(path, 1)));
+  const chosen = exact.length > 0 ? exact : sameFirstWord.length > 0 ? sameFirstWord : COMMANDS;
+  for (const command of chosen) cli.register(command);
+  return cli;
+}
+
+/** Runs `lucky` with this process's arguments and exits with the command's code. */
+export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
+  // No commands read stdin, and opening it costs start-up time: give it as a
+  // non-enumerable getter, which clipanion's context spreads leave alone.
+  const context = { env: process.env, stdout: process.stdout, stderr: process.stderr, colorDepth: 1 } as unknown as BaseContext;
+  Object.defineProperty(context, 'stdin', { get: () => process.stdin, enumerable: false });
+  const code = await runCli(createCli(argv), argv, context);
+  process.exitCode = code;
+}

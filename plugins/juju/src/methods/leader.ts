@@ -1,0 +1,22 @@
+import * as v from 'valibot';
+import { KeySchema, defineMethod, type PluginMethod } from '@lucky/core';
+import { isLeader, leaderGet, leaderSet } from '../tools/leader.js';
+
+/** `leader.*` (CL-09…CL-11), through `is-leader`, `leader-get`, `leader-set`. */
+export const leaderMethods: Readonly<Record<string, PluginMethod>> = {
+  'leader.is': defineMethod({
+    params: v.object({}),
+    handler: async (_params, ctx) => ({ leader: await isLeader(ctx.hook().env) }),
+  }),
+  'leader.get': defineMethod({
+    params: v.object({ key: v.optional(v.string()) }),
+    handler: async ({ key }, ctx) => ({ values: await leaderGet(ctx.hook().env, key) }),
+  }),
+  'leader.set': defineMethod({
+    params: v.object({ values: v.record(KeySchema, v.string()) }),
+    handler: async ({ values }, ctx) => {
+      await leaderSet(ctx.hook().env, values);
+      return {};
+    },
+  }),
+};
