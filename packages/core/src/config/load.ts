@@ -53,11 +53,10 @@ export function parseLuckyConfig(source: string, file: string, charmDir: string)
   const counter = new LineCounter();
   const doc = parseDocument(source, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    const lines = doc.errors.map((error) => {
-      const pos = counter.linePos(error.pos[0]);
-      return `${file}:${pos.line}:${pos.col}: (yaml): ${error.message.split('\n')[0]}`;
-    });
-    throw configError(file, lines);
+    // Only the first syntax error: the parser's later ones are mostly echoes of it.
+    const error = doc.errors[0]!;
+    const pos = counter.linePos(error.pos[0]);
+    throw configError(file, [`${file}:${pos.line}:${pos.col}: (yaml): ${error.message.split('\n')[0]}`]);
   }
   const data: unknown = doc.toJS();
   if (data === null || data === undefined) {

@@ -62,17 +62,20 @@ export type ScriptEntry =
   | { readonly kind: 'container-script'; readonly spec: ContainerScriptEntry }
   | { readonly kind: 'inline-container-script'; readonly spec: InlineContainerScriptEntry };
 
+/** A mapping of names to entry lists; valibot's record alone would accept a list. */
+function entryMap(what: string) {
+  const message = `${what} must map ${what === 'hooks' ? 'hook names' : 'cron schedules'} to lists of script entries`;
+  return v.pipe(
+    v.custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), message),
+    v.record(v.string(), v.nullable(v.array(v.unknown(), `a ${what === 'hooks' ? 'hook' : 'cron job'} must list script entries`)), message),
+  );
+}
+
 /** Top level of `lucky.yaml` before entries are checked shape by shape. */
 export const LuckyFileSchema = v.strictObject({
   'use-docker': v.optional(v.pipe(v.boolean('use-docker must be true or false'), v.description('Install Docker and apply containers')), true),
-  hooks: v.optional(
-    v.nullable(v.record(v.string(), v.nullable(v.array(v.unknown(), 'a hook must list script entries')), 'hooks must map hook names to lists of script entries')),
-    {},
-  ),
-  'cron-jobs': v.optional(
-    v.nullable(v.record(v.string(), v.nullable(v.array(v.unknown(), 'a cron job must list script entries')), 'cron-jobs must map cron schedules to lists of script entries')),
-    {},
-  ),
+  hooks: v.optional(v.nullable(entryMap('hooks')), {}),
+  'cron-jobs': v.optional(v.nullable(entryMap('cron-jobs')), {}),
   plugins: v.optional(
     v.array(
       v.union(
