@@ -29,7 +29,9 @@ await build({
           let text = await readFile(args.path, 'utf8');
           text = text
             .replace('stdin: process.stdin,', '')
-            .replace('function noopCaptureActivator', "Object.defineProperty(Cli.defaultContext, 'stdin', { get: () => process.stdin, enumerable: false });\nfunction noopCaptureActivator")
+            .replace('stdout: process.stdout,', '')
+            .replace('stderr: process.stderr,', '')
+            .replace('function noopCaptureActivator', "for (const name of ['stdin', 'stdout', 'stderr']) Object.defineProperty(Cli.defaultContext, name, { get: () => process[name], enumerable: false });\nfunction noopCaptureActivator")
             .replace('colorDepth: platform.getDefaultColorDepth(),', 'get colorDepth() { return platform.getDefaultColorDepth(); },')
             .replace("var tty = require('tty');", "var tty = { get WriteStream() { return require('tty').WriteStream; } };");
           return { contents: text, loader: 'js' };

@@ -1,0 +1,87 @@
+import { readFileSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { DaemonClient } from '@lucky/core';
+import { LUCKY_BIN, removeDir, startTestDaemon, tempDir, writeCharm } from '@lucky/test-utils';
+import { median, ms, percentile, report, rssMb, timed } from './stats.js';
+
+/** Benchmarks of issue 2: CLI start-up, RPC latency, daemon memory, per-script hook overhead. */
+export async function benchCore(): Promise<void> {
+  const dir = await tempDir('lucky-bench-');
+  const scripts = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`host_scripts/noop-${i}.sh`, '#!/bin/sh\nexit 0\n']));
+  const hookEntries = Array.from({ length: 10 }, (_, i) => `    - host-script: noop-${i}.sh`).join('\n');
+  const charm = await writeCharm(join(dir, 'charm'), { 'lucky.yaml': `use-docker: false\nhooks:\n  bench:\n${hookEntries}\n`, ...scripts });
+  // A stand-in juju-log so the daemon's log forwarding costs what a real tool would.
+  const tools = join(dir, 'tools');
+  mkdirSync(tools);
+  writeFileSync(join(tools, 'juju-log'), '#!/bin/sh\nexit 0\n');
+  chmodSync(join(tools, 'juju-log'), 0o755);
+  const daemon = await startTestDaemon({ charmDir: charm, dir });
+  const env = { ...daemon.env, PATH: `${tools}:${process.env.PATH}`, HOME: process.env.HOME ?? '/root' };
+  try {
+    await execa(process.execPath, [LUCKY_BIN, 'kv', 'set', 'x=benchmark'], { env, extendEnv: false });
+
+    // 1. Start-up: `lucky kv get x` against `node -e 0`, interleaved so machine noise hits both.
+    const luckyTimes: number[] = [];
+    const nodeTimes: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      nodeTimes.push(await timed(() => execa(process.execPath, ['-e', '0'], { env, extendEnv: false })));
+      luckyTimes.push(await timed(() => execa(process.execPath, [LUCKY_BIN, 'kv', 'get', 'x'], { env, extendEnv: false })));
+    }
+    const ratio = median(luckyTimes) / median(nodeTimes);
+    report('lucky kv get x, median wall time', ms(median(luckyTimes)));
+    report('node -e 0, median wall time', ms(median(nodeTimes)));
+    report('ratio lucky kv get / node -e 0', ratio.toFixed(2), { ok: ratio <= 1.25, text: '<= 1.25' });
+
+    // 2. RPC round trips with 32 concurrent clients, each on its own connection.
+    const rssIdle = rssMb(daemon.pid, (p) => readFileSync(p, 'utf8'));
+    const clients = await Promise.all(Array.from({ length: 32 }, () => DaemonClient.connect(daemon.socketPath)));
+    const latencies: number[] = [];
+    const perClient = Math.ceil(10_000 / clients.length);
+    await Promise.all(
+      clients.map(async (client, c) => {
+        for (let i = 0; i < perClient; i++) {
+          const start = performance.now();
+          if (i % 2 === 0) await client.call('kv.get', { key: 'x' });
+          else await client.call('kv.list', {});
+          latencies.push(performance.now() - start);
+          if (i === 0 && c === 0) latencies.length = 0;
+        }
+      }),
+    );
+    for (const client of clients) client.close();
+    const p99 = percentile(latencies, 99);
+    report(`RPC round trip, 32 clients, ${latencies.length} calls, p50`, ms(percentile(latencies, 50)));
+    report('RPC round trip, 32 clients, p99', ms(p99), { ok: p99 <= 2, text: '<= 2 ms' });
+
+    // 3. Memory: idle, after 10,000 calls, and after 10,000 more (growth).
+    const rssAfter = rssMb(daemon.pid, (p) => readFileSync(p, 'utf8'));
+    const again = await DaemonClient.connect(daemon.socketPath);
+    for (let i = 0; i < 10_000; i++) await again.call('kv.get', { key: 'x' });
+    again.close();
+    const rssAgain = rssMb(daemon.pid, (p) => readFileSync(p, 'utf8'));
+    report('daemon RSS idle', `${rssIdle.toFixed(1)} MB`, { ok: rssIdle <= 60, text: '<= 60 MB' });
+    report('daemon RSS after 10,000 calls', `${rssAfter.toFixed(1)} MB`, { ok: rssAfter <= 60, text: '<= 60 MB' });
+    report('daemon RSS after 20,000 calls (growth)', `${rssAgain.toFixed(1)} MB (${(rssAgain - rssAfter >= 0 ? '+' : '')}${(rssAgain - rssAfter).toFixed(1)} MB)`, {
+      ok: rssAgain <= 60 && rssAgain - rssAfter < 5,
+      text: 'no growth',
+    });
+
+    // 4. A hook of 10 no-op host scripts against the same 10 scripts run from bash.
+    const hookEnv = { ...env, JUJU_CHARM_DIR: charm, JUJU_CONTEXT_ID: 'bench-1' };
+    const hookTimes: number[] = [];
+    const bashTimes: number[] = [];
+    const bashLoop = Array.from({ length: 10 }, (_, i) => join(charm, 'host_scripts', `noop-${i}.sh`)).join(' && ');
+    for (let i = 0; i < 15; i++) {
+      hookTimes.push(await timed(() => execa(process.execPath, [LUCKY_BIN, 'dispatch', 'bench'], { env: hookEnv, extendEnv: false, cwd: charm })));
+      bashTimes.push(await timed(() => execa('bash', ['-c', bashLoop], { env, extendEnv: false })));
+    }
+    const overhead = (median(hookTimes) - median(bashTimes)) / 10;
+    report('hook with 10 no-op host scripts (lucky dispatch)', ms(median(hookTimes)));
+    report('the same 10 scripts from bash', ms(median(bashTimes)));
+    report('overhead per script', ms(overhead));
+  } finally {
+    await daemon.stop();
+    await removeDir(dir);
+  }
+}
