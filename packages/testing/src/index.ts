@@ -1,0 +1,25 @@
+export { createSimulatedModel, openSimulatedModel } from './simulated-model.js';
+export type { ApplicationOptions, RelationData, SimulatedModel } from './simulated-model.js';
+export type { HookContextHandle, HookResult, RelationHookOptions, RunHookOptions } from './hook-runner.js';
+export type { ConfigOptionInput } from './charm-metadata.js';
+export { JUJU_VERSION } from './hook-env.js';
+export { TOOL_NAMES } from './tools/names.js';
+export type { ToolName } from './tools/names.js';
+export { MODEL_FORMAT } from './model/schema.js';
+export type {
+  ApplicationState,
+  ConfigOption,
+  ConfigOptionType,
+  ConfigValue,
+  EndpointInfo,
+  HookContextState,
+  HookRun,
+  LogEntry,
+  ModelState,
+  PendingChanges,
+  RelationEndpoint,
+  RelationState,
+  SettingsEdit,
+  StatusEntry,
+  UnitState,
+} from './model/schema.js';

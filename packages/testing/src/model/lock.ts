@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { link, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+
+export interface LockOptions {
+  /** Give up after this long. */
+  readonly timeoutMs?: number;
+  /** A lock file older than this is left over from a crashed holder. */
+  readonly staleMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_STALE_MS = 10_000;
+
+/**
+ * Runs `fn` while holding an exclusive lock file. Tool processes of one hook may run
+ * concurrently (async scripts), and every read-modify-write of the model goes through
+ * here. The lock is a file created with O_EXCL; its content names the holder so a lock
+ * left by a dead process is broken at once, and any lock older than `staleMs` is broken
+ * regardless (critical sections last milliseconds).
+ */
+export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
+  const token = `${process.pid} ${randomUUID()}`;
+  const deadline = Date.now() + timeoutMs;
+  let delay = 1;
+  for (;;) {
+    try {
+      await writeFile(lockPath, token, { flag: 'wx' });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    if (await breakStaleLock(lockPath, staleMs)) continue;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for the lock ${lockPath}`);
+    // Jitter keeps a crowd of tool processes from retrying in lockstep.
+    await sleep(delay + Math.random() * delay);
+    delay = Math.min(delay * 2, 25);
+  }
+  try {
+    return await fn();
+  } finally {
+    await releaseLock(lockPath, token);
+  }
+}
+
+async function releaseLock(lockPath: string, token: string): Promise<void> {
+  // Only remove our own lock: if it was broken as stale, the file is someone else's now.
+  const content = await readFile(lockPath, 'utf8').catch(() => null);
+  if (content === token) await unlink(lockPath).catch(() => undefined);
+}
+
+async function breakStaleLock(lockPath: string, staleMs: number): Promise<boolean> {
+  let content: string;
+  let mtimeMs: number;
+  try {
+    [content, mtimeMs] = await Promise.all([readFile(lockPath, 'utf8'), stat(lockPath).then((s) => s.mtimeMs)]);
+  } catch {
+    return true; // released meanwhile: retry at once
+  }
+  const pid = Number.parseInt(content.split(' ')[0] ?? '', 10);
+  const stale = Date.now() - mtimeMs > staleMs || (Number.isInteger(pid) && pid > 0 && !isProcessAlive(pid));
+  if (!stale) return false;
+  // Move the lock aside before deleting it, and put it back if it turns out to be a
+  // fresh lock that replaced the stale one between our read and the rename.
+  const aside = `${lockPath}.stale-${randomUUID()}`;
+  try {
+    await rename(lockPath, aside);
+  } catch {
+    return true;
+  }
+  const moved = await readFile(aside, 'utf8').catch(() => content);
+  if (moved !== content) await link(aside, lockPath).catch(() => undefined);
+  await unlink(aside).catch(() => undefined);
+  return true;
+}
+
+/** Whether a process exists (on this host); used to spot leftovers of crashed processes. */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

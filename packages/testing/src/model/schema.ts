@@ -1,0 +1,135 @@
+/**
+ * The simulated model as stored on disk. Tool processes read these files without
+ * validation (speed); the host API validates `model.json` with valibot when it opens
+ * a model (see `validate.ts`).
+ *
+ * Layout of a model directory:
+ *   model.json               ModelState (committed state)
+ *   contexts/<id>.json       HookContextState of each running hook, keyed by context id
+ *   logs/unit-<a>-<n>.jsonl  juju-log lines of a unit, one LogEntry per line
+ *   hook-log.jsonl           one HookRun per line
+ *   tools/<tool-name>        generated hook-tool executables
+ *   model.lock               held during every read-modify-write
+ */
+
+export const MODEL_FORMAT = 1;
+
+export type ConfigOptionType = 'string' | 'int' | 'float' | 'boolean' | 'secret';
+export type ConfigValue = string | number | boolean;
+
+export interface ConfigOption {
+  type: ConfigOptionType;
+  default?: ConfigValue;
+  description?: string;
+}
+
+export interface StatusEntry {
+  status: string;
+  message: string;
+}
+
+/** An endpoint declared in the charm's metadata. */
+export interface EndpointInfo {
+  role: 'provides' | 'requires' | 'peers';
+  interface: string;
+}
+
+export interface ApplicationState {
+  charmDir: string;
+  /** Endpoints from metadata.yaml/charmcraft.yaml; null when the charm declares none. */
+  endpoints: Record<string, EndpointInfo> | null;
+  extraBindings: string[];
+  configOptions: Record<string, ConfigOption>;
+  /** Values set explicitly (`juju config`); defaults live in `configOptions`. */
+  config: Record<string, ConfigValue>;
+  /** Resource name → absolute file path returned by `resource-get`. */
+  resources: Record<string, string>;
+  leader: string | null;
+  leaderSettings: Record<string, string>;
+  status: StatusEntry;
+  statusHistory: StatusEntry[];
+  nextUnit: number;
+}
+
+export interface UnitState {
+  application: string;
+  machineId: string;
+  privateAddress: string;
+  publicAddress: string;
+  status: StatusEntry;
+  statusHistory: StatusEntry[];
+  workloadVersion: string;
+  /** Juju's GroupedPortRanges: endpoint name ('' = all endpoints) → port ranges ("80/tcp"). */
+  openedPorts: Record<string, string[]>;
+}
+
+export interface RelationEndpoint {
+  application: string;
+  name: string;
+}
+
+export interface RelationState {
+  id: number;
+  /** Two endpoints, or one for a peer relation. */
+  endpoints: RelationEndpoint[];
+  /** Units that have entered the relation's scope (what `relation-list` reports). */
+  joined: string[];
+  appData: Record<string, Record<string, string>>;
+  unitData: Record<string, Record<string, string>>;
+}
+
+export interface ModelState {
+  format: typeof MODEL_FORMAT;
+  name: string;
+  uuid: string;
+  counters: { relation: number; machine: number; address: number };
+  applications: Record<string, ApplicationState>;
+  units: Record<string, UnitState>;
+  /** Keyed by the decimal relation id. */
+  relations: Record<string, RelationState>;
+}
+
+/** A relation bag edit: a value sets the key, null deletes it. */
+export type SettingsEdit = Record<string, string | null>;
+
+export interface PendingChanges {
+  /** Keyed by the decimal relation id. */
+  relations: Record<string, { unit: SettingsEdit; app: SettingsEdit }>;
+  openPorts: Record<string, string[]>;
+  closePorts: Record<string, string[]>;
+}
+
+/** A running hook: the transactional changes buffered until the hook ends. */
+export interface HookContextState {
+  id: string;
+  unit: string;
+  hook: string;
+  relationId: number | null;
+  remoteUnit: string;
+  remoteApp: string;
+  departingUnit: string;
+  /** Process that opened the context; a context whose owner died is stale. */
+  ownerPid: number;
+  createdAt: string;
+  pending: PendingChanges;
+}
+
+export interface LogEntry {
+  level: string;
+  message: string;
+}
+
+export interface HookRun {
+  unit: string;
+  hook: string;
+  contextId: string;
+  /** `dispatch`, `hooks/<name>`, or null when the charm has no handler (hook skipped). */
+  handler: string | null;
+  env: Record<string, string>;
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  committed: boolean;
+  startedAt: string;
+  durationMs: number;
+}

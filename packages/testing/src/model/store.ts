@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { appendFile, mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { withFileLock, type LockOptions } from './lock.js';
+import { unitTag } from './names.js';
+import type { HookContextState, HookRun, LogEntry, ModelState } from './schema.js';
+
+/** File locations inside a model directory (see schema.ts for the layout). */
+export function modelPaths(dir: string) {
+  return {
+    model: join(dir, 'model.json'),
+    lock: join(dir, 'model.lock'),
+    contexts: join(dir, 'contexts'),
+    logs: join(dir, 'logs'),
+    tools: join(dir, 'tools'),
+    hookLog: join(dir, 'hook-log.jsonl'),
+  };
+}
+
+export function contextPath(dir: string, contextId: string): string {
+  return join(modelPaths(dir).contexts, `${encodeURIComponent(contextId)}.json`);
+}
+
+export function logPath(dir: string, unit: string): string {
+  return join(modelPaths(dir).logs, `${unitTag(unit)}.jsonl`);
+}
+
+/** Readers never see a half-written file: write a temp file, then rename over. */
+export async function writeFileAtomic(path: string, data: string): Promise<void> {
+  const temp = `${path}.${process.pid}.${randomUUID()}.tmp`;
+  await writeFile(temp, data);
+  try {
+    await rename(temp, path);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}
+
+export async function withModelLock<T>(dir: string, fn: () => Promise<T>, options?: LockOptions): Promise<T> {
+  return withFileLock(modelPaths(dir).lock, fn, options);
+}
+
+export async function readModel(dir: string): Promise<ModelState> {
+  return JSON.parse(await readFile(modelPaths(dir).model, 'utf8')) as ModelState;
+}
+
+export async function writeModel(dir: string, model: ModelState): Promise<void> {
+  await writeFileAtomic(modelPaths(dir).model, `${JSON.stringify(model, null, 2)}\n`);
+}
+
+/** Read-modify-write of model.json under the model lock. */
+export async function updateModel<T>(dir: string, fn: (model: ModelState) => T | Promise<T>): Promise<T> {
+  return withModelLock(dir, async () => {
+    const model = await readModel(dir);
+    const result = await fn(model);
+    await writeModel(dir, model);
+    return result;
+  });
+}
+
+export async function readContext(dir: string, contextId: string): Promise<HookContextState | null> {
+  try {
+    return JSON.parse(await readFile(contextPath(dir, contextId), 'utf8')) as HookContextState;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+export async function writeContext(dir: string, context: HookContextState): Promise<void> {
+  await writeFileAtomic(contextPath(dir, context.id), `${JSON.stringify(context, null, 2)}\n`);
+}
+
+export async function removeContext(dir: string, contextId: string): Promise<void> {
+  await unlink(contextPath(dir, contextId)).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
+}
+
+export async function listContexts(dir: string): Promise<HookContextState[]> {
+  let names: string[];
+  try {
+    names = await readdir(modelPaths(dir).contexts);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const contexts: HookContextState[] = [];
+  for (const name of names) {
+    if (!name.endsWith('.json')) continue;
+    const context = await readContext(dir, decodeURIComponent(name.slice(0, -'.json'.length)));
+    if (context) contexts.push(context);
+  }
+  return contexts;
+}
+
+export async function appendLog(dir: string, unit: string, entries: readonly LogEntry[]): Promise<void> {
+  await mkdir(modelPaths(dir).logs, { recursive: true });
+  await appendFile(logPath(dir, unit), entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+}
+
+export async function readLogs(dir: string, unit: string): Promise<LogEntry[]> {
+  return readJsonLines<LogEntry>(logPath(dir, unit));
+}
+
+export async function appendHookRun(dir: string, run: HookRun): Promise<void> {
+  await appendFile(modelPaths(dir).hookLog, `${JSON.stringify(run)}\n`);
+}
+
+export async function readHookRuns(dir: string): Promise<HookRun[]> {
+  return readJsonLines<HookRun>(modelPaths(dir).hookLog);
+}
+
+async function readJsonLines<T>(path: string): Promise<T[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as T);
+}

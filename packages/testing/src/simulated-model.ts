@@ -1,0 +1,359 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { checkConfigValue, readCharmInfo, toConfigOption, type ConfigOptionInput } from './charm-metadata.js';
+import { closeHookContext, openHookContext, runHookProcess, type HookContextHandle, type HookResult, type RelationHookOptions, type RunHookOptions } from './hook-runner.js';
+import { isValidApplication, unitApplication } from './model/names.js';
+import { formatPortRange, uniquePortRanges } from './model/ports.js';
+import { setOwn } from './model/records.js';
+import { applicationUnits, applyEdit, autoUnitSettings, localEndpoint, relationKey } from './model/relations.js';
+import { MODEL_FORMAT, type ConfigOption, type ConfigValue, type HookRun, type LogEntry, type ModelState, type RelationState, type StatusEntry } from './model/schema.js';
+import { modelPaths, readHookRuns, readLogs, updateModel, withModelLock, writeModel } from './model/store.js';
+import { validateModelState } from './model/validate.js';
+import { writeToolScripts } from './tool-scripts.js';
+
+export interface ApplicationOptions {
+  /** The charm: hooks run its `dispatch` (or `hooks/<name>`), with this as cwd. */
+  readonly charmDir: string;
+  /** Number of units; the first is the leader. Default 1. */
+  readonly units?: number;
+  /** Initial `juju config` values. */
+  readonly config?: Readonly<Record<string, unknown>>;
+  /** Config options; read from the charm's config.yaml (or charmcraft.yaml) when omitted. */
+  readonly configOptions?: Readonly<Record<string, ConfigOptionInput>>;
+  /** Resource name → file path, as returned by `resource-get`. */
+  readonly resources?: Readonly<Record<string, string>>;
+}
+
+export interface RelationData {
+  readonly app: Record<string, Record<string, string>>;
+  readonly units: Record<string, Record<string, string>>;
+}
+
+export interface SimulatedModel {
+  readonly dir: string;
+  /** The generated hook-tool executables; put first on PATH for a hook. */
+  readonly toolsDir: string;
+  /** Deploys an application; each unit gets its own loopback address 127.0.1.N. */
+  addApplication(name: string, options: ApplicationOptions): Promise<void>;
+  /** Adds a unit to an application and returns its name. */
+  addUnit(app: string): Promise<string>;
+  /** Relates `app:endpoint` to `app:endpoint` (the same one twice for a peer relation); returns `endpoint:id` as seen from `a`. */
+  addRelation(a: string, b: string): Promise<string>;
+  addPeerRelation(app: string, endpoint: string): Promise<string>;
+  /** Marks a unit as having entered the relation (it then shows in `relation-list`). */
+  joinUnit(relationId: number, unit: string): Promise<void>;
+  /** Marks a unit as having left the relation; its data stays readable. */
+  departUnit(relationId: number, unit: string): Promise<void>;
+  /** Writes into a unit's or application's bag as that side's committed relation-set would ('' deletes a key). */
+  setRelationData(relationId: number, unitOrApp: string, data: Readonly<Record<string, string>>): Promise<void>;
+  setLeader(app: string, unit: string): Promise<void>;
+  /** `juju config app k=v`; a null value resets the option to its default. */
+  setConfig(app: string, values: Readonly<Record<string, unknown>>): Promise<void>;
+  /** The committed model. */
+  state(): Promise<ModelState>;
+  relationData(relationId: number): Promise<RelationData>;
+  unitStatus(unit: string): Promise<StatusEntry>;
+  statusHistory(unit: string): Promise<StatusEntry[]>;
+  applicationStatus(app: string): Promise<StatusEntry>;
+  /** juju-log lines of a unit, in order. */
+  logs(unit: string): Promise<LogEntry[]>;
+  /** Committed open ports, as `opened-ports` prints them (`80/tcp`, `1000-2000/udp`, `icmp`). */
+  openedPorts(unit: string): Promise<string[]>;
+  /** Runs one hook through the charm's real `dispatch` or `hooks/<hook>`. */
+  runHook(unit: string, hook: string, options?: RunHookOptions): Promise<HookResult>;
+  /** Recorded hook runs, oldest first, optionally of one unit. */
+  hookLog(unit?: string): Promise<HookRun[]>;
+  /** Opens a hook context without running anything, so a test can call tools with its env. */
+  openContext(unit: string, hook: string, options?: RelationHookOptions): Promise<HookContextHandle>;
+}
+
+/** Creates a model in `dir` (or opens the model already there). */
+export async function createSimulatedModel(dir: string, init: { readonly name?: string } = {}): Promise<SimulatedModel> {
+  const root = resolve(dir);
+  const paths = modelPaths(root);
+  await mkdir(paths.contexts, { recursive: true });
+  await mkdir(paths.logs, { recursive: true });
+  const created = await withModelLock(root, async () => {
+    if (await readFile(paths.model, 'utf8').then(() => true, () => false)) return false;
+    const model: ModelState = {
+      format: MODEL_FORMAT,
+      name: init.name ?? 'test-model',
+      uuid: randomUUID(),
+      counters: { relation: 0, machine: 0, address: 0 },
+      applications: {},
+      units: {},
+      relations: {},
+    };
+    await writeModel(root, model);
+    return true;
+  });
+  if (!created) return openSimulatedModel(root);
+  await writeToolScripts(paths.tools);
+  return new LocalModel(root);
+}
+
+/** Opens an existing model directory, validating its model.json and regenerating its tools. */
+export async function openSimulatedModel(dir: string): Promise<SimulatedModel> {
+  const root = resolve(dir);
+  const paths = modelPaths(root);
+  let text: string;
+  try {
+    text = await readFile(paths.model, 'utf8');
+  } catch (error) {
+    throw new Error(`${root} is not a simulated model: ${paths.model} cannot be read.`, { cause: error });
+  }
+  validateModelState(JSON.parse(text), paths.model);
+  await mkdir(paths.contexts, { recursive: true });
+  await mkdir(paths.logs, { recursive: true });
+  await writeToolScripts(paths.tools);
+  return new LocalModel(root);
+}
+
+function loopbackAddress(n: number): string {
+  return `127.0.${1 + Math.floor((n - 1) / 254)}.${1 + ((n - 1) % 254)}`;
+}
+
+function parseEndpoint(spec: string): { application: string; name: string } {
+  const colon = spec.indexOf(':');
+  if (colon <= 0 || colon === spec.length - 1) throw new Error(`Expected "application:endpoint", got ${JSON.stringify(spec)}.`);
+  return { application: spec.slice(0, colon), name: spec.slice(colon + 1) };
+}
+
+class LocalModel implements SimulatedModel {
+  readonly dir: string;
+  readonly toolsDir: string;
+
+  constructor(dir: string) {
+    this.dir = dir;
+    this.toolsDir = modelPaths(dir).tools;
+  }
+
+  async addApplication(name: string, options: ApplicationOptions): Promise<void> {
+    if (!isValidApplication(name)) throw new Error(`Invalid application name ${JSON.stringify(name)}.`);
+    const charmDir = resolve(options.charmDir);
+    const charm = await readCharmInfo(charmDir);
+    let configOptions: Record<string, ConfigOption> = charm.configOptions ?? {};
+    if (options.configOptions) {
+      configOptions = {};
+      for (const [key, input] of Object.entries(options.configOptions)) configOptions[key] = toConfigOption(key, input, 'configOptions');
+    }
+    const config = checkConfig(configOptions, options.config ?? {}, {});
+    const resources: Record<string, string> = {};
+    for (const [key, path] of Object.entries(options.resources ?? {})) setOwn(resources, key, resolve(path));
+    const count = options.units ?? 1;
+    if (!Number.isInteger(count) || count < 0) throw new Error(`units must be a whole number, got ${count}.`);
+    await updateModel(this.dir, (model) => {
+      if (model.applications[name]) throw new Error(`Application ${name} already exists.`);
+      model.applications[name] = {
+        charmDir,
+        endpoints: charm.endpoints,
+        extraBindings: charm.extraBindings,
+        configOptions,
+        config,
+        resources,
+        leader: null,
+        leaderSettings: {},
+        status: { status: 'unknown', message: '' },
+        statusHistory: [],
+        nextUnit: 0,
+      };
+      for (let i = 0; i < count; i++) addUnitTo(model, name);
+    });
+  }
+
+  async addUnit(app: string): Promise<string> {
+    return updateModel(this.dir, (model) => {
+      if (!model.applications[app]) throw new Error(`Application ${app} does not exist.`);
+      return addUnitTo(model, app);
+    });
+  }
+
+  async addRelation(a: string, b: string): Promise<string> {
+    const first = parseEndpoint(a);
+    const second = parseEndpoint(b);
+    const peer = first.application === second.application;
+    if (peer && first.name !== second.name) throw new Error(`An application can only relate to itself through a peer endpoint: got ${a} and ${b}.`);
+    return updateModel(this.dir, (model) => {
+      for (const endpoint of peer ? [first] : [first, second]) {
+        const app = model.applications[endpoint.application];
+        if (!app) throw new Error(`Application ${endpoint.application} does not exist.`);
+        const declared = app.endpoints?.[endpoint.name];
+        if (app.endpoints && !declared) throw new Error(`The charm of ${endpoint.application} has no endpoint "${endpoint.name}".`);
+        if (declared && (declared.role === 'peers') !== peer) {
+          throw new Error(`"${endpoint.application}:${endpoint.name}" is ${peer ? 'not a peer endpoint' : 'a peer endpoint'}.`);
+        }
+      }
+      const endpoints = peer ? [first] : [first, second];
+      const duplicate = Object.values(model.relations).some(
+        (relation) => relation.endpoints.length === endpoints.length && endpoints.every((e) => relation.endpoints.some((r) => r.application === e.application && r.name === e.name)),
+      );
+      if (duplicate) throw new Error(`Relation ${a} ${b} already exists.`);
+      const relation: RelationState = { id: model.counters.relation++, endpoints, joined: [], appData: {}, unitData: {} };
+      for (const endpoint of endpoints) {
+        relation.appData[endpoint.application] = {};
+        for (const unit of applicationUnits(model, endpoint.application)) {
+          const state = model.units[unit];
+          if (state) relation.unitData[unit] = autoUnitSettings(state);
+        }
+      }
+      model.relations[String(relation.id)] = relation;
+      return relationKey(relation, first.application);
+    });
+  }
+
+  addPeerRelation(app: string, endpoint: string): Promise<string> {
+    return this.addRelation(`${app}:${endpoint}`, `${app}:${endpoint}`);
+  }
+
+  async joinUnit(relationId: number, unit: string): Promise<void> {
+    await updateModel(this.dir, (model) => {
+      const relation = relationOf(model, relationId);
+      const state = model.units[unit];
+      if (!state || !localEndpoint(relation, state.application)) throw new Error(`${unit} is not a unit of an application in relation ${relationId}.`);
+      if (!relation.joined.includes(unit)) relation.joined.push(unit);
+      relation.unitData[unit] ??= autoUnitSettings(state);
+    });
+  }
+
+  async departUnit(relationId: number, unit: string): Promise<void> {
+    await updateModel(this.dir, (model) => {
+      const relation = relationOf(model, relationId);
+      relation.joined = relation.joined.filter((name) => name !== unit);
+    });
+  }
+
+  async setRelationData(relationId: number, unitOrApp: string, data: Readonly<Record<string, string>>): Promise<void> {
+    await updateModel(this.dir, (model) => {
+      const relation = relationOf(model, relationId);
+      const isUnit = unitOrApp.includes('/');
+      if (!localEndpoint(relation, unitApplication(unitOrApp)) || (isUnit && !model.units[unitOrApp])) {
+        throw new Error(`${unitOrApp} is not in relation ${relationId}.`);
+      }
+      for (const [key, value] of Object.entries(data)) {
+        if (typeof value !== 'string') throw new Error(`Relation data values are strings; ${key} is ${JSON.stringify(value)}.`);
+      }
+      const edit = Object.fromEntries(Object.entries(data).map(([key, value]) => [key, value === '' ? null : value]));
+      if (isUnit) relation.unitData[unitOrApp] = applyEdit(relation.unitData[unitOrApp], edit);
+      else relation.appData[unitOrApp] = applyEdit(relation.appData[unitOrApp], edit);
+    });
+  }
+
+  async setLeader(app: string, unit: string): Promise<void> {
+    await updateModel(this.dir, (model) => {
+      const state = model.applications[app];
+      if (!state) throw new Error(`Application ${app} does not exist.`);
+      if (model.units[unit]?.application !== app) throw new Error(`${unit} is not a unit of ${app}.`);
+      state.leader = unit;
+    });
+  }
+
+  async setConfig(app: string, values: Readonly<Record<string, unknown>>): Promise<void> {
+    await updateModel(this.dir, (model) => {
+      const state = model.applications[app];
+      if (!state) throw new Error(`Application ${app} does not exist.`);
+      state.config = checkConfig(state.configOptions, values, state.config);
+    });
+  }
+
+  async state(): Promise<ModelState> {
+    return validateModelState(JSON.parse(await readFile(modelPaths(this.dir).model, 'utf8')), modelPaths(this.dir).model);
+  }
+
+  async relationData(relationId: number): Promise<RelationData> {
+    const relation = relationOf(await this.state(), relationId);
+    return { app: relation.appData, units: relation.unitData };
+  }
+
+  async unitStatus(unit: string): Promise<StatusEntry> {
+    return unitOf(await this.state(), unit).status;
+  }
+
+  async statusHistory(unit: string): Promise<StatusEntry[]> {
+    return unitOf(await this.state(), unit).statusHistory;
+  }
+
+  async applicationStatus(app: string): Promise<StatusEntry> {
+    const state = (await this.state()).applications[app];
+    if (!state) throw new Error(`Application ${app} does not exist.`);
+    return state.status;
+  }
+
+  async logs(unit: string): Promise<LogEntry[]> {
+    return readLogs(this.dir, unit);
+  }
+
+  async openedPorts(unit: string): Promise<string[]> {
+    return uniquePortRanges(unitOf(await this.state(), unit).openedPorts).map(formatPortRange);
+  }
+
+  runHook(unit: string, hook: string, options: RunHookOptions = {}): Promise<HookResult> {
+    return runHookProcess(this.dir, unit, hook, options);
+  }
+
+  async hookLog(unit?: string): Promise<HookRun[]> {
+    const runs = await readHookRuns(this.dir);
+    return unit === undefined ? runs : runs.filter((run) => run.unit === unit);
+  }
+
+  async openContext(unit: string, hook: string, options: RelationHookOptions = {}): Promise<HookContextHandle> {
+    const { context, env } = await openHookContext(this.dir, unit, hook, options);
+    const dir = this.dir;
+    return {
+      env,
+      contextId: context.id,
+      close: (commit: boolean) => closeHookContext(dir, context.id, commit),
+    };
+  }
+}
+
+function addUnitTo(model: ModelState, app: string): string {
+  const state = model.applications[app];
+  if (!state) throw new Error(`Application ${app} does not exist.`);
+  const unit = `${app}/${state.nextUnit++}`;
+  const address = loopbackAddress(++model.counters.address);
+  model.units[unit] = {
+    application: app,
+    machineId: String(model.counters.machine++),
+    privateAddress: address,
+    publicAddress: address,
+    status: { status: 'unknown', message: '' },
+    statusHistory: [],
+    workloadVersion: '',
+    openedPorts: {},
+  };
+  state.leader ??= unit;
+  // A new unit of a related application gets its bag in every existing relation.
+  for (const relation of Object.values(model.relations)) {
+    const unitState = model.units[unit];
+    if (unitState && localEndpoint(relation, app)) relation.unitData[unit] = autoUnitSettings(unitState);
+  }
+  return unit;
+}
+
+function checkConfig(
+  options: Readonly<Record<string, ConfigOption>>,
+  values: Readonly<Record<string, unknown>>,
+  current: Readonly<Record<string, ConfigValue>>,
+): Record<string, ConfigValue> {
+  const result = new Map(Object.entries(current));
+  for (const [key, value] of Object.entries(values)) {
+    const option = Object.hasOwn(options, key) ? options[key] : undefined;
+    if (!option) throw new Error(`Unknown config option ${JSON.stringify(key)}; the charm declares: ${Object.keys(options).join(', ') || '(none)'}.`);
+    if (value === null || value === undefined) result.delete(key);
+    else result.set(key, checkConfigValue(key, option, value));
+  }
+  return Object.fromEntries(result);
+}
+
+function relationOf(model: ModelState, relationId: number): RelationState {
+  const relation = model.relations[String(relationId)];
+  if (!relation) throw new Error(`Relation ${relationId} does not exist.`);
+  return relation;
+}
+
+function unitOf(model: ModelState, unit: string) {
+  const state = model.units[unit];
+  if (!state) throw new Error(`Unit ${unit} does not exist (application ${unitApplication(unit)}).`);
+  return state;
+}

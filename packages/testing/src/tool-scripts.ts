@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import { access, chmod, mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeFileAtomic } from './model/store.js';
+import { TOOL_NAMES } from './tools/names.js';
+
+/**
+ * The compiled tool entry point. Resolved relative to this module so it works from
+ * `src/` (tests under tsx) and `dist/` alike: both sit next to `dist/` in the package.
+ */
+export function toolMainPath(): string {
+  return fileURLToPath(new URL('../dist/tools/main.js', import.meta.url));
+}
+
+/**
+ * Writes one executable per hook tool into `toolsDir`: a tiny script that imports the
+ * compiled tool entry and runs the tool by name (no argv[0] symlink tricks needed).
+ */
+export async function writeToolScripts(toolsDir: string): Promise<void> {
+  const main = toolMainPath();
+  try {
+    await access(main);
+  } catch {
+    throw new Error(`The hook tools need the compiled package, but ${main} does not exist; build it with "tsc -b packages/testing".`);
+  }
+  await mkdir(toolsDir, { recursive: true });
+  // Extensionless scripts: pin them to CommonJS whatever package.json encloses the model,
+  // and load the ESM entry with import(), which CommonJS allows.
+  await writeFileAtomic(join(toolsDir, 'package.json'), '{ "type": "commonjs" }\n');
+  const url = JSON.stringify(pathToFileURL(main).href);
+  for (const name of TOOL_NAMES) {
+    // Written aside and renamed: a hook of another process may be running these tools.
+    const path = join(toolsDir, name);
+    const temp = `${path}.${process.pid}.${randomUUID()}.tmp`;
+    await writeFile(temp, `#!/usr/bin/env node\n// Juju hook tool "${name}", simulated by @lucky/testing.\nimport(${url}).then((tools) => tools.runTool(${JSON.stringify(name)}));\n`);
+    await chmod(temp, 0o755);
+    await rename(temp, path);
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Entry point of every hook-tool process. Kept to node builtins: each tool call is a
+ * fresh `node`, so only the one tool's module is imported (yaml only when printing or
+ * reading YAML).
+ */
+import { parseArgs } from './args.js';
+import { openToolContext } from './context.js';
+import { HelpRequested, ToolError } from './errors.js';
+import { isToolName, type ToolName } from './names.js';
+import type { ToolDefinition } from './tool.js';
+
+const loaders: Record<ToolName, () => Promise<{ tool: ToolDefinition }>> = {
+  'application-version-set': () => import('./application-version-set.js'),
+  'close-port': () => import('./close-port.js'),
+  'config-get': () => import('./config-get.js'),
+  'is-leader': () => import('./is-leader.js'),
+  'juju-log': () => import('./juju-log.js'),
+  'leader-get': () => import('./leader-get.js'),
+  'leader-set': () => import('./leader-set.js'),
+  'network-get': () => import('./network-get.js'),
+  'open-port': () => import('./open-port.js'),
+  'opened-ports': () => import('./opened-ports.js'),
+  'relation-get': () => import('./relation-get.js'),
+  'relation-ids': () => import('./relation-ids.js'),
+  'relation-list': () => import('./relation-list.js'),
+  'relation-set': () => import('./relation-set.js'),
+  'resource-get': () => import('./resource-get.js'),
+  'status-get': () => import('./status-get.js'),
+  'status-set': () => import('./status-set.js'),
+  'unit-get': () => import('./unit-get.js'),
+};
+
+/**
+ * Runs the hook tool `name` with `argv` against the hook context of the environment,
+ * printing `ERROR <message>` on failure. Sets and returns the exit code: 0, 2 for
+ * command-line errors, 1 for runtime errors.
+ */
+export async function runTool(name: string, argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+  let code = 0;
+  let definition: ToolDefinition | undefined;
+  try {
+    // The agent checks the context before it looks at the command, as jujud does.
+    const context = await openToolContext(process.env, process.cwd());
+    if (!isToolName(name)) throw new ToolError(`bad request: unknown hook command: ${name}`, 1);
+    definition = (await loaders[name]()).tool;
+    const parsed = parseArgs(argv, definition.options(context));
+    await definition.run(context, parsed);
+  } catch (error) {
+    if (error instanceof HelpRequested && definition) {
+      process.stdout.write(`Usage: ${definition.name} [options] ${definition.args}`.trimEnd() + `\n\nSummary:\n${definition.purpose}\n`);
+    } else if (error instanceof ToolError) {
+      process.stderr.write(`ERROR ${error.message}\n`);
+      code = error.exitCode;
+    } else {
+      process.stderr.write(`ERROR ${(error as Error).message ?? String(error)}\n`);
+      code = 1;
+    }
+  }
+  process.exitCode = code;
+  return code;
+}

@@ -1,0 +1,27 @@
+/** The hook tools the simulator provides; one executable is generated per name. */
+export const TOOL_NAMES = [
+  'application-version-set',
+  'close-port',
+  'config-get',
+  'is-leader',
+  'juju-log',
+  'leader-get',
+  'leader-set',
+  'network-get',
+  'open-port',
+  'opened-ports',
+  'relation-get',
+  'relation-ids',
+  'relation-list',
+  'relation-set',
+  'resource-get',
+  'status-get',
+  'status-set',
+  'unit-get',
+] as const;
+
+export type ToolName = (typeof TOOL_NAMES)[number];
+
+export function isToolName(name: string): name is ToolName {
+  return (TOOL_NAMES as readonly string[]).includes(name);
+}
