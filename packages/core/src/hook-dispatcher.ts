@@ -13,7 +13,8 @@ export interface HookOutcome {
  * in order. Synchronous entries run to completion; `async` ones start and the next
  * entry starts at once; the hook waits for every started entry. The first failing
  * synchronous entry stops further entries from starting. Each script's `afterScript`
- * steps run right after it, in the same flow.
+ * steps run right after it, in the same flow. The caller runs `finishHook` after
+ * logging the outcome, so that plugins see the final log line within the hook.
  */
 export async function dispatchHook(
   hook: HookContext,
@@ -47,13 +48,17 @@ export async function dispatchHook(
     else firstError = await task;
   }
   for (const result of await Promise.all(running)) firstError ??= result;
-
-  try {
-    await triggerPluginHook(plugins, 'afterHook', hook, firstError !== undefined, daemon);
-  } catch (error) {
-    firstError ??= asHookError(error, `Error running the built-in steps after hook "${hook.hook}"`);
-  }
   return { error: firstError };
+}
+
+/** The `afterHook` steps (DMN-50's post handlers); returns the hook's final error, if any. */
+export async function finishHook(hook: HookContext, outcome: HookOutcome, daemon: DaemonContext, plugins: readonly Plugin[]): Promise<LuckyError | undefined> {
+  try {
+    await triggerPluginHook(plugins, 'afterHook', hook, outcome.error !== undefined, daemon);
+    return outcome.error;
+  } catch (error) {
+    return outcome.error ?? asHookError(error, `Error running the built-in steps after hook "${hook.hook}"`);
+  }
 }
 
 async function runEntry(

@@ -19,7 +19,7 @@ export {
 } from './plugin.js';
 export { triggerPluginHook } from './plugin-hooks.js';
 export { loadPlugins } from './plugin-loader.js';
-export { dispatchHook, type HookOutcome } from './hook-dispatcher.js';
+export { dispatchHook, finishHook, type HookOutcome } from './hook-dispatcher.js';
 export { startDaemon, DaemonAlreadyRunning, type DaemonOptions, type RunningDaemon } from './daemon/daemon.js';
 export { KeySchema } from './methods/kv.js';
 export { checkSocketPathLength } from './paths.js';

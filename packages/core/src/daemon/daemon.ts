@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import { loadLuckyConfig } from '../config/load.js';
 import type { LuckyConfig } from '../config/schema.js';
 import { ErrorCode, LuckyError } from '../errors.js';
-import { dispatchHook } from '../hook-dispatcher.js';
+import { dispatchHook, finishHook } from '../hook-dispatcher.js';
 import { createLogger, type Logger } from '../log.js';
 import { configMethods } from '../methods/config.js';
 import { kvMethods } from '../methods/kv.js';
@@ -236,12 +236,11 @@ class Daemon implements RunningDaemon {
       const outcome = await dispatchHook(hook, entries, this.context, this.plugins, (id) => scriptEnvironment(hook, this.context, id));
       for (const stream of ['stdout', 'stderr'] as const) if (pending[stream]) outputLog.info(`[${name}] ${stream}: ${pending[stream]}`);
       const ms = (performance.now() - started).toFixed(0);
-      if (outcome.error) {
-        this.log.error(`Hook ${name} failed after ${ms} ms: ${outcome.error.message}`);
-        return { ok: false, exitCode: 1, message: outcome.error.message };
-      }
-      this.log.info(`Hook ${name} done in ${ms} ms`);
-      return { ok: true, exitCode: 0 };
+      if (outcome.error) this.log.error(`Hook ${name} failed after ${ms} ms: ${outcome.error.message}`);
+      else this.log.info(`Hook ${name} done in ${ms} ms`);
+      const error = await finishHook(hook, outcome, this.context, this.plugins);
+      if (error && !outcome.error) this.log.error(`Hook ${name} failed in its final steps: ${error.message}`);
+      return error ? { ok: false, exitCode: 1, message: error.message } : { ok: true, exitCode: 0 };
     } finally {
       this.current = undefined;
     }
