@@ -12,11 +12,7 @@ export async function runCli(cli: Cli<BaseContext>, argv: string[], context: Bas
   try {
     command = cli.process(argv, context);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const first = /^Command not found/.test(message)
-      ? `Unknown command: lucky ${argv.join(' ')}`
-      : (message.split('\n').find((line) => line.trim() !== '') ?? message);
-    stderr.write(`Error: ${first}\nRun "lucky --help" for the commands, or "lucky <command> --help" for one.\n`);
+    stderr.write(describeParseError(error instanceof Error ? error.message : String(error), argv));
     return 2;
   }
   command.context = context;
@@ -53,4 +49,21 @@ export async function runCli(cli: Cli<BaseContext>, argv: string[], context: Bas
     stderr.write(`Error: internal error in Lucky: ${detail}\n${debug ? '' : 'Set LUCKY_LOG_LEVEL=debug for details. '}This is a bug in Lucky ${cli.binaryVersion ?? ''}; please report it.\n`);
     return 1;
   }
+}
+
+/**
+ * clipanion's parse errors list candidate usages over many lines; turn them into
+ * one `Error:` line plus the usage of the command that was meant.
+ */
+function describeParseError(message: string, argv: readonly string[]): string {
+  const usages = [...new Set([...message.matchAll(/^\s*(?:\$|\d+\.)\s+(lucky .*)$/gm)].map((match) => match[1]!))];
+  const hint = 'Run "lucky --help" for the commands, or "lucky <command> --help" for one.\n';
+  if (/^Command not found/.test(message)) {
+    if (usages.length > 0 && usages.length <= 3) {
+      return `Error: Invalid arguments for "lucky ${argv.join(' ')}".\nUsage: ${usages.join('\n   or: ')}\n`;
+    }
+    return `Error: Unknown command: lucky ${argv.join(' ')}\n${hint}`;
+  }
+  const first = message.split('\n').find((line) => line.trim() !== '') ?? message;
+  return `Error: ${first}\n${usages.length === 1 ? `Usage: ${usages[0]}\n` : hint}`;
 }
