@@ -1,10 +1,9 @@
 import { DaemonClient, ErrorCode, LuckyError, isLuckyError } from '@lucky/core/client';
 import type { DaemonLocation } from './daemon-options.js';
 
-/** The line a foreground daemon prints on stdout once it serves its socket. */
-export const READY_LINE = 'lucky-daemon-ready';
-/** The line it prints when another daemon for the unit is running or starting. */
-export const ALREADY_RUNNING_LINE = 'lucky-daemon-already-running';
+// Same values as in daemon-process.ts, which is not imported here: it loads the daemon.
+const READY_LINE = 'lucky-daemon-ready';
+const ALREADY_RUNNING_LINE = 'lucky-daemon-already-running';
 
 /**
  * Connects to the unit's daemon, starting it in the background first if nothing
@@ -23,7 +22,10 @@ export async function ensureDaemon(location: DaemonLocation, env: NodeJS.Process
 
 async function spawnDaemon(location: DaemonLocation, env: NodeJS.ProcessEnv, cliPath: string): Promise<void> {
   const { execa } = await import('execa');
-  const child = execa(process.execPath, [cliPath, 'daemon', 'start', '--foreground'], {
+  const { createRequire } = await import('node:module');
+  const entry = createRequire(import.meta.url).resolve('@lucky/cli/daemon-entry');
+  // A small young generation keeps the long-lived daemon's memory low; its heap is tiny.
+  const child = execa(process.execPath, ['--max-semi-space-size=1', entry], {
     env: {
       ...env,
       LUCKY_CONTEXT: 'daemon',
@@ -31,6 +33,7 @@ async function spawnDaemon(location: DaemonLocation, env: NodeJS.ProcessEnv, cli
       JUJU_CHARM_DIR: location.charmDir,
       LUCKY_DATA_DIR: location.dataDir,
       LUCKY_DAEMON_SOCKET: location.socketPath,
+      LUCKY_CLI_PATH: cliPath,
     },
     extendEnv: false,
     cwd: location.charmDir,

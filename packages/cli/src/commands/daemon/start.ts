@@ -1,8 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { cliPath } from '../../cli-path.js';
 import { DaemonCommand } from '../../daemon-options.js';
-import { ALREADY_RUNNING_LINE, READY_LINE, ensureDaemon } from '../../daemon-starter.js';
-import { VERSION } from '../../version.js';
+import { ensureDaemon } from '../../daemon-starter.js';
 
 /** `lucky daemon start`: start the unit's daemon (in the background unless --foreground). */
 export class DaemonStartCommand extends DaemonCommand {
@@ -27,32 +26,14 @@ export class DaemonStartCommand extends DaemonCommand {
       this.context.stdout.write(`Lucky daemon running for ${status.unit} (pid ${status.pid}) on ${location.socketPath}\n`);
       return 0;
     }
-    const { startDaemon, DaemonAlreadyRunning, parseLogLevel } = await import('@lucky/core');
-    const { default: jujuPlugin } = await import('@lucky/plugin-juju');
-    const { default: scriptsPlugin } = await import('@lucky/plugin-scripts');
-    // The starter stops reading once we are up; never die of a write to its closed pipes.
-    process.stdout.on('error', () => undefined);
-    process.stderr.on('error', () => undefined);
-    let daemon;
-    try {
-      daemon = await startDaemon({
-        ...location,
-        version: VERSION,
-        plugins: [jujuPlugin(), scriptsPlugin()],
-        logLevel: parseLogLevel(this.context.env.LUCKY_LOG_LEVEL),
-        logFile: this.logFile,
-        nodePath: process.execPath,
-        cliPath: cliPath(),
-      });
-    } catch (error) {
-      if (error instanceof DaemonAlreadyRunning) {
-        this.context.stdout.write(`${ALREADY_RUNNING_LINE} ${error.pid}\n`);
-        if (this.ignoreRunning) return 0;
-      }
-      throw error;
+    // By package name, so the client bundle loads the daemon from node_modules, not bundled.
+    const { runDaemon } = await import('@lucky/cli/daemon-process');
+    const ran = await runDaemon(location, { logFile: this.logFile, logLevel: this.context.env.LUCKY_LOG_LEVEL, cliPath: cliPath() }, this.context.stdout);
+    if (!ran && !this.ignoreRunning) {
+      const { DaemonAlreadyRunning } = await import('@lucky/core');
+      const { readFileSync } = await import('node:fs');
+      throw new DaemonAlreadyRunning(Number(readFileSync(`${location.socketPath}.pid`, 'utf8')), location.socketPath);
     }
-    this.context.stdout.write(`${READY_LINE} ${process.pid}\n`);
-    await daemon.stopped;
     return 0;
   }
 }

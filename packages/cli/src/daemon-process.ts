@@ -1,0 +1,45 @@
+import { DaemonAlreadyRunning, parseLogLevel, startDaemon } from '@lucky/core';
+import jujuPlugin from '@lucky/plugin-juju';
+import scriptsPlugin from '@lucky/plugin-scripts';
+import type { DaemonLocation } from './daemon-options.js';
+import { VERSION } from './version.js';
+
+/** The line a foreground daemon prints on stdout once it serves its socket. */
+export const READY_LINE = 'lucky-daemon-ready';
+/** The line it prints when another daemon for the unit is running or starting. */
+export const ALREADY_RUNNING_LINE = 'lucky-daemon-already-running';
+
+/**
+ * Runs the unit's daemon in this process until it stops, with the built-in
+ * plugins. Returns false when another daemon already runs for the unit.
+ */
+export async function runDaemon(
+  location: DaemonLocation,
+  options: { readonly logFile?: string | undefined; readonly logLevel?: string | undefined; readonly cliPath: string },
+  stdout: NodeJS.WritableStream,
+): Promise<boolean> {
+  // The starter stops reading once we are up; never die of a write to its closed pipes.
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
+  let daemon;
+  try {
+    daemon = await startDaemon({
+      ...location,
+      version: VERSION,
+      plugins: [jujuPlugin(), scriptsPlugin()],
+      logLevel: parseLogLevel(options.logLevel),
+      logFile: options.logFile,
+      nodePath: process.execPath,
+      cliPath: options.cliPath,
+    });
+  } catch (error) {
+    if (error instanceof DaemonAlreadyRunning) {
+      stdout.write(`${ALREADY_RUNNING_LINE} ${error.pid}\n`);
+      return false;
+    }
+    throw error;
+  }
+  stdout.write(`${READY_LINE} ${process.pid}\n`);
+  await daemon.stopped;
+  return true;
+}
