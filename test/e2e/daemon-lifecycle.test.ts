@@ -59,6 +59,11 @@ test('start, status and stop say what happened; stop returns after the daemon ex
   const again = await lucky(['daemon', 'start'], ctx.env);
   assert.is(again.exitCode, 0);
   assert.is(again.stdout, started.stdout);
+  const { statSync } = await import('node:fs');
+  assert.is(statSync(ctx.env.LUCKY_DAEMON_SOCKET!).mode & 0o777, 0o600);
+  assert.is(statSync(join(ctx.dir, 'run')).mode & 0o777, 0o700);
+  await lucky(['kv', 'set', 'a=1'], ctx.env);
+  assert.is(statSync(join(ctx.dir, 'data', 'state.json')).mode & 0o777, 0o600);
   const status = await lucky(['daemon', 'status'], ctx.env);
   assert.match(status.stdout, /^unit: race\/0\npid: \d+\n/);
   assert.match(status.stdout, /running hook: \(none\)\nunit status: active\n$/);
