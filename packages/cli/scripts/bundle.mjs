@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
-const lazy = /^(@lucky\/core|@lucky\/plugin-[a-z-]+|@lucky\/cli\/daemon-process|execa)$/;
+const lazy = /^(@lucky\/core|@lucky\/testing|@lucky\/plugin-[a-z-]+|@lucky\/cli\/daemon-process|execa)$/;
 
 await build({
   entryPoints: [new URL('../dist/main.js', import.meta.url).pathname],

@@ -37,3 +37,21 @@ export abstract class GetterCommand extends ClientCommand {
     throw new UsageError(`Invalid --format "${this.formatOption}": expected plain or json`);
   }
 }
+
+/** Base of `lucky container …`: `-c/--container` picks a named container (CL-21). */
+export abstract class ContainerCommand extends ClientCommand {
+  container = Option.String('-c,--container', { description: 'Named container (default: the default container)' });
+
+  /** Runs a definition change; prints the daemon's warning (no definition yet, GAP-50) on stderr. */
+  protected async change<M extends RpcMethodName>(method: M, params: RpcParams<M>): Promise<RpcResult<M>> {
+    const result = await this.call(method, params);
+    const warning = (result as { warning?: string }).warning;
+    if (warning) this.context.stderr.write(`Warning: ${warning}\n`);
+    return result;
+  }
+}
+
+/** A getter under `lucky container …`. */
+export abstract class ContainerGetterCommand extends GetterCommand {
+  container = Option.String('-c,--container', { description: 'Named container (default: the default container)' });
+}

@@ -1,4 +1,19 @@
 import { Builtins, Cli, type BaseContext } from 'clipanion';
+import { ContainerImageGetCommand } from './commands/container/image/get.js';
+import { ContainerImageSetCommand } from './commands/container/image/set.js';
+import { ContainerEnvGetCommand } from './commands/container/env/get.js';
+import { ContainerEnvSetCommand } from './commands/container/env/set.js';
+import { ContainerSetEntrypointCommand } from './commands/container/set-entrypoint.js';
+import { ContainerSetCommandCommand } from './commands/container/set-command.js';
+import { ContainerVolumeAddCommand } from './commands/container/volume/add.js';
+import { ContainerVolumeRemoveCommand } from './commands/container/volume/remove.js';
+import { ContainerVolumeGetCommand } from './commands/container/volume/get.js';
+import { ContainerPortAddCommand } from './commands/container/port/add.js';
+import { ContainerPortRemoveCommand } from './commands/container/port/remove.js';
+import { ContainerPortListCommand } from './commands/container/port/list.js';
+import { ContainerSetNetworkCommand } from './commands/container/set-network.js';
+import { ContainerDeleteCommand } from './commands/container/delete.js';
+import { ContainerApplyUpdatesCommand } from './commands/container/apply-updates.js';
 import { DaemonStartCommand } from './commands/daemon/start.js';
 import { DaemonStatusCommand } from './commands/daemon/status.js';
 import { DaemonStopCommand } from './commands/daemon/stop.js';
@@ -22,6 +37,17 @@ import { RelationListIdsCommand } from './commands/relation/list-ids.js';
 import { RelationListUnitsCommand } from './commands/relation/list-units.js';
 import { RelationSetCommand } from './commands/relation/set.js';
 import { SetStatusCommand } from './commands/set-status.js';
+import { SimAddUnitCommand } from './commands/sim/add-unit.js';
+import { SimConfigCommand } from './commands/sim/config.js';
+import { SimDeployCommand } from './commands/sim/deploy.js';
+import { SimDestroyCommand } from './commands/sim/destroy.js';
+import { SimLogCommand } from './commands/sim/log.js';
+import { SimRelateCommand } from './commands/sim/relate.js';
+import { SimRemoveRelationCommand } from './commands/sim/remove-relation.js';
+import { SimRemoveUnitCommand } from './commands/sim/remove-unit.js';
+import { SimResolvedCommand } from './commands/sim/resolved.js';
+import { SimRunCommand } from './commands/sim/run.js';
+import { SimStatusCommand } from './commands/sim/status.js';
 import { runCli } from './run.js';
 import { VERSION } from './version.js';
 
@@ -35,7 +61,11 @@ export const COMMANDS = [
   PortOpenCommand, PortCloseCommand, PortGetOpenedCommand,
   PrivateAddressCommand, PublicAddressCommand, GetResourceCommand,
   RandomCommand,
+  ContainerImageGetCommand, ContainerImageSetCommand, ContainerEnvGetCommand, ContainerEnvSetCommand, ContainerSetEntrypointCommand, ContainerSetCommandCommand, ContainerVolumeAddCommand, ContainerVolumeRemoveCommand,
+  ContainerVolumeGetCommand, ContainerPortAddCommand, ContainerPortRemoveCommand, ContainerPortListCommand, ContainerSetNetworkCommand, ContainerDeleteCommand, ContainerApplyUpdatesCommand,
   DispatchCommand, DaemonStartCommand, DaemonStopCommand, DaemonStatusCommand,
+  SimDeployCommand, SimAddUnitCommand, SimRemoveUnitCommand, SimConfigCommand, SimRelateCommand,
+  SimRemoveRelationCommand, SimRunCommand, SimResolvedCommand, SimStatusCommand, SimLogCommand, SimDestroyCommand,
 ] as const;
 
 /**

@@ -40,7 +40,8 @@ export async function runCli(cli: Cli<BaseContext>, argv: string[], context: Bas
       stderr.write(`Error: ${error.message}\n`);
       return 2;
     }
-    if (isLuckyError(error)) {
+    // The simulator's refusals are user errors too (it does not depend on core's error type).
+    if (isLuckyError(error) || (error instanceof Error && error.name === 'SimulatorError')) {
       stderr.write(`Error: ${error.message}\n`);
       return 1;
     }

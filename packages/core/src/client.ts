@@ -2,7 +2,7 @@
 // a command a script runs starts as fast as Node itself.
 export { ErrorCode, LuckyError, isLuckyError, errorCodeName } from './errors.js';
 export { DaemonClient, type CallOptions } from './rpc/client.js';
-export type { RpcMethods, RpcMethodName, RpcParams, RpcResult, WorkloadState, HookOutput } from './rpc/methods.js';
+export type { RpcMethods, RpcMethodName, RpcParams, RpcResult, WorkloadState, HookOutput, ContainerEdit } from './rpc/methods.js';
 export { PROTOCOL_VERSION, MAX_FRAME_BYTES, RpcErrorCode } from './rpc/protocol.js';
 export { resolveSocketPath, resolveDataDir, unitSlug } from './paths.js';
 export { parseWorkloadState, consolidateStatus } from './status.js';

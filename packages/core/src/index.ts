@@ -23,3 +23,5 @@ export { dispatchHook, finishHook, type HookOutcome } from './hook-dispatcher.js
 export { startDaemon, DaemonAlreadyRunning, type DaemonOptions, type RunningDaemon } from './daemon/daemon.js';
 export { KeySchema } from './methods/kv.js';
 export { checkSocketPathLength } from './paths.js';
+export { writeLuckyShim } from './daemon/shim.js';
+export * from './containers/index.js';

@@ -4,6 +4,7 @@ import type { Logger } from './log.js';
 import type { WorkloadState } from './rpc/methods.js';
 import type { RpcCall } from './rpc/server.js';
 import type { StateStore } from './state/store.js';
+import type { ContainerRuntime } from './containers/runtime.js';
 
 /** One Juju hook (or cron run) being executed by the daemon. */
 export interface HookContext {
@@ -27,12 +28,19 @@ export interface DaemonContext {
   readonly socketPath: string;
   /** Directory holding the `lucky` executable that scripts call. */
   readonly binDir: string;
+  /** The Node binary and `lucky` entry this daemon runs, for runtimes that mount the client into containers. */
+  readonly nodePath: string;
+  readonly cliPath: string;
   readonly version: string;
   readonly config: LuckyConfig;
   readonly state: StateStore;
   readonly log: Logger;
   /** The hook running now, if any. */
   currentHook(): HookContext | undefined;
+  /** The container runtime a plugin provides, if any. */
+  runtime(): ContainerRuntime | undefined;
+  /** Sets (or, with null, removes) a status slot and pushes the unit status, as `lucky set-status` does. */
+  setStatus(name: string, status: { readonly state: WorkloadState; readonly message: string } | null): Promise<void>;
 }
 
 /** One script entry about to run. */
@@ -97,6 +105,8 @@ export interface Plugin {
   /** RPC methods this plugin serves, by dotted name (`relation.get`). */
   readonly rpc?: Readonly<Record<string, PluginMethod>>;
   readonly runners?: readonly ScriptRunner[];
+  /** A container runtime (Docker, Pebble …); the first plugin that has one is used. */
+  readonly runtime?: ContainerRuntime;
 }
 
 /** What a plugin module default-exports. `options` comes from `lucky.yaml`'s `plugins:` list. */

@@ -1,3 +1,4 @@
+import { SimulatorError } from './errors.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as v from 'valibot';
@@ -44,7 +45,7 @@ function check<S extends v.GenericSchema>(schema: S, data: unknown, path: string
   const result = v.safeParse(schema, data);
   if (result.success) return result.output;
   const issues = result.issues.map((issue) => `${v.getDotPath(issue) ?? '(root)'}: ${issue.message}`);
-  throw new Error(`${path} is not valid charm metadata:\n  ${issues.join('\n  ')}`);
+  throw new SimulatorError(`${path} is not valid charm metadata:\n  ${issues.join('\n  ')}`);
 }
 
 /** Reads endpoints and config options from metadata.yaml/config.yaml, or charmcraft.yaml. */
@@ -107,6 +108,6 @@ export function checkConfigValue(name: string, option: ConfigOption, value: unkn
     : option.type === 'float' ? typeof value === 'number' && Number.isFinite(value)
     : option.type === 'boolean' ? typeof value === 'boolean'
     : typeof value === 'string';
-  if (!ok) throw new Error(`${context} option ${JSON.stringify(name)}: expected ${option.type}, got ${JSON.stringify(value)}`);
+  if (!ok) throw new SimulatorError(`${context} option ${JSON.stringify(name)}: expected ${option.type}, got ${JSON.stringify(value)}`);
   return value as ConfigValue;
 }

@@ -1,3 +1,4 @@
+import { SimulatorError } from './errors.js';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -101,7 +102,7 @@ export async function openSimulatedModel(dir: string): Promise<SimulatedModel> {
   try {
     text = await readFile(paths.model, 'utf8');
   } catch (error) {
-    throw new Error(`${root} is not a simulated model: ${paths.model} cannot be read.`, { cause: error });
+    throw new SimulatorError(`${root} is not a simulated model: ${paths.model} cannot be read.`, { cause: error });
   }
   validateModelState(JSON.parse(text), paths.model);
   await mkdir(paths.contexts, { recursive: true });
@@ -116,7 +117,7 @@ function loopbackAddress(n: number): string {
 
 function parseEndpoint(spec: string): { application: string; name: string } {
   const colon = spec.indexOf(':');
-  if (colon <= 0 || colon === spec.length - 1) throw new Error(`Expected "application:endpoint", got ${JSON.stringify(spec)}.`);
+  if (colon <= 0 || colon === spec.length - 1) throw new SimulatorError(`Expected "application:endpoint", got ${JSON.stringify(spec)}.`);
   return { application: spec.slice(0, colon), name: spec.slice(colon + 1) };
 }
 
@@ -130,7 +131,7 @@ class LocalModel implements SimulatedModel {
   }
 
   async addApplication(name: string, options: ApplicationOptions): Promise<void> {
-    if (!isValidApplication(name)) throw new Error(`Invalid application name ${JSON.stringify(name)}.`);
+    if (!isValidApplication(name)) throw new SimulatorError(`Invalid application name ${JSON.stringify(name)}.`);
     const charmDir = resolve(options.charmDir);
     const charm = await readCharmInfo(charmDir);
     let configOptions: Record<string, ConfigOption> = charm.configOptions ?? {};
@@ -142,9 +143,9 @@ class LocalModel implements SimulatedModel {
     const resources: Record<string, string> = {};
     for (const [key, path] of Object.entries(options.resources ?? {})) setOwn(resources, key, resolve(path));
     const count = options.units ?? 1;
-    if (!Number.isInteger(count) || count < 0) throw new Error(`units must be a whole number, got ${count}.`);
+    if (!Number.isInteger(count) || count < 0) throw new SimulatorError(`units must be a whole number, got ${count}.`);
     await updateModel(this.dir, (model) => {
-      if (model.applications[name]) throw new Error(`Application ${name} already exists.`);
+      if (model.applications[name]) throw new SimulatorError(`Application ${name} already exists.`);
       model.applications[name] = {
         charmDir,
         endpoints: charm.endpoints,
@@ -164,7 +165,7 @@ class LocalModel implements SimulatedModel {
 
   async addUnit(app: string): Promise<string> {
     return updateModel(this.dir, (model) => {
-      if (!model.applications[app]) throw new Error(`Application ${app} does not exist.`);
+      if (!model.applications[app]) throw new SimulatorError(`Application ${app} does not exist.`);
       return addUnitTo(model, app);
     });
   }
@@ -173,22 +174,22 @@ class LocalModel implements SimulatedModel {
     const first = parseEndpoint(a);
     const second = parseEndpoint(b);
     const peer = first.application === second.application;
-    if (peer && first.name !== second.name) throw new Error(`An application can only relate to itself through a peer endpoint: got ${a} and ${b}.`);
+    if (peer && first.name !== second.name) throw new SimulatorError(`An application can only relate to itself through a peer endpoint: got ${a} and ${b}.`);
     return updateModel(this.dir, (model) => {
       for (const endpoint of peer ? [first] : [first, second]) {
         const app = model.applications[endpoint.application];
-        if (!app) throw new Error(`Application ${endpoint.application} does not exist.`);
+        if (!app) throw new SimulatorError(`Application ${endpoint.application} does not exist.`);
         const declared = app.endpoints?.[endpoint.name];
-        if (app.endpoints && !declared) throw new Error(`The charm of ${endpoint.application} has no endpoint "${endpoint.name}".`);
+        if (app.endpoints && !declared) throw new SimulatorError(`The charm of ${endpoint.application} has no endpoint "${endpoint.name}".`);
         if (declared && (declared.role === 'peers') !== peer) {
-          throw new Error(`"${endpoint.application}:${endpoint.name}" is ${peer ? 'not a peer endpoint' : 'a peer endpoint'}.`);
+          throw new SimulatorError(`"${endpoint.application}:${endpoint.name}" is ${peer ? 'not a peer endpoint' : 'a peer endpoint'}.`);
         }
       }
       const endpoints = peer ? [first] : [first, second];
       const duplicate = Object.values(model.relations).some(
         (relation) => relation.endpoints.length === endpoints.length && endpoints.every((e) => relation.endpoints.some((r) => r.application === e.application && r.name === e.name)),
       );
-      if (duplicate) throw new Error(`Relation ${a} ${b} already exists.`);
+      if (duplicate) throw new SimulatorError(`Relation ${a} ${b} already exists.`);
       const relation: RelationState = { id: model.counters.relation++, endpoints, joined: [], appData: {}, unitData: {} };
       for (const endpoint of endpoints) {
         relation.appData[endpoint.application] = {};
@@ -210,7 +211,7 @@ class LocalModel implements SimulatedModel {
     await updateModel(this.dir, (model) => {
       const relation = relationOf(model, relationId);
       const state = model.units[unit];
-      if (!state || !localEndpoint(relation, state.application)) throw new Error(`${unit} is not a unit of an application in relation ${relationId}.`);
+      if (!state || !localEndpoint(relation, state.application)) throw new SimulatorError(`${unit} is not a unit of an application in relation ${relationId}.`);
       if (!relation.joined.includes(unit)) relation.joined.push(unit);
       relation.unitData[unit] ??= autoUnitSettings(state);
     });
@@ -228,10 +229,10 @@ class LocalModel implements SimulatedModel {
       const relation = relationOf(model, relationId);
       const isUnit = unitOrApp.includes('/');
       if (!localEndpoint(relation, unitApplication(unitOrApp)) || (isUnit && !model.units[unitOrApp])) {
-        throw new Error(`${unitOrApp} is not in relation ${relationId}.`);
+        throw new SimulatorError(`${unitOrApp} is not in relation ${relationId}.`);
       }
       for (const [key, value] of Object.entries(data)) {
-        if (typeof value !== 'string') throw new Error(`Relation data values are strings; ${key} is ${JSON.stringify(value)}.`);
+        if (typeof value !== 'string') throw new SimulatorError(`Relation data values are strings; ${key} is ${JSON.stringify(value)}.`);
       }
       const edit = Object.fromEntries(Object.entries(data).map(([key, value]) => [key, value === '' ? null : value]));
       if (isUnit) relation.unitData[unitOrApp] = applyEdit(relation.unitData[unitOrApp], edit);
@@ -242,8 +243,8 @@ class LocalModel implements SimulatedModel {
   async setLeader(app: string, unit: string): Promise<void> {
     await updateModel(this.dir, (model) => {
       const state = model.applications[app];
-      if (!state) throw new Error(`Application ${app} does not exist.`);
-      if (model.units[unit]?.application !== app) throw new Error(`${unit} is not a unit of ${app}.`);
+      if (!state) throw new SimulatorError(`Application ${app} does not exist.`);
+      if (model.units[unit]?.application !== app) throw new SimulatorError(`${unit} is not a unit of ${app}.`);
       state.leader = unit;
     });
   }
@@ -251,7 +252,7 @@ class LocalModel implements SimulatedModel {
   async setConfig(app: string, values: Readonly<Record<string, unknown>>): Promise<void> {
     await updateModel(this.dir, (model) => {
       const state = model.applications[app];
-      if (!state) throw new Error(`Application ${app} does not exist.`);
+      if (!state) throw new SimulatorError(`Application ${app} does not exist.`);
       state.config = checkConfig(state.configOptions, values, state.config);
     });
   }
@@ -275,7 +276,7 @@ class LocalModel implements SimulatedModel {
 
   async applicationStatus(app: string): Promise<StatusEntry> {
     const state = (await this.state()).applications[app];
-    if (!state) throw new Error(`Application ${app} does not exist.`);
+    if (!state) throw new SimulatorError(`Application ${app} does not exist.`);
     return state.status;
   }
 
@@ -309,7 +310,7 @@ class LocalModel implements SimulatedModel {
 
 function addUnitTo(model: ModelState, app: string): string {
   const state = model.applications[app];
-  if (!state) throw new Error(`Application ${app} does not exist.`);
+  if (!state) throw new SimulatorError(`Application ${app} does not exist.`);
   const unit = `${app}/${state.nextUnit++}`;
   const address = loopbackAddress(++model.counters.address);
   model.units[unit] = {
@@ -339,7 +340,7 @@ function checkConfig(
   const result = new Map(Object.entries(current));
   for (const [key, value] of Object.entries(values)) {
     const option = Object.hasOwn(options, key) ? options[key] : undefined;
-    if (!option) throw new Error(`Unknown config option ${JSON.stringify(key)}; the charm declares: ${Object.keys(options).join(', ') || '(none)'}.`);
+    if (!option) throw new SimulatorError(`Unknown config option ${JSON.stringify(key)}; the charm declares: ${Object.keys(options).join(', ') || '(none)'}.`);
     if (value === null || value === undefined) result.delete(key);
     else result.set(key, checkConfigValue(key, option, value));
   }
@@ -348,12 +349,12 @@ function checkConfig(
 
 function relationOf(model: ModelState, relationId: number): RelationState {
   const relation = model.relations[String(relationId)];
-  if (!relation) throw new Error(`Relation ${relationId} does not exist.`);
+  if (!relation) throw new SimulatorError(`Relation ${relationId} does not exist.`);
   return relation;
 }
 
 function unitOf(model: ModelState, unit: string) {
   const state = model.units[unit];
-  if (!state) throw new Error(`Unit ${unit} does not exist (application ${unitApplication(unit)}).`);
+  if (!state) throw new SimulatorError(`Unit ${unit} does not exist (application ${unitApplication(unit)}).`);
   return state;
 }

@@ -1,9 +1,11 @@
 import { definePlugin, type Plugin } from '@lucky/core';
+import { containerScriptRunner } from './container-runner.js';
 import { hostScriptRunner } from './host-runner.js';
 
 export { hostScriptRunner, hostCommand } from './host-runner.js';
+export { containerScriptRunner, containerCommand, containerEnvironment } from './container-runner.js';
 
-/** The host script runner plugin: `host-script` and `inline-host-script` entries. */
+/** Script runners: host scripts on the machine, container scripts through the container runtime. */
 export default function scriptsPlugin(): Plugin {
-  return definePlugin({ name: '@lucky/plugin-scripts', runners: [hostScriptRunner] });
+  return definePlugin({ name: '@lucky/plugin-scripts', runners: [hostScriptRunner, containerScriptRunner] });
 }

@@ -9,6 +9,9 @@ import { createLogger, type Logger } from '../log.js';
 import { configMethods } from '../methods/config.js';
 import { kvMethods } from '../methods/kv.js';
 import { statusMethods } from '../methods/status.js';
+import { containerSteps } from '../containers/steps.js';
+import { consolidateStatus } from '../status.js';
+import type { WorkloadState } from '../rpc/methods.js';
 import type { DaemonContext, HookContext, MethodContext, Plugin } from '../plugin.js';
 import { loadPlugins } from '../plugin-loader.js';
 import { triggerPluginHook } from '../plugin-hooks.js';
@@ -64,7 +67,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const log = createLogger({ name: 'lucky-daemon', level: options.logLevel, file: options.logFile ?? join(options.dataDir, 'daemon.log') });
   try {
     const config = loadLuckyConfig(options.charmDir);
-    const plugins = [...options.plugins, ...(await loadPlugins(options.charmDir, config.plugins))];
+    const plugins = [...options.plugins, ...(await loadPlugins(options.charmDir, config.plugins)), containerSteps()];
     const daemon = new Daemon(options, config, plugins, log, lock.release);
     await daemon.start();
     return daemon;
@@ -104,12 +107,31 @@ class Daemon implements RunningDaemon {
       dataDir: options.dataDir,
       socketPath: options.socketPath,
       binDir,
+      nodePath: options.nodePath,
+      cliPath: options.cliPath,
       version: options.version,
       config,
       state: StateStore.open(join(options.dataDir, 'state.json'), log),
       log,
       currentHook: () => this.current,
+      runtime: () => this.plugins.find((plugin) => plugin.runtime)?.runtime,
+      setStatus: (name, status) => this.setStatus(name, status),
     };
+  }
+
+  private async setStatus(name: string, status: { readonly state: WorkloadState; readonly message: string } | null): Promise<void> {
+    await this.context.state.mutate((data) => {
+      const index = data.statuses.findIndex((slot) => slot.name === name);
+      if (status === null) {
+        if (index >= 0) data.statuses.splice(index, 1);
+      } else if (index >= 0) {
+        data.statuses[index] = { name, ...status };
+      } else {
+        data.statuses.push({ name, ...status });
+      }
+    });
+    if (status) this.log.info(`Set status[${name}]: ${status.state}${status.message ? `: ${status.message}` : ''}`);
+    await triggerPluginHook(this.plugins, 'statusChanged', consolidateStatus(this.context.state.data.statuses), this.current, this.context);
   }
 
   async start(): Promise<void> {
@@ -117,7 +139,7 @@ class Daemon implements RunningDaemon {
     this.registerCoreMethods();
     const builtIn: Plugin = {
       name: '@lucky/core',
-      rpc: { ...kvMethods, ...configMethods, ...statusMethods(() => this.plugins) },
+      rpc: { ...kvMethods, ...configMethods, ...statusMethods },
     };
     for (const plugin of [builtIn, ...this.plugins]) {
       for (const [name, method] of Object.entries(plugin.rpc ?? {})) {

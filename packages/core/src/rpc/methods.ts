@@ -56,6 +56,28 @@ export interface RpcMethods {
   'address.private': { params: Record<string, never>; result: { address: string } };
   'address.public': { params: Record<string, never>; result: { address: string } };
   'resource.get': { params: { name: string }; result: { path: string } };
+  // Container definitions (core); `warning` is set when the container has no definition (GAP-50).
+  'container.image.get': { params: { container?: string | undefined }; result: { image: string | null } };
+  'container.image.set': { params: { container?: string | undefined; image: string; pull?: boolean }; result: ContainerEdit };
+  'container.env.get': { params: { container?: string | undefined; key?: string | undefined }; result: { values: Record<string, string> } };
+  'container.env.set': { params: { container?: string | undefined; values: Record<string, string | null> }; result: ContainerEdit };
+  'container.entrypoint.set': { params: { container?: string | undefined; entrypoint: string | null }; result: ContainerEdit };
+  'container.command.set': { params: { container?: string | undefined; command: string[] | null }; result: ContainerEdit };
+  'container.volume.add': { params: { container?: string | undefined; source: string; target: string }; result: ContainerEdit };
+  'container.volume.remove': { params: { container?: string | undefined; target: string; deleteData?: boolean }; result: ContainerEdit & { dataDeleted: boolean } };
+  'container.volume.list': { params: { container?: string | undefined }; result: { volumes: Record<string, string> } };
+  'container.port.add': { params: { container?: string | undefined; binding: string }; result: ContainerEdit };
+  'container.port.remove': { params: { container?: string | undefined; binding: string }; result: ContainerEdit };
+  'container.port.remove-all': { params: { container?: string | undefined }; result: ContainerEdit };
+  'container.port.list': { params: { container?: string | undefined }; result: { ports: string[] } };
+  'container.network.set': { params: { container?: string | undefined; network: string | null }; result: ContainerEdit };
+  'container.delete': { params: { container?: string | undefined }; result: ContainerEdit };
+  'container.apply': { params: Record<string, never>; result: Record<string, never> };
+}
+
+/** Result of a container definition change. */
+export interface ContainerEdit {
+  readonly warning?: string;
 }
 
 export type RpcMethodName = keyof RpcMethods;

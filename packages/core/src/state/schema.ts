@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { ContainerDefinitionSchema } from '../containers/schema.js';
 
 export const WorkloadStateSchema = v.picklist(['active', 'waiting', 'maintenance', 'blocked']);
 
@@ -17,7 +18,9 @@ export const StateSchema = v.object({
   statuses: v.array(StatusSlotSchema),
   /** Charm config cache (DMN-45), refreshed from `config-get`. */
   config: v.record(v.string(), v.unknown()),
-  /** State owned by plugins, keyed by plugin name (container definitions live here). */
+  /** Container definitions by name ('' = the default container), runtime-neutral. */
+  containers: v.optional(v.record(v.string(), ContainerDefinitionSchema), {}),
+  /** State owned by plugins, keyed by plugin name. */
   plugins: v.optional(v.record(v.string(), v.unknown()), {}),
 });
 
@@ -25,5 +28,5 @@ export type UnitState = v.InferOutput<typeof StateSchema>;
 export type StatusSlot = v.InferOutput<typeof StatusSlotSchema>;
 
 export function emptyState(): UnitState {
-  return { version: 1, kv: {}, statuses: [], config: {}, plugins: {} };
+  return { version: 1, kv: {}, statuses: [], config: {}, containers: {}, plugins: {} };
 }

@@ -1,0 +1,19 @@
+import { Command, Option } from 'clipanion';
+import { SimCommand } from '../../sim-command.js';
+
+/** `lucky sim remove-relation <a>[:endpoint] <b>[:endpoint]` */
+export class SimRemoveRelationCommand extends SimCommand {
+  static override paths = [['sim', 'remove-relation']];
+  static override usage = Command.Usage({
+    category: 'Simulator',
+    description: 'remove a relation; runs relation-departed and -broken',
+    examples: [['Unrelate', 'lucky sim remove-relation web db']],
+  });
+
+  a = Option.String({ name: 'a' });
+  b = Option.String({ name: 'b' });
+
+  async execute(): Promise<number> {
+    return this.printOutcomes(await (await this.open()).removeRelation(this.a, this.b));
+  }
+}

@@ -1,0 +1,18 @@
+import { Command, Option } from 'clipanion';
+import { SimCommand } from '../../sim-command.js';
+
+/** `lucky sim resolved <unit>` */
+export class SimResolvedCommand extends SimCommand {
+  static override paths = [['sim', 'resolved']];
+  static override usage = Command.Usage({
+    category: 'Simulator',
+    description: 'retry the failed hook of a unit in error, then continue its queue',
+    examples: [['Retry', 'lucky sim resolved web/0']],
+  });
+
+  unit = Option.String({ name: 'unit' });
+
+  async execute(): Promise<number> {
+    return this.printOutcomes(await (await this.open()).resolved(this.unit));
+  }
+}

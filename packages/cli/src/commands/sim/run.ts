@@ -1,0 +1,25 @@
+import { Command, Option } from 'clipanion';
+import { SimCommand } from '../../sim-command.js';
+
+/** `lucky sim run <unit> <hook>` */
+export class SimRunCommand extends SimCommand {
+  static override paths = [['sim', 'run']];
+  static override usage = Command.Usage({
+    category: 'Simulator',
+    description: 'run one hook on a unit (update-status, or any hook name), then whatever it triggers',
+    examples: [['Periodic status', 'lucky sim run web/0 update-status']],
+  });
+
+  unit = Option.String({ name: 'unit' });
+  hook = Option.String({ name: 'hook' });
+
+  async execute(): Promise<number> {
+    const outcomes = await (await this.open()).run(this.unit, this.hook);
+    const first = outcomes[0];
+    if (first && first.unit === this.unit && first.hook === this.hook) {
+      this.context.stdout.write(first.stdout);
+      if (first.exitCode === 0) this.context.stderr.write(first.stderr);
+    }
+    return this.printOutcomes(outcomes);
+  }
+}

@@ -1,0 +1,177 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import * as v from 'valibot';
+import { KeySchema } from '../methods/kv.js';
+import { defineMethod, type MethodContext, type PluginMethod } from '../plugin.js';
+import type { UnitState } from '../state/schema.js';
+import { checkImageReference, checkNetwork, checkVolume, formatPortBinding, parsePortBinding } from './parse.js';
+import { DEFAULT_CONTAINER, containerLabel, type ContainerDefinition } from './schema.js';
+import { ErrorCode, LuckyError } from '../errors.js';
+
+const Container = v.optional(v.string(), DEFAULT_CONTAINER);
+
+/** A warning the client prints on stderr while still exiting 0 (GAP-50, for compatibility). */
+type Warning = { warning?: string };
+
+function missing(name: string): Warning {
+  return {
+    warning: `The ${name === DEFAULT_CONTAINER ? 'default container' : `container "${name}"`} has no definition yet, so nothing changed; define it first with "lucky container image set <image>${name === DEFAULT_CONTAINER ? '' : ` -c ${name}`}".`,
+  };
+}
+
+/**
+ * Changes an existing definition, durably, or returns the GAP-50 warning. The
+ * change itself is applied to containers after the script (or on `apply`).
+ */
+async function edit(ctx: MethodContext, name: string, change: (definition: ContainerDefinition, state: UnitState) => void): Promise<Warning> {
+  if (!ctx.daemon.state.data.containers[name]) return missing(name);
+  await ctx.daemon.state.mutate((state) => {
+    const definition = state.containers[name];
+    if (definition) change(definition, state);
+  });
+  return {};
+}
+
+function definition(ctx: MethodContext, name: string): ContainerDefinition | undefined {
+  return ctx.daemon.state.data.containers[name];
+}
+
+/** `container.*`: Lucky's container definitions (CL-21…CL-36), stored in the unit state. */
+export function containerMethods(apply: (ctx: MethodContext) => Promise<void>): Readonly<Record<string, PluginMethod>> {
+  return {
+    'container.image.get': defineMethod({
+      params: v.object({ container: Container }),
+      handler: ({ container }, ctx) => ({ image: definition(ctx, container)?.image ?? null }),
+    }),
+    'container.image.set': defineMethod({
+      params: v.object({ container: Container, image: v.string(), pull: v.optional(v.boolean(), true) }),
+      handler: async ({ container, image, pull }, ctx) => {
+        checkImageReference(image);
+        await ctx.daemon.state.mutate((state) => {
+          const existing = state.containers[container];
+          if (existing) {
+            existing.image = image;
+            existing.pull = pull;
+          } else {
+            state.containers[container] = { image, pull, env: {}, entrypoint: null, command: null, volumes: {}, ports: [], network: null };
+          }
+        });
+        return {};
+      },
+    }),
+    'container.env.get': defineMethod({
+      params: v.object({ container: Container, key: v.optional(v.string()) }),
+      handler: ({ container, key }, ctx) => {
+        const env = definition(ctx, container)?.env ?? {};
+        if (key === undefined) return { values: { ...env } };
+        return { values: Object.hasOwn(env, key) ? { [key]: env[key] } : {} };
+      },
+    }),
+    'container.env.set': defineMethod({
+      params: v.object({ container: Container, values: v.record(KeySchema, v.nullable(v.string())) }),
+      handler: ({ container, values }, ctx) =>
+        edit(ctx, container, (def) => {
+          for (const [key, value] of Object.entries(values)) {
+            if (value === null || value === '') delete def.env[key];
+            else def.env[key] = value;
+          }
+        }),
+    }),
+    'container.entrypoint.set': defineMethod({
+      params: v.object({ container: Container, entrypoint: v.nullable(v.pipe(v.string(), v.nonEmpty('the entrypoint is empty; use --unset for the image default'))) }),
+      handler: ({ container, entrypoint }, ctx) => edit(ctx, container, (def) => void (def.entrypoint = entrypoint)),
+    }),
+    'container.command.set': defineMethod({
+      params: v.object({ container: Container, command: v.nullable(v.array(v.string())) }),
+      handler: ({ container, command }, ctx) => edit(ctx, container, (def) => void (def.command = command)),
+    }),
+    'container.volume.add': defineMethod({
+      params: v.object({ container: Container, source: v.string(), target: v.string() }),
+      handler: ({ container, source, target }, ctx) => {
+        checkVolume(source, target);
+        return edit(ctx, container, (def) => void (def.volumes[target] = source));
+      },
+    }),
+    'container.volume.remove': defineMethod({
+      params: v.object({ container: Container, target: v.string(), deleteData: v.optional(v.boolean(), false) }),
+      handler: async ({ container, target, deleteData }, ctx) => {
+        const source = definition(ctx, container)?.volumes[target];
+        const result = await edit(ctx, container, (def) => void delete def.volumes[target]);
+        if (result.warning || source === undefined || !deleteData) return { ...result, dataDeleted: false };
+        const stillUsed = Object.values(ctx.daemon.state.data.containers).some((def) => Object.values(def.volumes).includes(source));
+        if (stillUsed) return { dataDeleted: false, warning: `Kept the data of "${source}": another mount still uses it.` };
+        // Only Lucky's own named volumes are deleted; a bind-mounted host path is the machine's.
+        if (source.startsWith('/')) return { dataDeleted: false, warning: `Kept ${source}: --delete-data only deletes named volumes, not host paths.` };
+        rmSync(join(ctx.daemon.dataDir, 'volumes', source), { recursive: true, force: true });
+        return { dataDeleted: true };
+      },
+    }),
+    'container.volume.list': defineMethod({
+      params: v.object({ container: Container }),
+      handler: ({ container }, ctx) => ({ volumes: { ...(definition(ctx, container)?.volumes ?? {}) } }),
+    }),
+    'container.port.add': defineMethod({
+      params: v.object({ container: Container, binding: v.string() }),
+      handler: async ({ container, binding }, ctx) => {
+        const wanted = parsePortBinding(binding);
+        const def = definition(ctx, container);
+        if (!def) return missing(container);
+        const same = (a: typeof wanted, b: typeof wanted): boolean =>
+          a.hostPort === b.hostPort && a.containerPort === b.containerPort && a.protocol === b.protocol;
+        if (def.ports.some((port) => same(port, wanted))) return {};
+        const conflict = def.ports.find(
+          (port) => port.protocol === wanted.protocol && (port.hostPort === wanted.hostPort || port.containerPort === wanted.containerPort),
+        );
+        if (conflict) {
+          throw new LuckyError(
+            ErrorCode.InvalidArgument,
+            `Not adding port binding \`${formatPortBinding(wanted)}\` because it conflicts with a port binding already added to the container: ${formatPortBinding(conflict)}`,
+          );
+        }
+        return edit(ctx, container, (d) => void d.ports.push(wanted));
+      },
+    }),
+    'container.port.remove': defineMethod({
+      params: v.object({ container: Container, binding: v.string() }),
+      handler: ({ container, binding }, ctx) => {
+        const gone = parsePortBinding(binding);
+        return edit(ctx, container, (def) => {
+          def.ports = def.ports.filter(
+            (port) => !(port.hostPort === gone.hostPort && port.containerPort === gone.containerPort && port.protocol === gone.protocol),
+          );
+        });
+      },
+    }),
+    'container.port.remove-all': defineMethod({
+      params: v.object({ container: Container }),
+      handler: ({ container }, ctx) => edit(ctx, container, (def) => void (def.ports = [])),
+    }),
+    'container.port.list': defineMethod({
+      params: v.object({ container: Container }),
+      handler: ({ container }, ctx) => ({ ports: (definition(ctx, container)?.ports ?? []).map(formatPortBinding) }),
+    }),
+    'container.network.set': defineMethod({
+      params: v.object({ container: Container, network: v.nullable(v.string()) }),
+      handler: ({ container, network }, ctx) => {
+        if (network !== null) checkNetwork(network);
+        return edit(ctx, container, (def) => void (def.network = network));
+      },
+    }),
+    'container.delete': defineMethod({
+      params: v.object({ container: Container }),
+      handler: async ({ container }, ctx) => {
+        if (!definition(ctx, container)) return missing(container);
+        await ctx.daemon.state.mutate((state) => void delete state.containers[container]);
+        ctx.daemon.log.info(`Container ${containerLabel(container)} marked for removal`);
+        return {};
+      },
+    }),
+    'container.apply': defineMethod({
+      params: v.object({}),
+      handler: async (_params, ctx) => {
+        await apply(ctx);
+        return {};
+      },
+    }),
+  };
+}

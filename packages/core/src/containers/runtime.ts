@@ -1,0 +1,34 @@
+import type { DaemonContext } from '../plugin.js';
+import type { ContainerDefinition } from './schema.js';
+
+/** Output of a command run in a container, as it arrives. */
+export type OutputSink = (stream: 'stdout' | 'stderr', data: string) => void;
+
+/**
+ * A container runtime: what Lucky needs from Docker today and from Pebble
+ * (Kubernetes sidecars), Podman or LXD later. Definitions are keyed by container
+ * name ('' = the default container). Nothing engine-specific leaks into core.
+ */
+export interface ContainerRuntime {
+  /** Shown in logs and errors, e.g. "docker". */
+  readonly name: string;
+  /** Make sure the engine is installed and reachable (the `install` hook, DMN-60). */
+  ensureEngine(daemon: DaemonContext): Promise<void>;
+  /**
+   * Make the running containers match `definitions` exactly: create what is missing,
+   * recreate what changed (and, with `force`, everything), remove what is not defined.
+   * Reconciles against the engine itself, not only against what was applied last.
+   */
+  apply(definitions: Readonly<Record<string, ContainerDefinition>>, daemon: DaemonContext, options?: { readonly force?: boolean; readonly signal?: AbortSignal }): Promise<void>;
+  /** Whether a defined container exists and runs now. */
+  isRunning(name: string, daemon: DaemonContext): Promise<boolean>;
+  /** Run a command inside a container, streaming its output; resolves with its exit code. */
+  exec(
+    name: string,
+    command: readonly string[],
+    options: { readonly env: Readonly<Record<string, string>>; readonly output: OutputSink; readonly signal?: AbortSignal },
+    daemon: DaemonContext,
+  ): Promise<number>;
+  /** Remove every container of this unit (the `stop`/`remove` hooks). */
+  removeAll(daemon: DaemonContext): Promise<void>;
+}

@@ -1,0 +1,73 @@
+import { unitApplication } from '../model/names.js';
+import { remoteApplication } from '../model/relations.js';
+import type { ModelState, RelationState } from '../model/schema.js';
+import { hookEntry } from './queue.js';
+import type { QueuedHook } from './state.js';
+
+function sameBag(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>> | undefined): boolean {
+  const x = Object.entries(a ?? {}).sort(([k], [l]) => (k < l ? -1 : k > l ? 1 : 0));
+  const y = Object.entries(b ?? {}).sort(([k], [l]) => (k < l ? -1 : k > l ? 1 : 0));
+  return JSON.stringify(x) === JSON.stringify(y);
+}
+
+/** Juju numbers units; `web/10` sorts after `web/9`. */
+export function byUnitNumber(a: string, b: string): number {
+  const app = unitApplication(a).localeCompare(unitApplication(b));
+  if (app !== 0) return app;
+  return Number(a.slice(a.lastIndexOf('/') + 1)) - Number(b.slice(b.lastIndexOf('/') + 1));
+}
+
+/** Units in the relation's scope on the side that sees `app`'s data (peers: the other units). */
+function watchers(relation: RelationState, app: string, except: string, dying: readonly string[]): string[] {
+  const other = remoteApplication(relation, app);
+  return relation.joined.filter((unit) => unit !== except && unitApplication(unit) === other && !dying.includes(unit)).sort(byUnitNumber);
+}
+
+/**
+ * The hooks Juju fires because of what one hook changed in the committed model:
+ * `-relation-changed` on the other side for a changed unit or application bag, and
+ * `leader-settings-changed` on the non-leaders for changed leader settings.
+ * `hookUnit` ran the hook; leader-set is immediate, so even a failed hook may have
+ * changed the leader settings.
+ */
+export function triggeredHooks(
+  hookUnit: string,
+  before: ModelState,
+  after: ModelState,
+  dyingUnits: readonly string[],
+  dyingRelations: readonly number[],
+): QueuedHook[] {
+  const hooks: QueuedHook[] = [];
+  for (const relation of Object.values(after.relations)) {
+    if (dyingRelations.includes(relation.id)) continue;
+    const old = before.relations[String(relation.id)];
+    if (!old) continue;
+    for (const writer of Object.keys(relation.unitData).sort(byUnitNumber)) {
+      if (!relation.joined.includes(writer) || sameBag(old.unitData[writer], relation.unitData[writer])) continue;
+      const app = unitApplication(writer);
+      for (const unit of watchers(relation, app, writer, dyingUnits)) {
+        const endpoint = relation.endpoints.find((e) => e.application === unitApplication(unit))?.name ?? '';
+        hooks.push(hookEntry(unit, `${endpoint}-relation-changed`, { relationId: relation.id, remoteUnit: writer, remoteApp: app }));
+      }
+    }
+    for (const app of Object.keys(relation.appData).sort()) {
+      if (sameBag(old.appData[app], relation.appData[app])) continue;
+      // Only the leader writes its application's bag, and units do not see their own writes.
+      for (const unit of watchers(relation, app, hookUnit, dyingUnits)) {
+        // Juju names one unit of the changed application as the remote unit (none if it has none in scope).
+        const remoteUnit = relation.joined.filter((u) => u !== unit && unitApplication(u) === app).sort(byUnitNumber)[0] ?? '';
+        const endpoint = relation.endpoints.find((e) => e.application === unitApplication(unit))?.name ?? '';
+        hooks.push(hookEntry(unit, `${endpoint}-relation-changed`, { relationId: relation.id, remoteUnit, remoteApp: app }));
+      }
+    }
+  }
+  for (const [name, app] of Object.entries(after.applications)) {
+    const old = before.applications[name];
+    if (!old || sameBag(old.leaderSettings, app.leaderSettings)) continue;
+    const followers = Object.keys(after.units)
+      .filter((unit) => after.units[unit]?.application === name && unit !== app.leader && !dyingUnits.includes(unit))
+      .sort(byUnitNumber);
+    for (const unit of followers) hooks.push(hookEntry(unit, 'leader-settings-changed'));
+  }
+  return hooks;
+}

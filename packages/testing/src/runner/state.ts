@@ -1,0 +1,117 @@
+/**
+ * What the model runner keeps next to the simulator's model.json, so a model opened
+ * in a new process (one CLI command each) continues where the last one stopped:
+ * the options, the hook queue and which units are in error.
+ */
+import { SimulatorError } from '../errors.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as v from 'valibot';
+import { writeFileAtomic } from '../model/store.js';
+
+export const RUNNER_FORMAT = 1;
+
+/** A hook waiting to run on a unit, with its relation context (Juju's hook.Info). */
+export interface QueuedHook {
+  kind: 'hook';
+  unit: string;
+  hook: string;
+  relationId: number | null;
+  remoteUnit: string;
+  remoteApp: string;
+  departingUnit: string;
+}
+
+/** Drops a unit from the model once its teardown hooks have run. */
+export interface QueuedUnitRemoval {
+  kind: 'remove-unit';
+  unit: string;
+}
+
+/** Drops a relation from the model once every -broken hook has run. */
+export interface QueuedRelationRemoval {
+  kind: 'remove-relation';
+  relationId: number;
+}
+
+export type QueueEntry = QueuedHook | QueuedUnitRemoval | QueuedRelationRemoval;
+
+export interface RunnerState {
+  format: typeof RUNNER_FORMAT;
+  /** Directories put on PATH (after the hook tools, before the system PATH) for every hook. */
+  path: string[];
+  maxHooksPerOperation: number;
+  /** Application → charm name from its metadata (the simulator does not keep it). */
+  applications: Record<string, { charm: string }>;
+  /** Unit → the hook that failed; its entry stays at the head of the unit's queue. */
+  errors: Record<string, { hook: string }>;
+  /** Units being removed: they get no new hooks besides their teardown. */
+  dyingUnits: string[];
+  /** Relations being removed. */
+  dyingRelations: number[];
+  queue: QueueEntry[];
+}
+
+const QueueEntrySchema = v.variant('kind', [
+  v.object({
+    kind: v.literal('hook'),
+    unit: v.string(),
+    hook: v.string(),
+    relationId: v.nullable(v.pipe(v.number(), v.integer())),
+    remoteUnit: v.string(),
+    remoteApp: v.string(),
+    departingUnit: v.string(),
+  }),
+  v.object({ kind: v.literal('remove-unit'), unit: v.string() }),
+  v.object({ kind: v.literal('remove-relation'), relationId: v.pipe(v.number(), v.integer()) }),
+]);
+
+const RunnerStateSchema = v.object({
+  format: v.literal(RUNNER_FORMAT),
+  path: v.array(v.string()),
+  maxHooksPerOperation: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  applications: v.record(v.string(), v.object({ charm: v.string() })),
+  errors: v.record(v.string(), v.object({ hook: v.string() })),
+  dyingUnits: v.array(v.string()),
+  dyingRelations: v.array(v.pipe(v.number(), v.integer())),
+  queue: v.array(QueueEntrySchema),
+});
+
+type Inferred = v.InferOutput<typeof RunnerStateSchema>;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaMatchesType: Same<Inferred, RunnerState> = true;
+void schemaMatchesType;
+
+export function runnerStatePath(dir: string): string {
+  return join(dir, 'runner.json');
+}
+
+export function runnerLockPath(dir: string): string {
+  return join(dir, 'runner.lock');
+}
+
+/** Reads runner.json, or returns null when there is none. */
+export async function readRunnerState(dir: string): Promise<RunnerState | null> {
+  const path = runnerStatePath(dir);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new SimulatorError(`${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  const result = v.safeParse(RunnerStateSchema, data);
+  if (result.success) return result.output;
+  const issues = result.issues.map((issue) => `${v.getDotPath(issue) ?? '(root)'}: ${issue.message}`);
+  throw new SimulatorError(`${path} is not a valid model runner state:\n  ${issues.join('\n  ')}`);
+}
+
+export async function writeRunnerState(dir: string, state: RunnerState): Promise<void> {
+  await writeFileAtomic(runnerStatePath(dir), `${JSON.stringify(state, null, 2)}\n`);
+}

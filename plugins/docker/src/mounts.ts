@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { ContainerDefinition, DaemonContext } from '@lucky/core';
+
+/** One bind mount of a host path into a container. */
+export interface Mount {
+  readonly source: string;
+  readonly target: string;
+  readonly readOnly: boolean;
+}
+
+/** Where the directory holding the daemon socket appears in containers. */
+export const SOCKET_DIR = '/run/lucky';
+/** Where the charm's `container_scripts/` appear (read-only). */
+export const SCRIPTS_DIR = '/lucky/container_scripts';
+
+/** The daemon socket's path inside a container. */
+export function containerSocketPath(daemon: Pick<DaemonContext, 'socketPath'>): string {
+  return `${SOCKET_DIR}/${basename(daemon.socketPath)}`;
+}
+
+/** A named volume's host directory: `<dataDir>/volumes/<name>` (CL-27). */
+export function volumeDir(dataDir: string, name: string): string {
+  return join(dataDir, 'volumes', name);
+}
+
+/** The user's volumes: an absolute source is a bind mount, a name a directory under the data dir. */
+export function userMounts(definition: ContainerDefinition, dataDir: string): Mount[] {
+  return Object.entries(definition.volumes).map(([target, source]) => ({
+    source: source.startsWith('/') ? source : volumeDir(dataDir, source),
+    target,
+    readOnly: false,
+  }));
+}
+
+/**
+ * Lucky's own mounts: the socket's directory (so a restarted daemon's new socket
+ * is seen) and the charm's `container_scripts/` when it has some.
+ */
+export function daemonMounts(daemon: Pick<DaemonContext, 'socketPath' | 'charmDir'>): Mount[] {
+  const mounts: Mount[] = [{ source: dirname(daemon.socketPath), target: SOCKET_DIR, readOnly: false }];
+  const scripts = join(daemon.charmDir, 'container_scripts');
+  if (existsSync(scripts)) mounts.push({ source: scripts, target: SCRIPTS_DIR, readOnly: true });
+  return mounts;
+}
+
+/**
+ * Creates the host directories the mounts need: named volumes, a missing bind
+ * source (as `docker run -v` does) and the socket directory (0700, as the daemon makes it).
+ */
+export async function createMountSources(mounts: readonly Mount[]): Promise<void> {
+  for (const mount of mounts) {
+    if (existsSync(mount.source)) continue;
+    await mkdir(mount.source, { recursive: true, mode: mount.target === SOCKET_DIR ? 0o700 : 0o755 });
+  }
+}

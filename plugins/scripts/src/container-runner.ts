@@ -1,0 +1,66 @@
+import { ErrorCode, LuckyError, type DaemonContext, type ScriptRun, type ScriptRunner } from '@lucky/core';
+
+/** Where the Docker runtime mounts the charm's `container_scripts/` and the daemon socket. */
+const SCRIPTS_DIR = '/lucky/container_scripts';
+const CONTAINER_SOCKET = '/run/lucky/daemon.sock';
+
+/** The command line of a container entry (DKR-06), without Lucky's exit-code helper. */
+export function containerCommand(run: ScriptRun): { command: string[]; name: string; container: string; ignoreMissing: boolean } {
+  const { entry } = run;
+  if (entry.kind === 'container-script') {
+    return {
+      command: [`${SCRIPTS_DIR}/${entry.spec['container-script']}`, ...entry.spec.args],
+      name: entry.spec['container-script'],
+      container: entry.spec['container-name'] ?? '',
+      ignoreMissing: entry.spec['ignore-missing-container'],
+    };
+  }
+  if (entry.kind === 'inline-container-script') {
+    return {
+      command: [...entry.spec['shell-command'], entry.spec['inline-container-script']],
+      name: `${run.hook.hook}_inline`,
+      container: entry.spec['container-name'] ?? '',
+      ignoreMissing: entry.spec['ignore-missing-container'],
+    };
+  }
+  throw new LuckyError(ErrorCode.PluginFailed, `The container runner cannot run ${entry.kind} entries.`);
+}
+
+/**
+ * The environment inside the container (DMN-22): the hook's `JUJU_*` and Lucky's
+ * variables, with the socket at its in-container path; nothing else of the host.
+ */
+export function containerEnvironment(run: ScriptRun): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(run.env)) if (key.startsWith('JUJU_') || key.startsWith('LUCKY_')) env[key] = value;
+  env.LUCKY_DAEMON_SOCKET = CONTAINER_SOCKET;
+  env.LUCKY_CONTEXT = 'client';
+  return env;
+}
+
+/** Runs `container-script` and `inline-container-script` entries through the container runtime's exec. */
+export const containerScriptRunner: ScriptRunner = {
+  kinds: ['container-script', 'inline-container-script'],
+  async run(run: ScriptRun, daemon: DaemonContext): Promise<void> {
+    const { command, name, container, ignoreMissing } = containerCommand(run);
+    const label = container === '' ? 'default' : container;
+    const skip = (why: string): void => {
+      const message = `Cannot run container script "${name}" in container "${label}" because container ${why}.`;
+      if (!ignoreMissing) throw new LuckyError(ErrorCode.ScriptFailed, message, { data: { script: name, container: label } });
+      daemon.log.info(`Skipped: ${message} (ignore-missing-container)`);
+    };
+    const runtime = daemon.runtime();
+    if (!runtime || !daemon.config.useDocker) return skip(runtime ? 'is not managed (use-docker is false)' : 'runtime is not loaded');
+    if (!daemon.state.data.containers[container]) return skip('does not exist');
+    if (!(await runtime.isRunning(container, daemon))) return skip('has not been started');
+    const exitCode = await runtime.exec(
+      container,
+      command,
+      { env: containerEnvironment(run), output: (stream, data) => run.output(stream, data), signal: run.hook.signal },
+      daemon,
+    );
+    if (exitCode !== 0) {
+      throw new LuckyError(ErrorCode.ScriptFailed, `Container script "${name}" exited non-zero: ${exitCode}`, { data: { script: name, exitCode } });
+    }
+  },
+};

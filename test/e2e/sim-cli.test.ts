@@ -1,0 +1,173 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { lucky, removeDir, tempDir, type LuckyResult } from '@lucky/test-utils';
+
+const DEMO = fileURLToPath(new URL('../fixtures/lucky-demo/', import.meta.url));
+const DB = fileURLToPath(new URL('../fixtures/lucky-db/', import.meta.url));
+
+interface Ctx {
+  dir: string;
+}
+
+interface StatusJson {
+  applications: Array<{ name: string; units: Array<{ name: string; leader: boolean; workload: { status: string; message: string }; agent: { status: string; message: string }; address: string; ports: string[]; dataDir: string; socketPath: string }> }>;
+  relations: Array<{ id: number; endpoints: string[]; interface: string; peer: boolean }>;
+}
+
+const test = suite<Ctx>('lucky sim: a two-application, three-unit model through the CLI');
+
+test.before(async (ctx) => {
+  ctx.dir = await tempDir('lucky-simcli-');
+});
+
+test.after(async (ctx) => {
+  await sim(ctx, 'destroy');
+  await removeDir(ctx.dir);
+});
+
+function sim(ctx: Ctx, ...args: string[]): Promise<LuckyResult> {
+  return lucky(['sim', ...args], { LUCKY_SIM_MODEL: join(ctx.dir, 'model') });
+}
+
+async function status(ctx: Ctx): Promise<StatusJson> {
+  const result = await sim(ctx, 'status', '--format', 'json');
+  assert.is(result.exitCode, 0, result.stderr);
+  return JSON.parse(result.stdout) as StatusJson;
+}
+
+function unit(s: StatusJson, name: string): StatusJson['applications'][number]['units'][number] {
+  const found = s.applications.flatMap((app) => app.units).find((u) => u.name === name);
+  assert.ok(found, `no unit ${name}`);
+  return found;
+}
+
+async function kv(s: StatusJson, name: string): Promise<Record<string, string>> {
+  const u = unit(s, name);
+  const result = await lucky(['kv', 'get', '--format', 'json'], { LUCKY_DATA_DIR: u.dataDir, LUCKY_DAEMON_SOCKET: u.socketPath, JUJU_UNIT_NAME: name });
+  assert.is(result.exitCode, 0, result.stderr);
+  return JSON.parse(result.stdout) as Record<string, string>;
+}
+
+test('deploy runs the install sequence on every unit, leader first', async (ctx) => {
+  const demo = await sim(ctx, 'deploy', DEMO, 'demo', '-n', '2');
+  assert.is(demo.exitCode, 0, demo.stdout + demo.stderr);
+  const lines = demo.stdout.split('\n').filter(Boolean).map((line) => line.split(/\s+/).slice(0, 2).join(' '));
+  for (const hook of ['install', 'leader-elected', 'config-changed', 'start']) assert.ok(lines.includes(`demo/0 ${hook}`), `${hook}:\n${demo.stdout}`);
+  assert.ok(lines.includes('demo/1 leader-settings-changed'), demo.stdout);
+  assert.ok(lines.indexOf('demo/0 install') < lines.indexOf('demo/0 start'));
+  const db = await sim(ctx, 'deploy', DB, 'db');
+  assert.is(db.exitCode, 0, db.stdout + db.stderr);
+  const s = await status(ctx);
+  assert.equal(s.applications.map((app) => [app.name, app.units.length]), [['db', 1], ['demo', 2]].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)));
+  assert.is(unit(s, 'demo/0').leader, true);
+  assert.is(unit(s, 'demo/1').leader, false);
+  assert.is.not(unit(s, 'demo/0').address, unit(s, 'demo/1').address);
+  // The leader's generated password reached the other unit.
+  assert.is((await kv(s, 'demo/1'))['shared-password']?.length, 16);
+});
+
+test('relating runs joined/changed on both sides and data flows both ways', async (ctx) => {
+  const related = await sim(ctx, 'relate', 'demo:db', 'db');
+  assert.is(related.exitCode, 0, related.stdout + related.stderr);
+  const s = await status(ctx);
+  const relation = s.relations.find((r) => r.interface === 'pgsql');
+  assert.ok(relation);
+  assert.is(relation.peer, false);
+  for (const name of ['demo/0', 'demo/1']) {
+    assert.is((await kv(s, name))['db-url'], `postgres://user-demo@${unit(s, 'db/0').address}/app`);
+    assert.equal(unit(s, name).workload.status, 'active');
+  }
+  const dbKv = await kv(s, 'db/0');
+  assert.is(dbKv['client-demo-0'], `http://${unit(s, 'demo/0').address}:8080`);
+});
+
+test('config changes are checked against config.yaml and run config-changed', async (ctx) => {
+  const bad = await sim(ctx, 'config', 'demo', 'port=eighty');
+  assert.is(bad.exitCode, 1);
+  assert.match(bad.stderr, /^Error: .*port.*/);
+  const unknown = await sim(ctx, 'config', 'demo', 'colour=blue');
+  assert.is(unknown.exitCode, 1);
+  assert.match(unknown.stderr, /colour/);
+  const good = await sim(ctx, 'config', 'demo', 'greeting=Bonjour');
+  assert.is(good.exitCode, 0, good.stdout + good.stderr);
+  assert.match(good.stdout, /demo\/0\s+config-changed\s+ok/);
+  const shown = await sim(ctx, 'config', 'demo');
+  assert.match(shown.stdout, /^greeting=Bonjour\nport=8080\n$/);
+  const s = await status(ctx);
+  assert.is((await kv(s, 'demo/1')).greeting, 'Bonjour');
+});
+
+test('a failing hook puts the unit in error until resolved retries it', async (ctx) => {
+  const failed = await sim(ctx, 'run', 'demo/1', 'flaky');
+  assert.is(failed.exitCode, 1);
+  assert.match(failed.stdout, /demo\/1\s+flaky\s+failed \(exit 1\)/);
+  assert.match(failed.stdout, /flaky: not allowed yet/);
+  let s = await status(ctx);
+  assert.is(unit(s, 'demo/1').agent.status, 'error');
+  assert.match(unit(s, 'demo/1').agent.message, /flaky/);
+  const table = await sim(ctx, 'status');
+  assert.match(table.stdout, /demo\/1\s+error\s+error/);
+  const refused = await sim(ctx, 'run', 'demo/1', 'update-status');
+  assert.is(refused.exitCode, 1);
+  assert.match(refused.stderr, /error/);
+  writeFileSync(join(unit(s, 'demo/1').dataDir, 'allow-flaky'), '');
+  const resolved = await sim(ctx, 'resolved', 'demo/1');
+  assert.is(resolved.exitCode, 0, resolved.stdout + resolved.stderr);
+  s = await status(ctx);
+  assert.is(unit(s, 'demo/1').agent.status, 'idle');
+});
+
+test('removing a unit runs departed on the others, and broken, stop and remove on it', async (ctx) => {
+  const removed = await sim(ctx, 'remove-unit', 'demo/1');
+  assert.is(removed.exitCode, 0, removed.stdout + removed.stderr);
+  assert.match(removed.stdout, /demo\/0\s+cluster-relation-departed\s+ok/);
+  assert.match(removed.stdout, /db\/0\s+db-relation-departed\s+ok/);
+  assert.match(removed.stdout, /demo\/1\s+stop\s+ok/);
+  assert.match(removed.stdout, /demo\/1\s+remove\s+ok/);
+  const s = await status(ctx);
+  assert.equal(s.applications.find((app) => app.name === 'demo')?.units.map((u) => u.name), ['demo/0']);
+  assert.is((await kv(s, 'demo/0'))['peer-demo-1'], undefined);
+});
+
+test('the status table and the hook log', async (ctx) => {
+  const table = await sim(ctx, 'status');
+  assert.is(table.exitCode, 0);
+  assert.match(table.stdout, /^Model /);
+  assert.match(table.stdout, /\nApp\s+Charm\s+Units\s+Status\n/);
+  assert.match(table.stdout, /\ndemo\/0\*\s+active\s+idle\s+127\.0\.1\.\d+\s+8080\/tcp\s+Configured: Bonjour/);
+  const log = await sim(ctx, 'log', 'demo/0');
+  assert.match(log.stdout, /^demo\/0 install: exit 0\n/);
+  assert.match(log.stdout, /\ndemo\/0 cluster-relation-created: exit 0\n/);
+  assert.match(log.stdout, /^demo\/0 install: exit 0\n {2}out\| \[lucky-demo\] installing demo\/0 in hook install\n/);
+});
+
+test('bad input is refused with one clear line and changes nothing', async (ctx) => {
+  const before = (await sim(ctx, 'status', '--format', 'json')).stdout;
+  const noMeta = await tempDir();
+  const cases: Array<[string[], RegExp]> = [
+    [['deploy', noMeta], /metadata\.yaml/],
+    [['deploy', DEMO, 'demo'], /demo/],
+    [['add-unit', 'nope'], /nope/],
+    [['remove-unit', 'demo/7'], /demo\/7/],
+    [['relate', 'demo:website', 'db:db'], /interface/],
+    [['run', 'ghost/0', 'install'], /ghost\/0/],
+    [['config', 'nope', 'a=b'], /nope/],
+  ];
+  for (const [args, message] of cases) {
+    const result = await sim(ctx, ...args);
+    assert.is(result.exitCode, 1, `${args.join(' ')}: ${result.stdout}${result.stderr}`);
+    assert.match(result.stderr, /^Error: /);
+    assert.match(result.stderr, message);
+    assert.is(result.stderr.trimEnd().split('\n').length, 1, result.stderr);
+  }
+  await removeDir(noMeta);
+  assert.is((await sim(ctx, 'status', '--format', 'json')).stdout, before);
+  const missing = await lucky(['sim', 'status'], { LUCKY_SIM_MODEL: join(ctx.dir, 'no-model') });
+  assert.is(missing.exitCode, 1);
+  assert.ok(!existsSync(join(ctx.dir, 'no-model')));
+});
+
+test.run();
