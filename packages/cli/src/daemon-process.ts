@@ -1,4 +1,5 @@
 import { DaemonAlreadyRunning, parseLogLevel, startDaemon } from '@lucky/core';
+import dockerPlugin from '@lucky/plugin-docker';
 import jujuPlugin from '@lucky/plugin-juju';
 import scriptsPlugin from '@lucky/plugin-scripts';
 import type { DaemonLocation } from './daemon-options.js';
@@ -26,7 +27,7 @@ export async function runDaemon(
     daemon = await startDaemon({
       ...location,
       version: VERSION,
-      plugins: [jujuPlugin(), scriptsPlugin()],
+      plugins: [jujuPlugin(), scriptsPlugin(), dockerPlugin()],
       logLevel: parseLogLevel(options.logLevel),
       logFile: options.logFile,
       nodePath: process.execPath,

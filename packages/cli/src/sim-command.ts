@@ -27,7 +27,7 @@ export abstract class SimCommand extends Command {
     const { writeLuckyShim } = await import('@lucky/core');
     const bin = join(this.dir, 'bin');
     writeLuckyShim(bin, process.execPath, cliPath());
-    return LocalModel.create(this.dir, { path: [bin] });
+    return LocalModel.create(this.dir, { path: [bin], name: 'local' });
   }
 
   /** One line per hook run, and the output of failed ones. */

@@ -1,8 +1,7 @@
 import { ErrorCode, LuckyError, type DaemonContext, type ScriptRun, type ScriptRunner } from '@lucky/core';
 
-/** Where the Docker runtime mounts the charm's `container_scripts/` and the daemon socket. */
+/** Where container runtimes mount the charm's `container_scripts/`. */
 const SCRIPTS_DIR = '/lucky/container_scripts';
-const CONTAINER_SOCKET = '/run/lucky/daemon.sock';
 
 /** The command line of a container entry (DKR-06), without Lucky's exit-code helper. */
 export function containerCommand(run: ScriptRun): { command: string[]; name: string; container: string; ignoreMissing: boolean } {
@@ -28,12 +27,13 @@ export function containerCommand(run: ScriptRun): { command: string[]; name: str
 
 /**
  * The environment inside the container (DMN-22): the hook's `JUJU_*` and Lucky's
- * variables, with the socket at its in-container path; nothing else of the host.
+ * variables, nothing else of the host. The socket's in-container path comes from
+ * the container's own environment, which the runtime set, so the host's is left out.
  */
 export function containerEnvironment(run: ScriptRun): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(run.env)) if (key.startsWith('JUJU_') || key.startsWith('LUCKY_')) env[key] = value;
-  env.LUCKY_DAEMON_SOCKET = CONTAINER_SOCKET;
+  delete env.LUCKY_DAEMON_SOCKET;
   env.LUCKY_CONTEXT = 'client';
   return env;
 }

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { ErrorCode, LuckyError, type DaemonContext, type ScriptRun, type ScriptRunner } from '@lucky/core';
 
 /** The command line of a host entry (DMN-20). */
@@ -24,7 +25,6 @@ export const hostScriptRunner: ScriptRunner = {
   kinds: ['host-script', 'inline-host-script'],
   async run(run: ScriptRun, daemon: DaemonContext): Promise<void> {
     const { file, args, name } = hostCommand(run, daemon.charmDir);
-    const { execa } = await import('execa');
     const child = execa(file, args, {
       cwd: daemon.charmDir,
       env: run.env,

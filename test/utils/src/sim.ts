@@ -21,15 +21,18 @@ export interface ProbeResult {
 export class TestModel {
   readonly dir: string;
   readonly model: SimulatedModel;
+  /** Added to every hook's environment (and so to the daemons it starts). */
+  private readonly env: Record<string, string>;
 
-  private constructor(dir: string, model: SimulatedModel) {
+  private constructor(dir: string, model: SimulatedModel, env: Record<string, string>) {
     this.dir = dir;
     this.model = model;
+    this.env = env;
   }
 
-  static async create(): Promise<TestModel> {
+  static async create(env: Record<string, string> = {}): Promise<TestModel> {
     const dir = await tempDir('lucky-sim-');
-    return new TestModel(dir, await createSimulatedModel(join(dir, 'model')));
+    return new TestModel(dir, await createSimulatedModel(join(dir, 'model')), env);
   }
 
   /** Lucky's per-unit locations and PATH for a unit's hooks. */
@@ -45,7 +48,7 @@ export class TestModel {
   }
 
   hook(unit: string, name: string, options: RunHookOptions = {}): Promise<HookResult> {
-    return this.model.runHook(unit, name, { ...options, extraEnv: { ...this.unitEnv(unit), ...options.extraEnv } });
+    return this.model.runHook(unit, name, { ...options, extraEnv: { ...this.env, ...this.unitEnv(unit), ...options.extraEnv } });
   }
 
   /**
@@ -67,7 +70,7 @@ export class TestModel {
   async stop(): Promise<void> {
     const state = await this.model.state();
     for (const unit of Object.keys(state.units)) {
-      await lucky(['daemon', 'stop', '--ignore-already-stopped', '--unit-name', unit], this.unitEnv(unit));
+      await lucky(['daemon', 'stop', '--ignore-already-stopped', '--unit-name', unit], { ...this.env, ...this.unitEnv(unit) });
     }
     await removeDir(this.dir);
   }

@@ -17,13 +17,20 @@ export function containerSteps(): Plugin {
 
   const runtimeOf = (daemon: DaemonContext) => (daemon.config.useDocker ? daemon.runtime() : undefined);
 
-  const apply = async (daemon: DaemonContext, force = false, signal?: AbortSignal): Promise<void> => {
+  /** `recheck` reconciles even when nothing changed, to find containers that died meanwhile. */
+  const apply = async (daemon: DaemonContext, force = false, signal?: AbortSignal, recheck = false): Promise<void> => {
     const runtime = runtimeOf(daemon);
     if (!runtime) return;
     const definitions = daemon.state.data.containers;
     const wanted = JSON.stringify(definitions);
-    if (!force && wanted === applied) return;
-    await runtime.apply(definitions, daemon, { force, ...(signal ? { signal } : {}) });
+    if (!force && !recheck && wanted === applied) return;
+    try {
+      await runtime.apply(definitions, daemon, { force, ...(signal ? { signal } : {}) });
+    } catch (error) {
+      // Nothing defined and no engine (yet): there is nothing to apply, so that is no failure.
+      if (Object.keys(definitions).length > 0) throw error;
+      daemon.log.debug(`No containers defined; skipped reconciling: ${(error as Error).message}`);
+    }
     applied = wanted;
   };
 
@@ -58,6 +65,9 @@ export function containerSteps(): Plugin {
           await withStatus(daemon, `Installing ${runtime.name}`, () => runtime.ensureEngine(daemon));
         } else if (hook.hook === 'upgrade-charm') {
           await withStatus(daemon, 'Updating containers after charm upgrade', () => apply(daemon, true, hook.signal));
+        } else if (hook.hook === 'update-status' || hook.hook === 'start') {
+          // Juju's periodic hook and the hook after a reboot: restart or report containers that died.
+          await apply(daemon, false, hook.signal, true);
         }
       },
       async afterScript(run, daemon) {

@@ -1,3 +1,4 @@
+import { execa } from 'execa';
 import * as v from 'valibot';
 import { ErrorCode, LuckyError } from '@lucky/core';
 
@@ -9,8 +10,6 @@ export type ToolEnv = Readonly<Record<string, string>>;
  * `LuckyError` naming the tool; a missing tool is reported as "not in a hook".
  */
 export async function runTool(tool: string, args: readonly string[], env: ToolEnv, input?: string): Promise<string> {
-  // Loaded on first use: a daemon that only serves kv calls never needs it.
-  const { execa } = await import('execa');
   const result = await execa(tool, args, {
     env,
     extendEnv: false,

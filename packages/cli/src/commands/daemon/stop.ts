@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, Option } from 'clipanion';
 import { DaemonClient, ErrorCode, LuckyError, isLuckyError } from '@lucky/core/client';
@@ -39,11 +39,16 @@ export class DaemonStopCommand extends DaemonCommand {
   }
 }
 
+/** As in core's pid lock: a zombie (killed, never reaped) does not count as running. */
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    return !/^State:\s*Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return true;
   }
 }

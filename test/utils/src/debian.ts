@@ -1,0 +1,27 @@
+import { existsSync } from 'node:fs';
+import { execa } from 'execa';
+
+/** Debian packages the container tests need, and a file each one installs. */
+const PACKAGES: Readonly<Record<string, string>> = {
+  'docker.io': '/usr/sbin/dockerd',
+  'busybox-static': '/bin/busybox',
+  'docker-registry': '/usr/bin/docker-registry',
+};
+
+let installing: Promise<void> | undefined;
+
+/**
+ * Installs Debian's docker.io, busybox-static and docker-registry when they are
+ * missing (as CI's fresh machine has them not), with apt-get as root. Services are
+ * not started by the packages here; the tests start and stop them themselves.
+ */
+export function ensureContainerPackages(): Promise<void> {
+  installing ??= (async () => {
+    const missing = Object.entries(PACKAGES).filter(([, file]) => !existsSync(file)).map(([name]) => name);
+    if (missing.length === 0) return;
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    await execa('apt-get', ['update', '-qq'], { env, stdin: 'ignore' });
+    await execa('apt-get', ['install', '-y', '-qq', '--no-install-recommends', '-o', 'DPkg::Lock::Timeout=300', ...missing], { env, stdin: 'ignore' });
+  })();
+  return installing;
+}
