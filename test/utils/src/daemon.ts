@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { lucky } from './lucky.js';
+import { processGone } from './process.js';
 import { waitFor } from './wait.js';
 
 export interface TestDaemon {
@@ -26,14 +27,7 @@ export async function startTestDaemon(options: { charmDir: string; dir: string; 
   if (started.exitCode !== 0) throw new Error(`lucky daemon start failed: ${started.stderr}`);
   const status = await lucky(['daemon', 'status', '--format', 'json'], env);
   const pid = (JSON.parse(status.stdout) as { pid: number }).pid;
-  const gone = (): boolean => {
-    try {
-      process.kill(pid, 0);
-      return false;
-    } catch {
-      return true;
-    }
-  };
+  const gone = (): boolean => processGone(pid);
   return {
     unit,
     socketPath,

@@ -7,3 +7,4 @@ export { TestModel, type ProbeResult } from './sim.js';
 export { useDockerEngine, pingDocker, DEFAULT_DOCKER_SOCKET, type DockerEngine } from './docker-engine.js';
 export { testImage, useRegistry, TEST_IMAGE, type TestRegistry } from './docker-image.js';
 export { ensureContainerPackages } from './debian.js';
+export { processGone } from './process.js';
