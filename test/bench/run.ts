@@ -1,9 +1,12 @@
 // `pnpm bench`: prints every benchmark figure with its target. Not a test: figures
 // on a shared machine vary, so nothing here fails a build.
 import { benchCore } from './core.bench.js';
+import { benchDocker } from './docker.bench.js';
 import { benchSimulator } from './sim.bench.js';
 
 process.stdout.write('Lucky benchmarks\n\n');
 await benchCore();
 process.stdout.write('\nSimulator\n');
 await benchSimulator();
+process.stdout.write('\nContainers\n');
+await benchDocker();

@@ -104,6 +104,9 @@ export function containerSpec(key: string, definition: ContainerDefinition, cont
           Mounts: mounts.map((m) => ({ Type: 'bind' as const, Source: m.source, Target: m.target, ReadOnly: m.readOnly })),
           PortBindings: bindings,
           RestartPolicy: { Name: 'unless-stopped', MaximumRetryCount: 0 },
+          // A tiny init as PID 1 forwards SIGTERM and reaps zombies, so a recreate stops the
+          // old container at once instead of waiting out the stop timeout.
+          Init: true,
           ...(definition.network !== null ? { NetworkMode: definition.network } : {}),
         },
       };

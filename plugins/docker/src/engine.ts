@@ -1,4 +1,5 @@
-import Docker from 'dockerode';
+import { createRequire } from 'node:module';
+import type Docker from 'dockerode';
 import { ErrorCode, LuckyError } from '@lucky/core';
 
 export const DEFAULT_SOCKET = '/var/run/docker.sock';
@@ -47,11 +48,22 @@ export function engineFailure(what: string, error: unknown): LuckyError {
 /** A connection to one Docker engine (dockerode over its Unix socket). */
 export class Engine {
   readonly socketPath: string;
-  readonly docker: Docker;
+  private client: Docker | undefined;
 
   constructor(socketPath: string) {
     this.socketPath = socketPath;
-    this.docker = new Docker({ socketPath });
+  }
+
+  /**
+   * dockerode, loaded on first use: it pulls in a large module graph, and a daemon
+   * whose charm never touches containers (use-docker: false) should not carry it.
+   */
+  get docker(): Docker {
+    if (!this.client) {
+      const DockerClass = createRequire(import.meta.url)('dockerode') as typeof Docker;
+      this.client = new DockerClass({ socketPath: this.socketPath });
+    }
+    return this.client;
   }
 
   /** Resolves undefined when the engine answers, else the reason it does not. */
