@@ -137,6 +137,35 @@ test('a daemon SIGKILLed in the middle of an apply leaves no duplicate after the
   assert.ok(web.Config.Env.includes('GREETING=hallo'));
 });
 
+test('with use-docker: false, no hook touches the engine, stop included (GAP-42)', async (ctx) => {
+  const { writeCharm } = await import('@lucky/test-utils');
+  const charm = await writeCharm(join(ctx.sim.dir, 'no-docker'), {
+    'metadata.yaml': 'name: no-docker\nsummary: host only\n',
+    'lucky.yaml': 'use-docker: false\nhooks:\n  install:\n    - inline-host-script: lucky container image set busybox:1 && lucky container apply-updates\n',
+    dispatch: '#!/bin/sh\nexec lucky dispatch\n',
+  });
+  await ctx.sim.model.addApplication('nodocker', { charmDir: charm, units: 1 });
+  const bogus = { DOCKER_HOST: `unix://${join(ctx.sim.dir, 'no-engine.sock')}` };
+  for (const name of ['install', 'stop']) {
+    const result = await ctx.sim.hook('nodocker/0', name, { extraEnv: bogus });
+    assert.is(result.exitCode, 0, `${name}: ${result.stderr}`);
+  }
+});
+
+test('an unreachable engine fails the hook with a message saying so', async (ctx) => {
+  const { writeCharm } = await import('@lucky/test-utils');
+  const charm = await writeCharm(join(ctx.sim.dir, 'needs-docker'), {
+    'metadata.yaml': 'name: needs-docker\nsummary: one container\n',
+    'lucky.yaml': 'hooks:\n  config-changed:\n    - inline-host-script: lucky container image set busybox:1\n',
+    dispatch: '#!/bin/sh\nexec lucky dispatch\n',
+  });
+  await ctx.sim.model.addApplication('needs', { charmDir: charm, units: 1 });
+  const socket = join(ctx.sim.dir, 'no-engine.sock');
+  const result = await ctx.sim.hook('needs/0', 'config-changed', { extraEnv: { DOCKER_HOST: `unix://${socket}` } });
+  assert.is(result.exitCode, 1);
+  assert.match(result.stderr, `Docker engine unreachable at ${socket}`);
+});
+
 test('stop removes every container of the unit', async (ctx) => {
   await hook(ctx, 'stop');
   await waitFor(async () => (await containers(ctx)).size === 0, 'the containers to be removed');
