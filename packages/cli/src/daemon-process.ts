@@ -2,13 +2,10 @@ import { DaemonAlreadyRunning, parseLogLevel, startDaemon } from '@lucky/core';
 import dockerPlugin from '@lucky/plugin-docker';
 import jujuPlugin from '@lucky/plugin-juju';
 import scriptsPlugin from '@lucky/plugin-scripts';
+import { ALREADY_RUNNING_LINE, READY_LINE } from './daemon-lines.js';
 import type { DaemonLocation } from './daemon-options.js';
 import { VERSION } from './version.js';
 
-/** The line a foreground daemon prints on stdout once it serves its socket. */
-export const READY_LINE = 'lucky-daemon-ready';
-/** The line it prints when another daemon for the unit is running or starting. */
-export const ALREADY_RUNNING_LINE = 'lucky-daemon-already-running';
 
 /**
  * Runs the unit's daemon in this process until it stops, with the built-in

@@ -1,9 +1,6 @@
 import { DaemonClient, ErrorCode, LuckyError, isLuckyError } from '@lucky/core/client';
 import type { DaemonLocation } from './daemon-options.js';
-
-// Same values as in daemon-process.ts, which is not imported here: it loads the daemon.
-const READY_LINE = 'lucky-daemon-ready';
-const ALREADY_RUNNING_LINE = 'lucky-daemon-already-running';
+import { ALREADY_RUNNING_LINE, READY_LINE } from './daemon-lines.js';
 
 /**
  * Connects to the unit's daemon, starting it in the background first if nothing
