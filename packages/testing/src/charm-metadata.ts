@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import { parse } from 'yaml';
-import type { ConfigOption, ConfigValue, EndpointInfo } from './model/schema.js';
+import type { ConfigOption, ConfigValue, EndpointInfo, StorageDefinition } from './model/schema.js';
+import { parseSize } from './model/storage.js';
 
 /** What the simulator needs from a charm directory. */
 export interface CharmInfo {
@@ -12,15 +13,28 @@ export interface CharmInfo {
   readonly extraBindings: string[];
   /** null when the charm declares no config (no config.yaml, no `config:` in charmcraft.yaml). */
   readonly configOptions: Record<string, ConfigOption> | null;
+  /** The metadata's `storage:` ({} when none). */
+  readonly storage: Record<string, StorageDefinition>;
 }
 
 const EndpointSchema = v.union([v.string(), v.looseObject({ interface: v.string() })]);
 const EndpointsSchema = v.optional(v.nullable(v.record(v.string(), EndpointSchema)));
+const StorageSchema = v.looseObject({
+  type: v.picklist(['filesystem', 'block']),
+  location: v.optional(v.string()),
+  multiple: v.optional(v.looseObject({ range: v.union([v.number(), v.string()]) })),
+  'minimum-size': v.optional(v.string()),
+  shared: v.optional(v.boolean()),
+  'read-only': v.optional(v.boolean()),
+  description: v.optional(v.string()),
+});
 const MetadataSchema = v.looseObject({
+  name: v.optional(v.string()),
   provides: EndpointsSchema,
   requires: EndpointsSchema,
   peers: EndpointsSchema,
   'extra-bindings': v.optional(v.nullable(v.record(v.string(), v.unknown()))),
+  storage: v.optional(v.nullable(v.record(v.string(), StorageSchema))),
 });
 const OptionSchema = v.looseObject({
   type: v.picklist(['string', 'int', 'float', 'boolean', 'secret']),
@@ -57,6 +71,7 @@ export async function readCharmInfo(charmDir: string): Promise<CharmInfo> {
 
   let endpoints: Record<string, EndpointInfo> | null = null;
   let extraBindings: string[] = [];
+  const storage: Record<string, StorageDefinition> = {};
   const metadataSource = metadataRaw !== undefined ? { data: metadataRaw, path: metadataPath } : charmcraftRaw !== undefined ? { data: charmcraftRaw, path: charmcraftPath } : null;
   if (metadataSource) {
     const metadata = check(MetadataSchema, metadataSource.data, metadataSource.path);
@@ -67,6 +82,12 @@ export async function readCharmInfo(charmDir: string): Promise<CharmInfo> {
       }
     }
     extraBindings = Object.keys(metadata['extra-bindings'] ?? {});
+    for (const [name, store] of Object.entries(metadata.storage ?? {})) {
+      const problem = (text: string) => new SimulatorError(`${metadataSource.path}: charm ${JSON.stringify(metadata.name ?? '')} storage ${JSON.stringify(name)}: ${text}`);
+      // Storage ids are `<name>/<n>`, so the name must be one Juju's names package accepts.
+      if (!STORAGE_NAME.test(name)) throw problem('not a valid storage name');
+      storage[name] = toStorageDefinition(store, problem);
+    }
   }
 
   let options: Record<string, v.InferOutput<typeof OptionSchema>> | null = null;
@@ -82,7 +103,42 @@ export async function readCharmInfo(charmDir: string): Promise<CharmInfo> {
       configOptions[name] = toConfigOption(name, option, configRaw !== undefined ? configPath : charmcraftPath);
     }
   }
-  return { endpoints, extraBindings, configOptions };
+  return { endpoints, extraBindings, configOptions, storage };
+}
+
+const STORAGE_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*$/;
+const STORAGE_RANGE = /^([0-9]+)([-+]|-[0-9]+)$/;
+
+/** A `storage:` entry as Juju's charm metadata reads and checks it (storageSchema, Meta.Check). */
+function toStorageDefinition(store: v.InferOutput<typeof StorageSchema>, problem: (text: string) => SimulatorError): StorageDefinition {
+  if (store.shared === true) throw problem('shared storage support not implemented');
+  if (store.location !== undefined && store.location !== '' && store.type !== 'filesystem') throw problem(`location may not be specified for "type: ${store.type}"`);
+  let countMin = 1;
+  let countMax = 1;
+  const range = store.multiple?.range;
+  if (typeof range === 'number' || (typeof range === 'string' && /^[-+]?[0-9]+$/.test(range))) {
+    // "m": exactly m instances.
+    const m = Number(range);
+    if (!Number.isSafeInteger(m) || m <= 0) throw problem(`multiple.range: invalid count ${String(range)}`);
+    countMin = countMax = m;
+  } else if (typeof range === 'string') {
+    const match = STORAGE_RANGE.exec(range);
+    if (!match) throw problem(`multiple.range: value ${JSON.stringify(range)} does not match 'm', 'm-n', or 'm+'`);
+    countMin = Number(match[1]);
+    // "m+" and "m-" have no maximum.
+    countMax = match[2]?.length === 1 ? -1 : Number(match[2]?.slice(1));
+  }
+  if (countMax === 0) throw problem(`invalid maximum count ${countMax}`);
+  if (countMax !== -1 && countMin > countMax) throw problem(`invalid range: minimum ${countMin} is above maximum ${countMax}`);
+  let minimumSize = 0;
+  if (store['minimum-size'] !== undefined) {
+    try {
+      minimumSize = parseSize(store['minimum-size']);
+    } catch (error) {
+      throw problem(`minimum-size: ${(error as Error).message}`);
+    }
+  }
+  return { type: store.type, location: store.location ?? '', countMin, countMax, minimumSize, readOnly: store['read-only'] ?? false };
 }
 
 export interface ConfigOptionInput {

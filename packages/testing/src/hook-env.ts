@@ -51,6 +51,12 @@ export function hookEnvironment(model: ModelState, modelDir: string, toolsDir: s
     env.JUJU_REMOTE_APP = context.remoteApp;
     if (context.departingUnit !== '') env.JUJU_DEPARTING_UNIT = context.departingUnit;
   }
+  const storage = context.storageId === '' ? undefined : model.storage[context.storageId];
+  if (storage) {
+    env.JUJU_STORAGE_ID = context.storageId;
+    env.JUJU_STORAGE_LOCATION = storage.location;
+    env.JUJU_STORAGE_KIND = storage.kind;
+  }
   const workload = WORKLOAD_HOOK.exec(context.hook);
   if (workload?.[1]) env.JUJU_WORKLOAD_NAME = workload[1];
   return env;

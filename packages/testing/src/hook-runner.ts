@@ -4,11 +4,12 @@ import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { hookEnvironment } from './hook-env.js';
-import { commitContext } from './model/commit.js';
+import { CommitError, commitContext } from './model/commit.js';
 import { isProcessAlive } from './model/lock.js';
 import { unitApplication } from './model/names.js';
 import { localEndpoint, relationsOf, remoteApplication } from './model/relations.js';
 import type { HookContextState, HookRun, ModelState } from './model/schema.js';
+import { createStorageDirectories, storageNameOf, unitStorageIds } from './model/storage.js';
 import {
   appendHookRun,
   listContexts,
@@ -33,7 +34,13 @@ export interface RelationHookOptions {
   readonly departingUnit?: string;
 }
 
-export interface RunHookOptions extends RelationHookOptions {
+/** What a hook is about: its relation (relation hooks) or its storage instance (storage hooks). */
+export interface HookContextOptions extends RelationHookOptions {
+  /** JUJU_STORAGE_ID for `<name>-storage-attached`/`-detaching`, e.g. `data/0`; defaults to the unit's only instance of that storage. */
+  readonly storageId?: string;
+}
+
+export interface RunHookOptions extends HookContextOptions {
   /** Added to (and overriding) the Juju environment. */
   readonly extraEnv?: Readonly<Record<string, string>>;
   readonly onStdout?: (chunk: string) => void;
@@ -55,7 +62,11 @@ export interface HookResult {
 export interface HookContextHandle {
   readonly env: Record<string, string>;
   readonly contextId: string;
-  /** Ends the context: commit its buffered changes (as after exit 0) or discard them. */
+  /**
+   * Ends the context: commit its buffered changes (as after exit 0) or discard them.
+   * Rejects, having applied nothing, when the model refuses the changes (storage-add of
+   * an undeclared store, or past its maximum), as Juju's commit fails the hook.
+   */
   close(commit: boolean): Promise<void>;
 }
 
@@ -109,6 +120,26 @@ function selectRelation(model: ModelState, unit: string, hook: string, options: 
   return { relationId: relation.id, remoteUnit, remoteApp, departingUnit };
 }
 
+const STORAGE_HOOK = /^(.+)-storage-(?:attached|detaching)$/;
+
+/** The storage instance of a storage hook (JUJU_STORAGE_ID), or '' for other hooks. */
+function selectStorage(model: ModelState, unit: string, hook: string, options: HookContextOptions): string {
+  const match = STORAGE_HOOK.exec(hook);
+  if (!match) {
+    if (options.storageId !== undefined) throw new Error(`"${hook}" is not a storage hook; storageId applies to <name>-storage-attached/-detaching hooks only.`);
+    return '';
+  }
+  const name = match[1] ?? '';
+  const ids = unitStorageIds(model, unit).filter((id) => storageNameOf(id) === name);
+  if (options.storageId !== undefined) {
+    if (!ids.includes(options.storageId)) throw new Error(`${options.storageId} is not "${name}" storage of ${unit} (its "${name}" storage: ${ids.join(', ') || 'none'}).`);
+    return options.storageId;
+  }
+  const [only] = ids;
+  if (only === undefined || ids.length > 1) throw new Error(`${unit} has ${ids.length} instances of storage "${name}"; pass storageId to runHook/openContext.`);
+  return only;
+}
+
 /** Juju 3.x context ids: `<unit>-<hook>-<random int63>`. */
 function newContextId(unit: string, hook: string): string {
   const random = randomBytes(8).readBigUInt64BE() & 0x7fffffffffffffffn;
@@ -120,7 +151,7 @@ export async function openHookContext(
   modelDir: string,
   unit: string,
   hook: string,
-  options: RelationHookOptions,
+  options: HookContextOptions,
 ): Promise<{ context: HookContextState; env: Record<string, string> }> {
   if (hook === '' || hook.includes('/')) throw new Error(`Invalid hook name ${JSON.stringify(hook)}.`);
   return withModelLock(modelDir, async () => {
@@ -140,26 +171,34 @@ export async function openHookContext(
       unit,
       hook,
       ...selectRelation(model, unit, hook, options),
+      storageId: selectStorage(model, unit, hook, options),
       ownerPid: process.pid,
       createdAt: new Date().toISOString(),
-      pending: { relations: {}, openPorts: {}, closePorts: {} },
+      pending: { relations: {}, openPorts: {}, closePorts: {}, addStorage: [] },
     };
     await writeContext(modelDir, context);
     return { context, env: hookEnvironment(model, modelDir, modelPaths(modelDir).tools, context) };
   });
 }
 
-/** Ends a hook context: commits its buffered changes into the model, or drops them. */
+/**
+ * Ends a hook context: commits its buffered changes into the model, or drops them.
+ * The context ends either way; a CommitError says the model refused the changes.
+ */
 export async function closeHookContext(modelDir: string, contextId: string, commit: boolean): Promise<void> {
   await withModelLock(modelDir, async () => {
     const context = await readContext(modelDir, contextId);
     if (!context) return;
-    if (commit) {
-      const model = await readModel(modelDir);
-      commitContext(model, context);
-      await writeModel(modelDir, model);
+    try {
+      if (commit) {
+        const model = await readModel(modelDir);
+        const added = commitContext(model, context, modelDir);
+        await createStorageDirectories(model, added);
+        await writeModel(modelDir, model);
+      }
+    } finally {
+      await removeContext(modelDir, contextId);
     }
-    await removeContext(modelDir, contextId);
   });
 }
 
@@ -233,7 +272,17 @@ export async function runHookProcess(modelDir: string, unit: string, hook: strin
     }
     committed = exitCode === 0;
   } finally {
-    await closeHookContext(modelDir, context.id, committed);
+    try {
+      await closeHookContext(modelDir, context.id, committed);
+    } catch (error) {
+      if (!(error instanceof CommitError)) throw error;
+      // Juju fails a hook whose changes cannot be committed, whatever its exit code.
+      committed = false;
+      exitCode = 1;
+      const message = `cannot apply changes: ${error.message}\n`;
+      stderr += message;
+      options.onStderr?.(message);
+    }
     const run: HookRun = {
       unit,
       hook,

@@ -1,6 +1,6 @@
 export { createSimulatedModel, openSimulatedModel } from './simulated-model.js';
 export type { ApplicationOptions, RelationData, SimulatedModel } from './simulated-model.js';
-export type { HookContextHandle, HookResult, RelationHookOptions, RunHookOptions } from './hook-runner.js';
+export type { HookContextHandle, HookContextOptions, HookResult, RelationHookOptions, RunHookOptions } from './hook-runner.js';
 export type { ConfigOptionInput } from './charm-metadata.js';
 export { JUJU_VERSION } from './hook-env.js';
 export { TOOL_NAMES } from './tools/names.js';
@@ -21,6 +21,10 @@ export type {
   RelationState,
   SettingsEdit,
   StatusEntry,
+  StorageAddition,
+  StorageDefinition,
+  StorageInstanceState,
+  StorageKind,
   UnitState,
 } from './model/schema.js';
 export { LocalModel, DEFAULT_MAX_HOOKS_PER_OPERATION } from './runner/local-model.js';

@@ -3,12 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { checkConfigValue, readCharmInfo, toConfigOption, type ConfigOptionInput } from './charm-metadata.js';
-import { closeHookContext, openHookContext, runHookProcess, type HookContextHandle, type HookResult, type RelationHookOptions, type RunHookOptions } from './hook-runner.js';
+import { closeHookContext, openHookContext, runHookProcess, type HookContextHandle, type HookContextOptions, type HookResult, type RunHookOptions } from './hook-runner.js';
 import { isValidApplication, unitApplication } from './model/names.js';
 import { formatPortRange, uniquePortRanges } from './model/ports.js';
 import { setOwn } from './model/records.js';
 import { applicationUnits, applyEdit, autoUnitSettings, localEndpoint, relationKey } from './model/relations.js';
 import { MODEL_FORMAT, type ConfigOption, type ConfigValue, type HookRun, type LogEntry, type ModelState, type RelationState, type StatusEntry } from './model/schema.js';
+import { checkStorageAdditions, createStorage, createStorageDirectories, createUnitStorage } from './model/storage.js';
 import { modelPaths, readHookRuns, readLogs, updateModel, withModelLock, writeModel } from './model/store.js';
 import { validateModelState } from './model/validate.js';
 import { writeToolScripts } from './tool-scripts.js';
@@ -35,10 +36,12 @@ export interface SimulatedModel {
   readonly dir: string;
   /** The generated hook-tool executables; put first on PATH for a hook. */
   readonly toolsDir: string;
-  /** Deploys an application; each unit gets its own loopback address 127.0.1.N. */
+  /** Deploys an application; each unit gets its own loopback address 127.0.1.N and the minimum number of instances of each store. */
   addApplication(name: string, options: ApplicationOptions): Promise<void>;
-  /** Adds a unit to an application and returns its name. */
+  /** Adds a unit to an application (with its storage) and returns its name. */
   addUnit(app: string): Promise<string>;
+  /** `juju add-storage <unit> <name>=<count>`: attaches new instances of a store to a unit (no hook runs); returns their ids. */
+  addStorage(unit: string, name: string, count?: number): Promise<string[]>;
   /** Relates `app:endpoint` to `app:endpoint` (the same one twice for a peer relation); returns `endpoint:id` as seen from `a`. */
   addRelation(a: string, b: string): Promise<string>;
   addPeerRelation(app: string, endpoint: string): Promise<string>;
@@ -66,7 +69,7 @@ export interface SimulatedModel {
   /** Recorded hook runs, oldest first, optionally of one unit. */
   hookLog(unit?: string): Promise<HookRun[]>;
   /** Opens a hook context without running anything, so a test can call tools with its env. */
-  openContext(unit: string, hook: string, options?: RelationHookOptions): Promise<HookContextHandle>;
+  openContext(unit: string, hook: string, options?: HookContextOptions): Promise<HookContextHandle>;
 }
 
 /** Creates a model in `dir` (or opens the model already there). */
@@ -81,10 +84,11 @@ export async function createSimulatedModel(dir: string, init: { readonly name?: 
       format: MODEL_FORMAT,
       name: init.name ?? 'test-model',
       uuid: randomUUID(),
-      counters: { relation: 0, machine: 0, address: 0 },
+      counters: { relation: 0, machine: 0, address: 0, storage: 0 },
       applications: {},
       units: {},
       relations: {},
+      storage: {},
     };
     await writeModel(root, model);
     return true;
@@ -104,11 +108,35 @@ export async function openSimulatedModel(dir: string): Promise<SimulatedModel> {
   } catch (error) {
     throw new SimulatorError(`${root} is not a simulated model: ${paths.model} cannot be read.`, { cause: error });
   }
-  validateModelState(JSON.parse(text), paths.model);
+  const data: unknown = JSON.parse(text);
+  if (addStorageFields(data)) {
+    await withModelLock(root, async () => {
+      const latest: unknown = JSON.parse(await readFile(paths.model, 'utf8'));
+      if (addStorageFields(latest)) await writeModel(root, validateModelState(latest, paths.model));
+    });
+  } else {
+    validateModelState(data, paths.model);
+  }
   await mkdir(paths.contexts, { recursive: true });
   await mkdir(paths.logs, { recursive: true });
   await writeToolScripts(paths.tools);
   return new LocalModel(root);
+}
+
+/**
+ * Models saved before storage was simulated lack its fields: they get an empty
+ * storage state (their charms' stores are read again on upgrade). Returns whether
+ * `data` was changed.
+ */
+function addStorageFields(data: unknown): boolean {
+  if (typeof data !== 'object' || data === null || 'storage' in data) return false;
+  const model = data as { storage?: unknown; counters?: Record<string, unknown>; applications?: Record<string, Record<string, unknown>> };
+  model.storage = {};
+  if (typeof model.counters === 'object' && model.counters !== null) model.counters.storage ??= 0;
+  for (const app of Object.values(model.applications ?? {})) {
+    if (typeof app === 'object' && app !== null) app.storage ??= {};
+  }
+  return true;
 }
 
 function loopbackAddress(n: number): string {
@@ -144,12 +172,13 @@ class LocalModel implements SimulatedModel {
     for (const [key, path] of Object.entries(options.resources ?? {})) setOwn(resources, key, resolve(path));
     const count = options.units ?? 1;
     if (!Number.isInteger(count) || count < 0) throw new SimulatorError(`units must be a whole number, got ${count}.`);
-    await updateModel(this.dir, (model) => {
+    await updateModel(this.dir, async (model) => {
       if (model.applications[name]) throw new SimulatorError(`Application ${name} already exists.`);
       model.applications[name] = {
         charmDir,
         endpoints: charm.endpoints,
         extraBindings: charm.extraBindings,
+        storage: charm.storage,
         configOptions,
         config,
         resources,
@@ -159,14 +188,26 @@ class LocalModel implements SimulatedModel {
         statusHistory: [],
         nextUnit: 0,
       };
-      for (let i = 0; i < count; i++) addUnitTo(model, name);
+      for (let i = 0; i < count; i++) await addUnitTo(model, this.dir, name);
     });
   }
 
   async addUnit(app: string): Promise<string> {
     return updateModel(this.dir, (model) => {
       if (!model.applications[app]) throw new SimulatorError(`Application ${app} does not exist.`);
-      return addUnitTo(model, app);
+      return addUnitTo(model, this.dir, app);
+    });
+  }
+
+  async addStorage(unit: string, name: string, count = 1): Promise<string[]> {
+    if (!Number.isSafeInteger(count) || count < 1) throw new SimulatorError(`The storage count must be a whole number of at least 1, got ${count}.`);
+    return updateModel(this.dir, async (model) => {
+      unitOf(model, unit);
+      const refused = checkStorageAdditions(model, unit, [{ name, count }]);
+      if (refused !== null) throw new SimulatorError(`Cannot add storage: ${refused}.`);
+      const ids = createStorage(model, this.dir, unit, name, count);
+      await createStorageDirectories(model, ids);
+      return ids;
     });
   }
 
@@ -297,7 +338,7 @@ class LocalModel implements SimulatedModel {
     return unit === undefined ? runs : runs.filter((run) => run.unit === unit);
   }
 
-  async openContext(unit: string, hook: string, options: RelationHookOptions = {}): Promise<HookContextHandle> {
+  async openContext(unit: string, hook: string, options: HookContextOptions = {}): Promise<HookContextHandle> {
     const { context, env } = await openHookContext(this.dir, unit, hook, options);
     const dir = this.dir;
     return {
@@ -308,7 +349,7 @@ class LocalModel implements SimulatedModel {
   }
 }
 
-function addUnitTo(model: ModelState, app: string): string {
+async function addUnitTo(model: ModelState, modelDir: string, app: string): Promise<string> {
   const state = model.applications[app];
   if (!state) throw new SimulatorError(`Application ${app} does not exist.`);
   const unit = `${app}/${state.nextUnit++}`;
@@ -329,6 +370,8 @@ function addUnitTo(model: ModelState, app: string): string {
     const unitState = model.units[unit];
     if (unitState && localEndpoint(relation, app)) relation.unitData[unit] = autoUnitSettings(unitState);
   }
+  // Juju creates a unit's storage with the unit, before any of its hooks.
+  await createStorageDirectories(model, createUnitStorage(model, modelDir, unit));
   return unit;
 }
 

@@ -9,6 +9,7 @@
  *   logs/unit-<a>-<n>.jsonl  juju-log lines of a unit, one LogEntry per line
  *   hook-log.jsonl           one HookRun per line
  *   tools/<tool-name>        generated hook-tool executables
+ *   machines/<id>/…          filesystem storage, where Juju would mount it on machine <id>
  *   model.lock               held during every read-modify-write
  */
 
@@ -34,11 +35,38 @@ export interface EndpointInfo {
   interface: string;
 }
 
+export type StorageKind = 'filesystem' | 'block';
+
+/** A store declared in the charm's metadata (`storage:`), as Juju's charm.Storage. */
+export interface StorageDefinition {
+  type: StorageKind;
+  /** `location`; '' when the charm gives none. */
+  location: string;
+  /** `multiple.range`: units get countMin instances at deploy and may have up to countMax (-1: no maximum). 1 and 1 without `multiple`. */
+  countMin: number;
+  countMax: number;
+  /** `minimum-size` in MiB; 0 when none. */
+  minimumSize: number;
+  readOnly: boolean;
+}
+
+/** A storage instance (`data/3`) and its attachment to a unit. */
+export interface StorageInstanceState {
+  /** The store it belongs to: `data` for `data/3`. */
+  name: string;
+  kind: StorageKind;
+  /** filesystem: a real directory under the model dir; block: a device path such as `/dev/loop0` (nothing is created). */
+  location: string;
+  unit: string;
+}
+
 export interface ApplicationState {
   charmDir: string;
   /** Endpoints from metadata.yaml/charmcraft.yaml; null when the charm declares none. */
   endpoints: Record<string, EndpointInfo> | null;
   extraBindings: string[];
+  /** Stores from the metadata's `storage:`. */
+  storage: Record<string, StorageDefinition>;
   configOptions: Record<string, ConfigOption>;
   /** Values set explicitly (`juju config`); defaults live in `configOptions`. */
   config: Record<string, ConfigValue>;
@@ -82,21 +110,32 @@ export interface ModelState {
   format: typeof MODEL_FORMAT;
   name: string;
   uuid: string;
-  counters: { relation: number; machine: number; address: number };
+  /** `storage`: Juju's model-wide "stores" sequence, shared by every store name (data/0, cache/1, cache/2…). */
+  counters: { relation: number; machine: number; address: number; storage: number };
   applications: Record<string, ApplicationState>;
   units: Record<string, UnitState>;
   /** Keyed by the decimal relation id. */
   relations: Record<string, RelationState>;
+  /** Storage instances attached to units, keyed by id (`data/0`). */
+  storage: Record<string, StorageInstanceState>;
 }
 
 /** A relation bag edit: a value sets the key, null deletes it. */
 export type SettingsEdit = Record<string, string | null>;
+
+/** One `storage-add <name>=<count>` directive. */
+export interface StorageAddition {
+  name: string;
+  count: number;
+}
 
 export interface PendingChanges {
   /** Keyed by the decimal relation id. */
   relations: Record<string, { unit: SettingsEdit; app: SettingsEdit }>;
   openPorts: Record<string, string[]>;
   closePorts: Record<string, string[]>;
+  /** `storage-add` directives, in call order. */
+  addStorage: StorageAddition[];
 }
 
 /** A running hook: the transactional changes buffered until the hook ends. */
@@ -108,6 +147,8 @@ export interface HookContextState {
   remoteUnit: string;
   remoteApp: string;
   departingUnit: string;
+  /** Storage hooks (`<name>-storage-*`): the instance, e.g. `data/0`; '' otherwise. */
+  storageId: string;
   /** Process that opened the context; a context whose owner died is stale. */
   ownerPid: number;
   createdAt: string;

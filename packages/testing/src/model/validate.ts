@@ -7,12 +7,32 @@ const StringMap = v.record(v.string(), v.string());
 const Status = v.object({ status: v.string(), message: v.string() });
 const ConfigValue = v.union([v.string(), v.number(), v.boolean()]);
 
+const StorageKind = v.picklist(['filesystem', 'block']);
+const Integer = v.pipe(v.number(), v.integer());
+
+const StorageDefinitionSchema = v.object({
+  type: StorageKind,
+  location: v.string(),
+  countMin: v.pipe(Integer, v.minValue(0)),
+  countMax: v.pipe(Integer, v.minValue(-1)),
+  minimumSize: v.pipe(v.number(), v.minValue(0)),
+  readOnly: v.boolean(),
+});
+
+const StorageInstanceSchema = v.object({
+  name: v.string(),
+  kind: StorageKind,
+  location: v.string(),
+  unit: v.string(),
+});
+
 const ApplicationSchema = v.object({
   charmDir: v.string(),
   endpoints: v.nullable(
     v.record(v.string(), v.object({ role: v.picklist(['provides', 'requires', 'peers']), interface: v.string() })),
   ),
   extraBindings: v.array(v.string()),
+  storage: v.record(v.string(), StorageDefinitionSchema),
   configOptions: v.record(
     v.string(),
     v.object({
@@ -57,10 +77,12 @@ export const ModelStateSchema = v.object({
     relation: v.pipe(v.number(), v.integer()),
     machine: v.pipe(v.number(), v.integer()),
     address: v.pipe(v.number(), v.integer()),
+    storage: Integer,
   }),
   applications: v.record(v.string(), ApplicationSchema),
   units: v.record(v.string(), UnitSchema),
   relations: v.record(v.string(), RelationSchema),
+  storage: v.record(v.string(), StorageInstanceSchema),
 });
 
 // The hand-written ModelState (used by tool processes, which must not load valibot)

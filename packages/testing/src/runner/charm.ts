@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import * as v from 'valibot';
 import { parse } from 'yaml';
 import { readCharmInfo, type CharmInfo } from '../charm-metadata.js';
-import type { ConfigOption, EndpointInfo } from '../model/schema.js';
+import type { ConfigOption, EndpointInfo, StorageDefinition } from '../model/schema.js';
 
 export interface Charm {
   readonly dir: string;
@@ -13,6 +13,7 @@ export interface Charm {
   readonly endpoints: Record<string, EndpointInfo>;
   readonly extraBindings: string[];
   readonly configOptions: Record<string, ConfigOption>;
+  readonly storage: Record<string, StorageDefinition>;
 }
 
 const NameSchema = v.looseObject({ name: v.optional(v.string()) });
@@ -47,5 +48,5 @@ export async function readCharm(charmDir: string): Promise<Charm> {
   if (info.endpoints === null) throw new SimulatorError(`${dir} is not a charm: it has neither metadata.yaml nor charmcraft.yaml.`);
   const name = (await readName(join(dir, 'metadata.yaml'))) ?? (await readName(join(dir, 'charmcraft.yaml')));
   if (name === undefined || name === '') throw new SimulatorError(`${dir} is not a charm: its metadata has no "name".`);
-  return { dir, name, endpoints: info.endpoints, extraBindings: info.extraBindings, configOptions: info.configOptions ?? {} };
+  return { dir, name, endpoints: info.endpoints, extraBindings: info.extraBindings, configOptions: info.configOptions ?? {}, storage: info.storage };
 }

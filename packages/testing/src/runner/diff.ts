@@ -1,7 +1,8 @@
 import { unitApplication } from '../model/names.js';
 import { remoteApplication } from '../model/relations.js';
 import type { ModelState, RelationState } from '../model/schema.js';
-import { hookEntry } from './queue.js';
+import { unitStorageIds } from '../model/storage.js';
+import { hookEntry, storageHookEntry } from './queue.js';
 import type { QueuedHook } from './state.js';
 
 function sameBag(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>> | undefined): boolean {
@@ -25,8 +26,9 @@ function watchers(relation: RelationState, app: string, except: string, dying: r
 
 /**
  * The hooks Juju fires because of what one hook changed in the committed model:
- * `-relation-changed` on the other side for a changed unit or application bag, and
- * `leader-settings-changed` on the non-leaders for changed leader settings.
+ * `-relation-changed` on the other side for a changed unit or application bag,
+ * `leader-settings-changed` on the non-leaders for changed leader settings, and
+ * `-storage-attached` on the hook's unit for storage its `storage-add` created.
  * `hookUnit` ran the hook; leader-set is immediate, so even a failed hook may have
  * changed the leader settings.
  */
@@ -68,6 +70,9 @@ export function triggeredHooks(
       .filter((unit) => after.units[unit]?.application === name && unit !== app.leader && !dyingUnits.includes(unit))
       .sort(byUnitNumber);
     for (const unit of followers) hooks.push(hookEntry(unit, 'leader-settings-changed'));
+  }
+  for (const id of unitStorageIds(after, hookUnit)) {
+    if (!Object.hasOwn(before.storage, id)) hooks.push(storageHookEntry(hookUnit, id, 'attached'));
   }
   return hooks;
 }

@@ -7,7 +7,8 @@ import { withFileLock } from '../model/lock.js';
 import { isValidApplication, isValidUnit, unitApplication, unitFromTag } from '../model/names.js';
 import { formatPortRange, uniquePortRanges } from '../model/ports.js';
 import { isPeerRelation, localEndpoint, relationsOf, remoteApplication } from '../model/relations.js';
-import type { ConfigValue, HookRun, ModelState, RelationState } from '../model/schema.js';
+import type { ConfigValue, HookRun, ModelState, RelationState, StorageKind } from '../model/schema.js';
+import { createStorage, createStorageDirectories, unitStorageIds } from '../model/storage.js';
 import { modelPaths, readModel, updateModel } from '../model/store.js';
 import { createSimulatedModel, openSimulatedModel, type SimulatedModel } from '../simulated-model.js';
 import { readCharm } from './charm.js';
@@ -15,8 +16,9 @@ import { coerceConfig, effectiveConfig } from './config.js';
 import { stopUnitDaemon } from './daemon.js';
 import { byUnitNumber, triggeredHooks } from './diff.js';
 import { findRelation, formatEndpoint, resolveRelationEndpoints } from './endpoints.js';
-import { describeEntry, dropRelationEntries, dropUnitEntries, enqueue, hookEntry, nextRunnable } from './queue.js';
+import { describeEntry, dropRelationEntries, dropUnitEntries, enqueue, hookEntry, nextRunnable, storageHookEntry } from './queue.js';
 import { RUNNER_FORMAT, readRunnerState, runnerLockPath, runnerStatePath, writeRunnerState, type QueuedHook, type RunnerState } from './state.js';
+import { storageUpgradeProblem } from './storage.js';
 import { shortSocketRoot, unitPaths } from './unit-paths.js';
 
 /** The bound on hooks one operation may run before the runner calls it a loop. */
@@ -65,6 +67,8 @@ export interface UnitView {
   readonly ports: readonly string[];
   readonly dataDir: string;
   readonly socketPath: string;
+  /** Attached storage, as `storage-list` orders it; location: a directory under the model dir, or a device path for block storage. */
+  readonly storage: ReadonlyArray<{ readonly id: string; readonly kind: StorageKind; readonly location: string }>;
 }
 
 export interface ModelStatus {
@@ -87,6 +91,7 @@ interface Operation {
 
 const HOOK_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 const RELATION_HOOK = /^(.+)-relation-(created|joined|changed|departed|broken)$/;
+const STORAGE_HOOK = /^(.+)-storage-(attached|detaching)$/;
 /** Operations wait this long for another process's operation on the same model. */
 const LOCK_TIMEOUT_MS = 10 * 60_000;
 
@@ -193,7 +198,7 @@ export class LocalModel {
     return new LocalModel(root, await openSimulatedModel(root), state.path);
   }
 
-  /** Deploys a charm: peer relations, then per unit install, relation-created, leader-elected/-settings-changed, config-changed, start, then peers join. */
+  /** Deploys a charm: peer relations, then per unit -storage-attached for each storage instance, install, relation-created, leader-elected/-settings-changed, config-changed, start, then peers join. */
   deploy(charmDir: string, options: DeployOptions = {}): Promise<HookOutcome[]> {
     return this.operation(async ({ state, model }) => {
       const charm = await readCharm(charmDir);
@@ -232,7 +237,7 @@ export class LocalModel {
     });
   }
 
-  /** Removes a unit: -departed on both sides of each of its relations, then -broken, stop, remove on it. */
+  /** Removes a unit: -departed on both sides of each of its relations, then -broken, stop, -storage-detaching for each of its storage instances, remove on it. */
   removeUnit(unit: string): Promise<HookOutcome[]> {
     return this.operation(async ({ state, model }) => {
       this.unit(model, state, unit);
@@ -251,6 +256,7 @@ export class LocalModel {
       }
       for (const entry of [...remoteSide, ...ownSide]) enqueue(state, entry);
       enqueue(state, hookEntry(unit, 'stop'));
+      for (const id of unitStorageIds(model, unit)) enqueue(state, storageHookEntry(unit, id, 'detaching'));
       enqueue(state, hookEntry(unit, 'remove'));
       enqueue(state, { kind: 'remove-unit', unit });
     });
@@ -326,13 +332,16 @@ export class LocalModel {
     });
   }
 
-  /** Fires one hook on a unit (update-status, a custom hook…), then settles. Relation hooks are refused: they follow relation changes. */
+  /** Fires one hook on a unit (update-status, a custom hook…), then settles. Relation and storage hooks are refused: they follow relation and storage changes. */
   run(unit: string, hook: string): Promise<HookOutcome[]> {
     return this.operation(async ({ state, model }) => {
       this.unit(model, state, unit);
       if (!HOOK_NAME.test(hook)) throw new SimulatorError(`Invalid hook name ${JSON.stringify(hook)}: use lowercase letters, digits, "-" and "_".`);
       if (RELATION_HOOK.test(hook)) {
         throw new SimulatorError(`${hook} is a relation hook; relation hooks run when relations and their data change (relate, remove-relation, add-unit, remove-unit).`);
+      }
+      if (STORAGE_HOOK.test(hook)) {
+        throw new SimulatorError(`${hook} is a storage hook; storage hooks run when storage is attached or detached (deploy, add-unit, addStorage, storage-add, remove-unit).`);
       }
       this.assertNoError(state, [unit]);
       state.queue.push(hookEntry(unit, hook));
@@ -365,6 +374,8 @@ export class LocalModel {
           throw new SimulatorError(`Cannot upgrade ${app}: relation ${relation.id} uses endpoint "${name}", which the new charm ${after ? 'declares differently' : 'does not declare'}.`);
         }
       }
+      const storageProblem = storageUpgradeProblem(model, app, current.storage, charm.storage);
+      if (storageProblem !== null) throw new SimulatorError(`Cannot upgrade ${app}: ${storageProblem}.`);
       const units = unitsOf(model, app, state);
       this.assertNoError(state, units);
       // Values the new charm still declares with a fitting type survive the upgrade.
@@ -380,7 +391,7 @@ export class LocalModel {
       }
       // A Lucky daemon reads lucky.yaml once, when it starts: the next hook starts a fresh one on the new charm.
       for (const unit of units) await this.stopDaemon(unit);
-      await updateModel(this.dir, (latest) => {
+      const added = await updateModel(this.dir, async (latest) => {
         const target = latest.applications[app];
         if (!target) throw new SimulatorError(`Application ${app} does not exist.`);
         target.charmDir = charm.dir;
@@ -388,12 +399,26 @@ export class LocalModel {
         target.extraBindings = charm.extraBindings;
         target.configOptions = charm.configOptions;
         target.config = config;
+        target.storage = charm.storage;
+        // Like Juju, each unit gets the instances a new store, or a raised minimum, requires.
+        const created: QueuedHook[] = [];
+        for (const unit of units) {
+          for (const [name, definition] of Object.entries(charm.storage).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
+            const have = Object.values(latest.storage).filter((instance) => instance.unit === unit && instance.name === name).length;
+            if (have >= definition.countMin) continue;
+            const ids = createStorage(latest, this.dir, unit, name, definition.countMin - have);
+            await createStorageDirectories(latest, ids);
+            created.push(...ids.map((id) => storageHookEntry(unit, id, 'attached')));
+          }
+        }
+        return created;
       });
       state.applications[app] = { charm: charm.name };
       for (const unit of units) {
         enqueue(state, hookEntry(unit, 'upgrade-charm'));
         enqueue(state, hookEntry(unit, 'config-changed'));
       }
+      for (const entry of added) enqueue(state, entry);
       const peers = new Set(relationsOf(model, app).filter(isPeerRelation).map((relation) => localEndpoint(relation, app)?.name));
       for (const [endpoint, info] of Object.entries(charm.endpoints)) {
         if (info.role !== 'peers' || peers.has(endpoint)) continue;
@@ -403,6 +428,15 @@ export class LocalModel {
         for (const unit of units) enqueue(state, relationHook(relation, unit, 'created'));
         for (const unit of units) await this.enterScope(state, relation, unit);
       }
+    });
+  }
+
+  /** `juju add-storage <unit> <name>=<count>`: attaches new instances of a store to a unit, then runs their `-storage-attached` hooks. */
+  addStorage(unit: string, name: string, count = 1): Promise<HookOutcome[]> {
+    return this.operation(async ({ state, model }) => {
+      this.unit(model, state, unit);
+      this.assertNoError(state, [unit]);
+      for (const id of await this.simulator.addStorage(unit, name, count)) enqueue(state, storageHookEntry(unit, id, 'attached'));
     });
   }
 
@@ -430,6 +464,10 @@ export class LocalModel {
               ports: uniquePortRanges(unitState?.openedPorts ?? {}).map(formatPortRange),
               dataDir: paths.dataDir,
               socketPath: paths.socketPath,
+              storage: unitStorageIds(model, unit).flatMap((id) => {
+                const instance = model.storage[id];
+                return instance ? [{ id, kind: instance.kind, location: instance.location }] : [];
+              }),
             };
           });
         return { name, charm: state.applications[name]?.charm ?? '', charmDir: app?.charmDir ?? '', units };
@@ -573,10 +611,12 @@ export class LocalModel {
             ...(entry.remoteUnit !== '' ? { remoteUnit: entry.remoteUnit } : {}),
             ...(entry.departingUnit !== '' ? { departingUnit: entry.departingUnit } : {}),
           };
+    const storage: RunHookOptions = entry.storageId === '' ? {} : { storageId: entry.storageId };
     const listener = this.listener;
     listener?.hookStarted?.(entry.unit, entry.hook);
     const result: HookResult = await this.simulator.runHook(entry.unit, entry.hook, {
       ...relation,
+      ...storage,
       extraEnv: {
         LUCKY_DATA_DIR: paths.dataDir,
         LUCKY_DAEMON_SOCKET: paths.socketPath,
@@ -601,11 +641,16 @@ export class LocalModel {
     return outcome;
   }
 
-  /** After a removed unit's `remove` hook: it leaves the model, leadership moves on, its daemon stops. */
+  /**
+   * After a removed unit's `remove` hook: it leaves the model with its storage
+   * (whose directories stay on disk, as Juju keeps detached storage), leadership moves
+   * on, its daemon stops.
+   */
   private async finishUnitRemoval(state: RunnerState, unit: string): Promise<void> {
     const app = unitApplication(unit);
     const newLeader = await updateModel(this.dir, (model) => {
       delete model.units[unit];
+      for (const id of unitStorageIds(model, unit)) delete model.storage[id];
       for (const relation of Object.values(model.relations)) {
         relation.joined = relation.joined.filter((name) => name !== unit);
         delete relation.unitData[unit];
@@ -631,7 +676,7 @@ export class LocalModel {
     await stopUnitDaemon(unit, unitPaths(this.dir, unit).socketPath, this.unitEnv(unit));
   }
 
-  /** Creates `count` units and queues their install sequence and relation joins. */
+  /** Creates `count` units (with their storage) and queues their install sequence and relation joins. */
   private async addUnits(state: RunnerState, app: string, count: number): Promise<void> {
     const added: string[] = [];
     for (let i = 0; i < count; i++) added.push(await this.simulator.addUnit(app));
@@ -639,6 +684,8 @@ export class LocalModel {
     const leader = model.applications[app]?.leader;
     const relations = this.liveRelations(model, state, app);
     for (const unit of added) {
+      // Machine charms: storage is attached before install.
+      for (const id of unitStorageIds(model, unit)) enqueue(state, storageHookEntry(unit, id, 'attached'));
       enqueue(state, hookEntry(unit, 'install'));
       for (const relation of relations) enqueue(state, relationHook(relation, unit, 'created'));
       enqueue(state, hookEntry(unit, unit === leader ? 'leader-elected' : 'leader-settings-changed'));

@@ -16,7 +16,13 @@ export function hookEntry(unit: string, hook: string, relation?: RelationContext
     remoteUnit: relation?.remoteUnit ?? '',
     remoteApp: relation?.remoteApp ?? '',
     departingUnit: relation?.departingUnit ?? '',
+    storageId: '',
   };
+}
+
+/** `<name>-storage-attached` or `-detaching` of one storage instance (`data/0`). */
+export function storageHookEntry(unit: string, storageId: string, kind: 'attached' | 'detaching'): QueuedHook {
+  return { ...hookEntry(unit, `${storageId.slice(0, storageId.lastIndexOf('/'))}-storage-${kind}`), storageId };
 }
 
 /** Whether an entry needs `unit` to still be in the model. */
@@ -31,7 +37,15 @@ function involvesRelation(entry: QueueEntry, relationId: number): boolean {
 }
 
 function sameHook(a: QueuedHook, b: QueuedHook): boolean {
-  return a.unit === b.unit && a.hook === b.hook && a.relationId === b.relationId && a.remoteUnit === b.remoteUnit && a.remoteApp === b.remoteApp && a.departingUnit === b.departingUnit;
+  return (
+    a.unit === b.unit &&
+    a.hook === b.hook &&
+    a.relationId === b.relationId &&
+    a.remoteUnit === b.remoteUnit &&
+    a.remoteApp === b.remoteApp &&
+    a.departingUnit === b.departingUnit &&
+    a.storageId === b.storageId
+  );
 }
 
 /**
@@ -87,5 +101,6 @@ export function dropRelationEntries(state: RunnerState, relationId: number): voi
 export function describeEntry(entry: QueueEntry): string {
   if (entry.kind === 'remove-unit') return `remove ${entry.unit}`;
   if (entry.kind === 'remove-relation') return `remove relation ${entry.relationId}`;
-  return entry.remoteUnit !== '' ? `${entry.unit} ${entry.hook} (${entry.remoteUnit})` : `${entry.unit} ${entry.hook}`;
+  const about = entry.remoteUnit !== '' ? entry.remoteUnit : entry.storageId;
+  return about !== '' ? `${entry.unit} ${entry.hook} (${about})` : `${entry.unit} ${entry.hook}`;
 }

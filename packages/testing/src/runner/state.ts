@@ -11,7 +11,7 @@ import { writeFileAtomic } from '../model/store.js';
 
 export const RUNNER_FORMAT = 1;
 
-/** A hook waiting to run on a unit, with its relation context (Juju's hook.Info). */
+/** A hook waiting to run on a unit, with its relation or storage context (Juju's hook.Info). */
 export interface QueuedHook {
   kind: 'hook';
   unit: string;
@@ -20,6 +20,8 @@ export interface QueuedHook {
   remoteUnit: string;
   remoteApp: string;
   departingUnit: string;
+  /** Storage hooks: the instance (`data/0`); '' otherwise. */
+  storageId: string;
 }
 
 /** Drops a unit from the model once its teardown hooks have run. */
@@ -61,6 +63,8 @@ const QueueEntrySchema = v.variant('kind', [
     remoteUnit: v.string(),
     remoteApp: v.string(),
     departingUnit: v.string(),
+    // Absent from queues saved before storage was simulated.
+    storageId: v.optional(v.string(), ''),
   }),
   v.object({ kind: v.literal('remove-unit'), unit: v.string() }),
   v.object({ kind: v.literal('remove-relation'), relationId: v.pipe(v.number(), v.integer()) }),

@@ -27,6 +27,9 @@ const loaders: Record<ToolName, () => Promise<{ tool: ToolDefinition }>> = {
   'resource-get': () => import('./resource-get.js'),
   'status-get': () => import('./status-get.js'),
   'status-set': () => import('./status-set.js'),
+  'storage-add': () => import('./storage-add.js'),
+  'storage-get': () => import('./storage-get.js'),
+  'storage-list': () => import('./storage-list.js'),
   'unit-get': () => import('./unit-get.js'),
 };
 

@@ -17,6 +17,9 @@ export const TOOL_NAMES = [
   'resource-get',
   'status-get',
   'status-set',
+  'storage-add',
+  'storage-get',
+  'storage-list',
   'unit-get',
 ] as const;
 
