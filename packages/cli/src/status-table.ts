@@ -35,5 +35,7 @@ export function formatStatus(status: ModelStatus): string {
         ['Relation', 'Endpoints', 'Interface', 'Type'],
         ...status.relations.map((relation) => [String(relation.id), relation.endpoints.join(' '), relation.interface, relation.peer ? 'peer' : 'regular']),
       ])}`;
-  return `Model ${status.name}\n\n${apps}\n\n${units}${relations}\n`;
+  const storage = status.applications.flatMap((app) => app.units.flatMap((unit) => unit.storage.map((item) => [unit.name, item.id, item.kind, item.location])));
+  const storageTable = storage.length === 0 ? '' : `\n\n${table([['Unit', 'Storage', 'Type', 'Location'], ...storage])}`;
+  return `Model ${status.name}\n\n${apps}\n\n${units}${relations}${storageTable}\n`;
 }
