@@ -3,6 +3,7 @@
 import { benchCore } from './core.bench.js';
 import { benchDocker } from './docker.bench.js';
 import { benchSimulator } from './sim.bench.js';
+import { benchBuild } from './build.bench.js';
 
 process.stdout.write('Lucky benchmarks\n\n');
 await benchCore();
@@ -10,3 +11,5 @@ process.stdout.write('\nSimulator\n');
 await benchSimulator();
 process.stdout.write('\nContainers\n');
 await benchDocker();
+process.stdout.write('\nCharm build\n');
+await benchBuild();

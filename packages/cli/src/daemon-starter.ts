@@ -17,12 +17,23 @@ export async function ensureDaemon(location: DaemonLocation, env: NodeJS.Process
   return DaemonClient.connect(location.socketPath, { context, retries: 100 });
 }
 
+/**
+ * Set to true by scripts/bundle-runtime.mjs in a charm's runtime bundle: a unit has
+ * no node_modules to find the daemon entry in, but the bundle holds the whole CLI.
+ */
+declare const LUCKY_RUNTIME_BUNDLE: boolean | undefined;
+
+/** How to run the daemon: its own entry in a workspace or an install, else the runtime bundle's `daemon start --foreground`. */
+async function daemonCommand(cliPath: string): Promise<string[]> {
+  if (typeof LUCKY_RUNTIME_BUNDLE !== 'undefined' && LUCKY_RUNTIME_BUNDLE) return [cliPath, 'daemon', 'start', '--foreground', '--ignore-already-running'];
+  const { createRequire } = await import('node:module');
+  return [createRequire(import.meta.url).resolve('@lucky/cli/daemon-entry')];
+}
+
 async function spawnDaemon(location: DaemonLocation, env: NodeJS.ProcessEnv, cliPath: string): Promise<void> {
   const { execa } = await import('execa');
-  const { createRequire } = await import('node:module');
-  const entry = createRequire(import.meta.url).resolve('@lucky/cli/daemon-entry');
   // A small young generation keeps the long-lived daemon's memory low; its heap is tiny.
-  const child = execa(process.execPath, ['--max-semi-space-size=1', entry], {
+  const child = execa(process.execPath, ['--max-semi-space-size=1', ...(await daemonCommand(cliPath))], {
     env: {
       ...env,
       LUCKY_CONTEXT: 'daemon',

@@ -1,4 +1,5 @@
 import { Builtins, Cli, type BaseContext } from 'clipanion';
+import { CharmBuildCommand } from './commands/charm/build.js';
 import { ContainerImageGetCommand } from './commands/container/image/get.js';
 import { ContainerImageSetCommand } from './commands/container/image/set.js';
 import { ContainerEnvGetCommand } from './commands/container/env/get.js';
@@ -66,6 +67,7 @@ export const COMMANDS = [
   DispatchCommand, DaemonStartCommand, DaemonStopCommand, DaemonStatusCommand,
   SimDeployCommand, SimAddUnitCommand, SimRemoveUnitCommand, SimConfigCommand, SimRelateCommand,
   SimRemoveRelationCommand, SimRunCommand, SimResolvedCommand, SimStatusCommand, SimLogCommand, SimDestroyCommand,
+  CharmBuildCommand,
 ] as const;
 
 /**

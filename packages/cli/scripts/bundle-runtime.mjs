@@ -1,0 +1,104 @@
+// Bundles the whole `lucky` CLI, daemon and default plugins (core, juju, scripts,
+// docker) into ONE CommonJS file, dist/runtime/lucky.cjs, that `lucky charm build`
+// puts in every charm: a unit has no node_modules, only this file and a Node binary.
+// Unlike dist/bundle/lucky.cjs (scripts/bundle.mjs), nothing is loaded from
+// node_modules; what Lucky never uses on a unit (the simulator, dockerode's SSH and
+// BuildKit support) is replaced by modules that say so when used.
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { build } from 'esbuild';
+
+const here = (path) => new URL(path, import.meta.url).pathname;
+
+/** Replaces `from` by `to` in a file's text, failing the bundle when `from` is gone, so a dependency change cannot silently undo a patch. */
+function patch(text, path, from, to) {
+  if (!text.includes(from)) throw new Error(`bundle-runtime: ${path} no longer contains ${JSON.stringify(from)}; update the patch.`);
+  return text.replace(from, to);
+}
+
+const outfile = here('../dist/runtime/lucky.cjs');
+const result = await build({
+  entryPoints: [here('../dist/charm/runtime-entry.js')],
+  outfile,
+  // Written below through a rename: `lucky charm build` may be copying the previous one.
+  write: false,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  legalComments: 'none',
+  logLevel: 'warning',
+  // Node compiles the whole file on every `lucky` call a script makes: smaller starts faster.
+  minify: true,
+  // The daemon starter spawns the daemon from this same file when this is set (daemon-starter.ts).
+  define: { 'import.meta.url': '__luckyModuleUrl', LUCKY_RUNTIME_BUNDLE: 'true' },
+  banner: { js: "const __luckyModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // ssh2's optional native parts, should ssh2 ever be bundled: it requires them in try/catch.
+  external: ['cpu-features', '*.node'],
+  plugins: [
+    {
+      // The same patch as scripts/bundle.mjs: clipanion opens process.stdin and loads
+      // node:tty when it loads; Lucky never reads stdin nor colours output.
+      name: 'lazy-clipanion-context',
+      setup(b) {
+        b.onLoad({ filter: /clipanion[\\/]lib[\\/](advanced[\\/]Cli|platform[\\/]node)\.js$/ }, async (args) => {
+          let text = await readFile(args.path, 'utf8');
+          text = text
+            .replace('stdin: process.stdin,', '')
+            .replace('stdout: process.stdout,', '')
+            .replace('stderr: process.stderr,', '')
+            .replace('function noopCaptureActivator', "for (const name of ['stdin', 'stdout', 'stderr']) Object.defineProperty(Cli.defaultContext, name, { get: () => process[name], enumerable: false });\nfunction noopCaptureActivator")
+            .replace('colorDepth: platform.getDefaultColorDepth(),', 'get colorDepth() { return platform.getDefaultColorDepth(); },')
+            .replace("var tty = require('tty');", "var tty = { get WriteStream() { return require('tty').WriteStream; } };");
+          return { contents: text, loader: 'js' };
+        });
+      },
+    },
+    {
+      // The Docker plugin loads dockerode through createRequire, which esbuild cannot
+      // follow; a plain require() is bundled and still evaluated on first use only.
+      name: 'bundle-dockerode',
+      setup(b) {
+        b.onLoad({ filter: /plugins[\\/]docker[\\/]dist[\\/]engine\.js$/ }, async (args) => {
+          const text = await readFile(args.path, 'utf8');
+          return { contents: patch(text, args.path, "createRequire(import.meta.url)('dockerode')", "require('dockerode')"), loader: 'js' };
+        });
+      },
+    },
+    {
+      // dockerode requires ssh2 (engines over SSH) and gRPC/protobuf (BuildKit
+      // sessions) when it loads. Lucky talks to the engine over a Unix socket only and
+      // never builds images, so they would be half of this file for nothing: each
+      // becomes a module whose members throw when used.
+      name: 'no-ssh-no-buildkit',
+      setup(b) {
+        b.onResolve({ filter: /^(ssh2|@grpc\/grpc-js|@grpc\/proto-loader|protobufjs)$/ }, (args) => ({ path: args.path, namespace: 'unused-by-lucky' }));
+        b.onLoad({ filter: /.*/, namespace: 'unused-by-lucky' }, (args) => ({
+          contents:
+            `function unavailable() { throw new Error(${JSON.stringify(`${args.path} is not part of Lucky's charm runtime (Lucky uses the Docker engine over a Unix socket only)`)}); }\n` +
+            'module.exports = new Proxy({}, { get: () => unavailable });\n',
+          loader: 'js',
+        }));
+      },
+    },
+    {
+      // The simulator is a development tool: its hook tools run from its package
+      // directory, which a unit does not have. `lucky sim` says so instead.
+      name: 'no-simulator',
+      setup(b) {
+        b.onResolve({ filter: /^@lucky\/testing$/ }, () => ({ path: 'lucky-simulator', namespace: 'no-simulator' }));
+        b.onLoad({ filter: /.*/, namespace: 'no-simulator' }, () => ({
+          contents:
+            "const error = new Error('The simulator is not part of a charm\\'s Lucky runtime; run \"lucky sim\" with the lucky of your development machine (npm install -D @lucky/cli).');\n" +
+            "error.name = 'SimulatorError';\nthrow error;\n",
+          loader: 'js',
+        }));
+      },
+    },
+  ],
+});
+
+const [output] = result.outputFiles;
+await mkdir(dirname(outfile), { recursive: true });
+await writeFile(`${outfile}.${process.pid}.tmp`, output.contents);
+await rename(`${outfile}.${process.pid}.tmp`, outfile);

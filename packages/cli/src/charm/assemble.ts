@@ -1,0 +1,90 @@
+import { constants } from 'node:fs';
+import { chmod, copyFile, lstat, mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { CharmFile } from './charm-files.js';
+import { charmcraftFiles, manifestYaml } from './generated-files.js';
+import type { HookStubs } from './hook-stubs.js';
+import { entryScript, launcherScript, type Architecture, type RuntimeKind } from './launcher.js';
+import { packedNode } from './node-runtime.js';
+import type { ValidCharm } from './validate.js';
+import type { ZipEntry } from './zip-writer.js';
+
+/** The Lucky runtime to put under `lucky/`. */
+export interface RuntimeFiles {
+  readonly kind: RuntimeKind;
+  readonly architectures: readonly Architecture[];
+  /** dist/runtime/lucky.cjs */
+  readonly bundle: string;
+  /** Per architecture, a directory with bin/node and LICENSE (bundled runtime only). */
+  readonly nodes: ReadonlyMap<Architecture, string>;
+}
+
+/**
+ * Writes the deployable charm directory `target`: the charm's files, generated
+ * metadata (manifest.yaml; metadata.yaml & co. from charmcraft.yaml), fresh hook
+ * stubs, and the runtime. Then gives every entry a fixed mode and time, and returns
+ * the entries of the zip in path order.
+ */
+export async function assembleCharm(target: string, charm: ValidCharm, files: readonly CharmFile[], runtime: RuntimeFiles, stubs: HookStubs, mtime: Date): Promise<ZipEntry[]> {
+  const put = async (path: string, write: (file: string) => Promise<void>, mode: number) => {
+    const file = join(target, path);
+    await mkdir(dirname(file), { recursive: true });
+    await write(file);
+    await chmod(file, mode);
+  };
+  const copy = (source: string) => (file: string) => copyFile(source, file, constants.COPYFILE_FICLONE);
+  const text = (content: string) => (file: string) => writeFile(file, content);
+
+  for (const file of files) await put(file.path, copy(file.source), file.mode);
+  if (charm.charmcraft) {
+    const have = new Set(files.map((file) => file.path));
+    for (const [path, content] of Object.entries(charmcraftFiles(charm.charmcraft))) if (!have.has(path)) await put(path, text(content), 0o644);
+  }
+  await put('manifest.yaml', text(manifestYaml(runtime.architectures)), 0o644);
+  await stubs.writeHookStubs(target, charm.hookInput, charm.actions);
+
+  await put('lucky/lucky.cjs', copy(runtime.bundle), 0o644);
+  await put('lucky/bin/lucky.cjs', text(entryScript()), 0o755);
+  await put('lucky/bin/lucky', text(launcherScript(runtime.kind, runtime.architectures)), 0o755);
+  for (const [arch, dir] of runtime.nodes) {
+    await put(`lucky/node-${arch}/bin/node`, copy(join(dir, 'bin', 'node')), 0o755);
+    await put(`lucky/node-${arch}/LICENSE`, copy(join(dir, 'LICENSE')), 0o644);
+  }
+  const entries = await normalize(target, mtime);
+  // The Node binaries come deflated from the cache: deflating them is most of a build's time.
+  const nodes = new Map([...runtime.nodes].map(([arch, dir]) => [`lucky/node-${arch}/bin/node`, dir]));
+  return entries.map((entry) => {
+    const dir = nodes.get(entry.name);
+    return dir ? { ...entry, packed: () => packedNode(dir) } : entry;
+  });
+}
+
+/**
+ * Gives every file 0755 (if any execute bit is set: the stubs, scripts, launcher)
+ * or 0644, every directory 0755, and every entry the same time, whatever the umask
+ * and the clock; returns the zip entries sorted by path.
+ */
+async function normalize(root: string, mtime: Date): Promise<ZipEntry[]> {
+  const entries: ZipEntry[] = [];
+  const walk = async (dir: string, prefix: string): Promise<void> => {
+    for (const name of (await readdir(dir)).sort()) {
+      const path = join(dir, name);
+      const zipName = `${prefix}${name}`;
+      const info = await lstat(path);
+      if (info.isDirectory()) {
+        entries.push({ name: `${zipName}/`, mode: 0o755 });
+        await walk(path, `${zipName}/`);
+        await chmod(path, 0o755);
+      } else {
+        const mode = info.mode & 0o111 ? 0o755 : 0o644;
+        await chmod(path, mode);
+        entries.push({ name: zipName, mode, read: () => readFile(path) });
+      }
+      await utimes(path, mtime, mtime);
+    }
+  };
+  await walk(root, '');
+  await utimes(root, mtime, mtime);
+  // By full path (`lucky.yaml` before `lucky/…`), the order a sorted listing shows.
+  return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}

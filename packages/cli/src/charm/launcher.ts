@@ -1,0 +1,78 @@
+/** How a built charm gets Node.js: its own binaries, or the machine's. */
+export type RuntimeKind = 'bundled' | 'system';
+
+/** The architectures a charm can be built for, by Juju's names. */
+export const ARCHITECTURES = ['amd64', 'arm64'] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
+
+/**
+ * `lucky/bin/lucky`, the charm's `lucky` command (the dispatch file runs it). POSIX
+ * sh, no absolute paths: it finds the runtime relative to itself. With the bundled
+ * runtime it picks the Node binary of the machine's architecture and refuses, naming
+ * both, on one the charm was not built for; with the system runtime it needs `node`
+ * on PATH (lucky.cjs checks the version).
+ */
+export function launcherScript(runtime: RuntimeKind, architectures: readonly Architecture[]): string {
+  const head = [
+    '#!/bin/sh',
+    '# The charm\'s lucky command, written by "lucky charm build".',
+    'set -e',
+    // Scripts call lucky often: find lucky/ without forking when $0 has a path, as it does from dispatch.
+    'case "$0" in',
+    '  */bin/lucky) here=${0%/bin/lucky} ;;',
+    '  *) here=$(cd "$(dirname "$0")/.." && pwd) ;;',
+    'esac',
+  ];
+  if (runtime === 'system') {
+    return [
+      ...head,
+      'node=$(command -v node || true)',
+      'if [ -z "$node" ]; then',
+      '  echo "Error: this charm was built to use the machine\'s Node.js (lucky charm build --runtime system), but there is no node on PATH; install Node.js 20 or later, or build the charm with its own runtime." >&2',
+      '  exit 1',
+      'fi',
+      'exec "$node" "$here/bin/lucky.cjs" "$@"',
+      '',
+    ].join('\n');
+  }
+  const built = architectures.join(', ');
+  const suggested = [...architectures, '$arch'].join(',');
+  return [
+    ...head,
+    'machine=$(uname -m)',
+    'case "$machine" in',
+    '  x86_64 | amd64) arch=amd64 ;;',
+    '  aarch64 | arm64) arch=arm64 ;;',
+    '  *) arch=$machine ;;',
+    'esac',
+    'node="$here/node-$arch/bin/node"',
+    'if [ ! -x "$node" ]; then',
+    `  echo "Error: this machine is $arch ($machine), but this charm's Lucky runtime was built for ${built} only; rebuild it with: lucky charm build --arch ${suggested}" >&2`,
+    '  exit 1',
+    'fi',
+    'exec "$node" "$here/bin/lucky.cjs" "$@"',
+    '',
+  ].join('\n');
+}
+
+/**
+ * `lucky/bin/lucky.cjs`: the file Node runs. It sits in `bin/` like the package's own
+ * bin/lucky.cjs, because the Docker plugin mounts the directory above the running
+ * entry's directory into containers and runs `<that>/bin/lucky.cjs` there; it loads
+ * the bundle one directory up. Plain ES5, so an old system Node gets the version
+ * message rather than a syntax error.
+ */
+export function entryScript(): string {
+  return [
+    '#!/usr/bin/env node',
+    '\'use strict\';',
+    '// The entry of this charm\'s Lucky runtime, written by "lucky charm build".',
+    'var major = Number(process.versions.node.split(\'.\')[0]);',
+    'if (major < 20) {',
+    '  process.stderr.write(\'Error: Lucky needs Node.js 20 or later, but \' + process.execPath + \' is \' + process.version + \'; install a newer Node.js or build the charm with its own runtime.\\n\');',
+    '  process.exit(1);',
+    '}',
+    'require(\'../lucky.cjs\');',
+    '',
+  ].join('\n');
+}

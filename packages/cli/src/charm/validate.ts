@@ -1,0 +1,198 @@
+import { existsSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import * as v from 'valibot';
+import { ErrorCode, LuckyError, findLuckyFile, parseLuckyConfig, type LuckyConfig } from '@lucky/core';
+import type { CharmMetadataInput, HookStubs } from './hook-stubs.js';
+import { ActionsSchema, ConfigSchema, MetadataSchema, type Metadata } from './metadata-schema.js';
+import { problemAt, problemsOf, readYamlSource, type Problem, type YamlSource } from './yaml-source.js';
+
+/** A charm directory that passed every check, with what the build needs from it. */
+export interface ValidCharm {
+  /** The directory as the user gave it (for messages) and its absolute path. */
+  readonly dir: string;
+  readonly root: string;
+  readonly name: string;
+  readonly metadata: Metadata;
+  readonly hookInput: CharmMetadataInput;
+  /** Action names, from actions.yaml or charmcraft.yaml. */
+  readonly actions: string[];
+  /** The hooks Juju can fire on this charm (from the template package). */
+  readonly hooks: string[];
+  readonly lucky: LuckyConfig;
+  /** When the metadata came from charmcraft.yaml: its parsed content, from which the build writes metadata.yaml and friends. */
+  readonly charmcraft: Readonly<Record<string, unknown>> | undefined;
+  /** Problems that do not stop the build (hooks that can never fire). */
+  readonly warnings: Problem[];
+}
+
+/** Every problem found, one `file:line:col: key.path: reason` each. */
+export class CharmInvalid extends LuckyError {
+  readonly problems: readonly Problem[];
+  constructor(problems: readonly Problem[]) {
+    super(ErrorCode.ConfigInvalid, problems.length === 1 ? (problems[0] as string) : `${problems.length} problems:\n${problems.join('\n')}`, { data: { problems } });
+    this.problems = problems;
+  }
+}
+
+/** Hook names Lucky itself fires without Juju: cron jobs run as the hook `cron`. */
+const LUCKY_HOOKS = new Set(['cron']);
+
+/**
+ * Checks a charm directory without writing anything: the metadata (metadata.yaml,
+ * else charmcraft.yaml), config.yaml and actions.yaml when present, and lucky.yaml
+ * (with core's loader, which also checks that every script it names exists).
+ * Collects every problem of every file before failing.
+ */
+export async function validateCharm(dir: string, stubs: HookStubs): Promise<ValidCharm> {
+  const root = resolve(dir);
+  const problems: Problem[] = [];
+  const shown = (name: string) => join(dir, name);
+
+  // Juju reads metadata.yaml only; charmcraft.yaml is turned into one by the build.
+  const metadataName = ['metadata.yaml', 'charmcraft.yaml'].find((name) => existsSync(join(root, name)));
+  if (!metadataName) {
+    throw new LuckyError(ErrorCode.ConfigInvalid, `No metadata.yaml or charmcraft.yaml in ${dir}: is it a charm directory? (at least "name: my-charm")`);
+  }
+  const metadataSource = await load(shown(metadataName), join(root, metadataName), problems);
+  const fromCharmcraft = metadataName === 'charmcraft.yaml';
+  let metadata: Metadata | undefined;
+  if (metadataSource) metadata = check(MetadataSchema, metadataSource, problems, metadataProblems);
+
+  const actionsSource = existsSync(join(root, 'actions.yaml')) ? await load(shown('actions.yaml'), join(root, 'actions.yaml'), problems) : undefined;
+  let actionsData: unknown = actionsSource?.data;
+  let actionsFrom = actionsSource;
+  if (!actionsSource && fromCharmcraft && metadataSource && isObject(metadataSource.data) && metadataSource.data.actions !== undefined) {
+    actionsData = metadataSource.data.actions;
+    actionsFrom = metadataSource;
+  }
+  let actions: string[] = [];
+  if (actionsFrom) {
+    const prefix = actionsFrom === actionsSource ? [] : ['actions'];
+    const result = v.safeParse(ActionsSchema, actionsData);
+    if (result.success) actions = Object.keys(result.output ?? {});
+    else problems.push(...problemsOf(actionsFrom, result.issues, prefix));
+  }
+
+  if (existsSync(join(root, 'config.yaml'))) {
+    const configSource = await load(shown('config.yaml'), join(root, 'config.yaml'), problems);
+    if (configSource) check(ConfigSchema, configSource, problems, configProblems);
+  }
+
+  let lucky: LuckyConfig | undefined;
+  let luckySource: YamlSource | undefined;
+  try {
+    const file = findLuckyFile(root);
+    const shownFile = shown(basename(file));
+    luckySource = await load(shownFile, file, problems);
+    if (luckySource) lucky = parseLuckyConfig(luckySource.text, shownFile, root);
+  } catch (error) {
+    if (!(error instanceof LuckyError)) throw error;
+    const issues = error.data?.issues;
+    problems.push(...(Array.isArray(issues) ? (issues as string[]) : [error.message]));
+  }
+
+  if (problems.length > 0 || !metadata || !lucky || !luckySource) throw new CharmInvalid(problems);
+  const hookInput: CharmMetadataInput = {
+    name: metadata.name,
+    ...(metadata.provides ? { provides: metadata.provides } : {}),
+    ...(metadata.requires ? { requires: metadata.requires } : {}),
+    ...(metadata.peers ? { peers: metadata.peers } : {}),
+    ...(metadata.storage ? { storage: metadata.storage } : {}),
+    ...(metadata.containers ? { containers: metadata.containers } : {}),
+  };
+  const { hooks } = stubs.charmHooks(hookInput, actions);
+  const receivable = new Set([...hooks, ...actions, ...LUCKY_HOOKS]);
+  const warnings = Object.keys(lucky.hooks)
+    .filter((hook) => !receivable.has(hook))
+    .map((hook) => problemAt(luckySource, ['hooks', hook], `the charm never receives the hook "${hook}": it is not a hook of this charm's metadata nor an action, so these scripts never run`, true));
+  return {
+    dir,
+    root,
+    name: metadata.name,
+    metadata,
+    hookInput,
+    actions,
+    hooks,
+    lucky,
+    charmcraft: fromCharmcraft && metadataSource && isObject(metadataSource.data) ? metadataSource.data : undefined,
+    warnings,
+  };
+}
+
+async function load(file: string, path: string, problems: Problem[]): Promise<YamlSource | undefined> {
+  const result = await readYamlSource(file, path);
+  if ('problem' in result) {
+    problems.push(result.problem);
+    return undefined;
+  }
+  return result.source;
+}
+
+function check<S extends v.GenericSchema>(
+  schema: S,
+  source: YamlSource,
+  problems: Problem[],
+  more: (source: YamlSource, data: v.InferOutput<S>) => Problem[],
+): v.InferOutput<S> | undefined {
+  if (source.data === undefined || source.data === null) {
+    if (v.is(schema, null)) return null as v.InferOutput<S>;
+    problems.push(problemAt(source, [], 'the file is empty'));
+    return undefined;
+  }
+  const result = v.safeParse(schema, source.data);
+  if (!result.success) {
+    problems.push(...problemsOf(source, result.issues));
+    return undefined;
+  }
+  const found = more(source, result.output);
+  problems.push(...found);
+  return found.length === 0 ? result.output : undefined;
+}
+
+/** What Juju checks across entries: unique endpoint names, containers' resources and mounts, file resources' names. */
+function metadataProblems(source: YamlSource, metadata: Metadata): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Map<string, string>();
+  for (const role of ['provides', 'requires', 'peers'] as const) {
+    for (const name of Object.keys(metadata[role] ?? {})) {
+      const first = seen.get(name);
+      if (first) problems.push(problemAt(source, [role, name], `the endpoint "${name}" is already declared under ${first}`, true));
+      else seen.set(name, role);
+    }
+  }
+  const resources = metadata.resources ?? {};
+  for (const [name, resource] of Object.entries(resources)) {
+    if (resource.type === 'file' && resource.filename === undefined) problems.push(problemAt(source, ['resources', name], 'a file resource needs a "filename"'));
+  }
+  for (const [name, container] of Object.entries(metadata.containers ?? {})) {
+    if (container.resource === undefined && container.bases === undefined) {
+      problems.push(problemAt(source, ['containers', name], 'a container needs a "resource" (an oci-image resource) or "bases"'));
+    }
+    if (container.resource !== undefined && resources[container.resource]?.type !== 'oci-image') {
+      problems.push(problemAt(source, ['containers', name, 'resource'], `"${container.resource}" is not an oci-image resource declared under "resources"`));
+    }
+    for (const [index, mount] of (container.mounts ?? []).entries()) {
+      if (!metadata.storage?.[mount.storage]) problems.push(problemAt(source, ['containers', name, 'mounts', index, 'storage'], `"${mount.storage}" is not a storage declared under "storage"`));
+    }
+  }
+  return problems;
+}
+
+const DEFAULT_TYPES: Readonly<Record<string, (value: unknown) => boolean>> = {
+  string: (value) => typeof value === 'string',
+  secret: (value) => typeof value === 'string',
+  int: (value) => Number.isInteger(value),
+  float: (value) => typeof value === 'number',
+  boolean: (value) => typeof value === 'boolean',
+};
+
+/** Juju refuses a config whose defaults do not have the option's type. */
+function configProblems(source: YamlSource, config: v.InferOutput<typeof ConfigSchema>): Problem[] {
+  return Object.entries(config?.options ?? {})
+    .filter(([, option]) => option.default !== undefined && option.default !== null && !DEFAULT_TYPES[option.type]?.(option.default))
+    .map(([name, option]) => problemAt(source, ['options', name, 'default'], `the default does not have the option's type (${option.type})`));
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

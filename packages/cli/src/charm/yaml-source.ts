@@ -1,0 +1,87 @@
+import { readFile } from 'node:fs/promises';
+import type * as v from 'valibot';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+
+export type KeyPath = ReadonlyArray<string | number>;
+
+/** A YAML file parsed with source positions, so problems can name `file:line:col`. */
+export interface YamlSource {
+  /** The path as the user gave it (relative paths stay relative in messages). */
+  readonly file: string;
+  readonly text: string;
+  readonly doc: Document;
+  readonly counter: LineCounter;
+  readonly data: unknown;
+}
+
+/** One problem with a file, already rendered as `file:line:col: key.path: reason`. */
+export type Problem = string;
+
+/**
+ * Reads and parses a YAML file. A syntax error is returned as the one problem
+ * (the parser's later errors mostly echo the first).
+ */
+export async function readYamlSource(file: string, path: string): Promise<{ source: YamlSource } | { problem: Problem }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    return { problem: `${file}:1:1: (file): cannot read it: ${(error as Error).message}` };
+  }
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const error = doc.errors[0];
+  if (error) {
+    const pos = counter.linePos(error.pos[0]);
+    return { problem: `${file}:${pos.line}:${pos.col}: (yaml): ${error.message.split('\n')[0]}` };
+  }
+  return { source: { file, text, doc, counter, data: doc.toJS() as unknown } };
+}
+
+/** `file:line:col: key.path: message`; with `atKey` the position is that of the key itself. */
+export function problemAt(source: YamlSource, path: KeyPath, message: string, atKey = false): Problem {
+  const { line, col } = positionOf(source, path, atKey);
+  return `${source.file}:${line}:${col}: ${path.length === 0 ? '(root)' : path.join('.')}: ${message}`;
+}
+
+/** Renders valibot issues; an issue about a record key points at that key. */
+export function problemsOf(source: YamlSource, issues: readonly v.BaseIssue<unknown>[], prefix: KeyPath = []): Problem[] {
+  return issues.map((issue) => {
+    const items = issue.path ?? [];
+    const path = [...prefix, ...items.map((item) => item.key as string | number)];
+    const atKey = items[items.length - 1]?.origin === 'key';
+    // A missing key: valibot reports the mapping's message at the key's path.
+    const missing = /object$/.test(issue.type) && issue.received === 'undefined' && path.length > 0;
+    return problemAt(source, path, missing ? `missing "${String(path[path.length - 1])}": ${issue.message}` : issue.message, atKey);
+  });
+}
+
+/** The position of the node a key path points at, or of the deepest node on the way that exists. */
+function positionOf(source: YamlSource, path: KeyPath, atKey: boolean): { line: number; col: number } {
+  let node: unknown = source.doc.contents;
+  let offset = start(node) ?? 0;
+  for (const [i, step] of path.entries()) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(step));
+      if (!pair) break;
+      const keyOffset = start(pair.key);
+      if (atKey && i === path.length - 1 && keyOffset !== undefined) {
+        offset = keyOffset;
+        break;
+      }
+      node = pair.value;
+      offset = start(node) ?? keyOffset ?? offset;
+    } else if (isSeq(node)) {
+      node = node.items[Number(step)];
+      if (node === undefined) break;
+      offset = start(node) ?? offset;
+    } else {
+      break;
+    }
+  }
+  return source.counter.linePos(offset);
+}
+
+function start(node: unknown): number | undefined {
+  return (node as Node | null | undefined)?.range?.[0];
+}

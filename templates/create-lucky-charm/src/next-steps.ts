@@ -1,0 +1,29 @@
+import { isAbsolute, relative } from 'node:path';
+
+/** Commands of the package manager that ran us (`npm create` / `pnpm create` / `yarn create`). */
+function packageManager(userAgent: string | undefined): { install: string; exec: string; run: (script: string) => string } {
+  if (userAgent?.startsWith('pnpm/')) return { install: 'pnpm install', exec: 'pnpm lucky', run: (script) => `pnpm ${script}` };
+  if (userAgent?.startsWith('yarn/')) return { install: 'yarn', exec: 'yarn lucky', run: (script) => `yarn ${script}` };
+  return { install: 'npm install', exec: 'npx lucky', run: (script) => (script === 'test' ? 'npm test' : `npm run ${script}`) };
+}
+
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** What to do after the charm exists: build, simulate, deploy. */
+export function nextSteps(dir: string, cwd: string, name: string, userAgent: string | undefined): string {
+  const pm = packageManager(userAgent);
+  const fromHere = relative(cwd, dir);
+  const cd = fromHere === '' ? [] : [`cd ${shellWord(fromHere.startsWith('..') || isAbsolute(fromHere) ? dir : fromHere)}`];
+  const lines = [
+    ...cd,
+    `${pm.install.padEnd(34)}# the lucky CLI and the simulator`,
+    `${`${pm.exec} sim deploy .`.padEnd(34)}# run install, config-changed, start locally`,
+    `${`${pm.exec} sim status`.padEnd(34)}# see what the scripts set`,
+    `${pm.run('test').padEnd(34)}# the charm's test (tests/charm.test.mjs)`,
+    `${pm.run('build').padEnd(34)}# lucky charm build: a deployable charm in build/`,
+    `juju deploy ./build/${name}.charm`,
+  ];
+  return `Next steps:\n${lines.map((line) => `  ${line}`).join('\n')}\n`;
+}

@@ -1,0 +1,21 @@
+import { readdir, stat } from 'node:fs/promises';
+import { CreateError } from './errors.js';
+
+/**
+ * Checks that `dir` can receive a new charm: missing or empty, or anything with
+ * `force`. Never a file.
+ */
+export async function checkTargetDir(dir: string, force: boolean): Promise<void> {
+  let info;
+  try {
+    info = await stat(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  if (!info.isDirectory()) throw new CreateError(`${dir} exists and is not a directory.`);
+  if (force) return;
+  if ((await readdir(dir)).length > 0) {
+    throw new CreateError(`${dir} is not empty; choose a new directory, or pass --force to write the charm into it.`);
+  }
+}
