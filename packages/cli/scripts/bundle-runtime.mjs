@@ -7,6 +7,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { build } from 'esbuild';
+import { lazyClipanionContext } from './lazy-clipanion-context.mjs';
 
 const here = (path) => new URL(path, import.meta.url).pathname;
 
@@ -36,24 +37,7 @@ const result = await build({
   // ssh2's optional native parts, should ssh2 ever be bundled: it requires them in try/catch.
   external: ['cpu-features', '*.node'],
   plugins: [
-    {
-      // The same patch as scripts/bundle.mjs: clipanion opens process.stdin and loads
-      // node:tty when it loads; Lucky never reads stdin nor colours output.
-      name: 'lazy-clipanion-context',
-      setup(b) {
-        b.onLoad({ filter: /clipanion[\\/]lib[\\/](advanced[\\/]Cli|platform[\\/]node)\.js$/ }, async (args) => {
-          let text = await readFile(args.path, 'utf8');
-          text = text
-            .replace('stdin: process.stdin,', '')
-            .replace('stdout: process.stdout,', '')
-            .replace('stderr: process.stderr,', '')
-            .replace('function noopCaptureActivator', "for (const name of ['stdin', 'stdout', 'stderr']) Object.defineProperty(Cli.defaultContext, name, { get: () => process[name], enumerable: false });\nfunction noopCaptureActivator")
-            .replace('colorDepth: platform.getDefaultColorDepth(),', 'get colorDepth() { return platform.getDefaultColorDepth(); },')
-            .replace("var tty = require('tty');", "var tty = { get WriteStream() { return require('tty').WriteStream; } };");
-          return { contents: text, loader: 'js' };
-        });
-      },
-    },
+    lazyClipanionContext,
     {
       // The Docker plugin loads dockerode through createRequire, which esbuild cannot
       // follow; a plain require() is bundled and still evaluated on first use only.
