@@ -6,3 +6,4 @@ export type { RpcMethods, RpcMethodName, RpcParams, RpcResult, WorkloadState, Ho
 export { PROTOCOL_VERSION, MAX_FRAME_BYTES, RpcErrorCode } from './rpc/protocol.js';
 export { resolveSocketPath, resolveDataDir, unitSlug } from './paths.js';
 export { parseWorkloadState, consolidateStatus } from './status.js';
+export { isProcessRunning } from './process-alive.js';

@@ -5,6 +5,7 @@ export type { RpcRequest, RpcResponse, RpcNotification, RpcErrorObject } from '.
 export { createLogger, parseLogLevel, recordMessage, type Logger, type LoggerOptions, type LogRecord } from './log.js';
 export { loadLuckyConfig, parseLuckyConfig, findLuckyFile } from './config/load.js';
 export { parseCron, type CronSchedule } from './config/cron.js';
+export { positionOf, formatKeyPath, type KeyPath } from './config/positions.js';
 export {
   SCRIPT_KINDS, LuckyFileSchema, HostScriptSchema, InlineHostScriptSchema, ContainerScriptSchema, InlineContainerScriptSchema,
   type LuckyConfig, type ScriptEntry, type ScriptKind, type HostScriptEntry, type InlineHostScriptEntry,

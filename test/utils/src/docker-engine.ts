@@ -3,8 +3,9 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { execa } from 'execa';
 import { ensureContainerPackages } from './debian.js';
+import { isProcessRunning } from '@lucky/core';
+import { spawnDetached } from './detached.js';
 
 /** A Docker engine tests can use; `stop()` stops it only if this process started it. */
 export interface DockerEngine {
@@ -31,14 +32,6 @@ export function pingDocker(socketPath: string, timeoutMs = 2_000): Promise<boole
   });
 }
 
-/** True while `pid` exists and is not a zombie (a `kill -0` check is fooled by zombies here). */
-function alive(pid: number): boolean {
-  try {
-    return !/^State:\s*Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 interface Started {
   readonly pid: number;
@@ -61,37 +54,25 @@ async function startDockerd(socketPath: string): Promise<Started | undefined> {
   const pidFile = '/var/run/docker.pid';
   try {
     const old = Number(readFileSync(pidFile, 'utf8').trim());
-    if (!Number.isInteger(old) || !alive(old)) rmSync(pidFile, { force: true });
+    if (!Number.isInteger(old) || !isProcessRunning(old)) rmSync(pidFile, { force: true });
   } catch {
     // no pidfile
   }
-  // Detached in its own process group, output to a file: nothing ties the test's pipes to it.
-  const child = execa('dockerd', [`--host=unix://${socketPath}`, '--ip-forward=false', '--ip-masq=false'], {
-    detached: true,
-    stdin: 'ignore',
-    stdout: { file: log, append: true },
-    stderr: { file: log, append: true },
-    reject: false,
-    cleanup: false,
-  });
-  child.catch(() => undefined);
-  child.unref();
-  const pid = child.pid;
-  if (pid === undefined) throw new Error(`Could not start dockerd; see ${log}`);
+  const pid = spawnDetached('dockerd', [`--host=unix://${socketPath}`, '--ip-forward=false', '--ip-masq=false'], log);
   const started: Started = { pid, log };
   running = started;
   if (!exitHook) {
     exitHook = true;
     // Last resort if a test forgot stop(): SIGTERM exactly the engine we started.
     process.on('exit', () => {
-      if (running && alive(running.pid)) process.kill(running.pid, 'SIGTERM');
+      if (running && isProcessRunning(running.pid)) process.kill(running.pid, 'SIGTERM');
     });
   }
   const deadline = Date.now() + START_DEADLINE_MS;
   while (!(await pingDocker(socketPath, 500))) {
-    if (!alive(pid) || Date.now() > deadline) {
+    if (!isProcessRunning(pid) || Date.now() > deadline) {
       running = undefined;
-      if (alive(pid)) process.kill(pid, 'SIGTERM');
+      if (isProcessRunning(pid)) process.kill(pid, 'SIGTERM');
       // Another process's dockerd won the race for the socket: use it, never stop it.
       if (await pingDocker(socketPath)) return undefined;
       let tail = '';
@@ -109,10 +90,10 @@ async function startDockerd(socketPath: string): Promise<Started | undefined> {
 
 async function stopDockerd(started: Started): Promise<void> {
   if (running?.pid === started.pid) running = undefined;
-  if (!alive(started.pid)) return;
+  if (!isProcessRunning(started.pid)) return;
   process.kill(started.pid, 'SIGTERM');
   const deadline = Date.now() + STOP_DEADLINE_MS;
-  while (alive(started.pid)) {
+  while (isProcessRunning(started.pid)) {
     if (Date.now() > deadline) throw new Error(`dockerd (pid ${started.pid}) did not exit within ${STOP_DEADLINE_MS} ms of SIGTERM; see ${started.log}`);
     await sleep(100);
   }

@@ -8,6 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { DEFAULT_DOCKER_SOCKET } from './docker-engine.js';
 import { ensureContainerPackages } from './debian.js';
+import { isProcessRunning } from '@lucky/core';
+import { spawnDetached } from './detached.js';
 
 /** The busybox image every Docker test uses; built locally, no registry needed. */
 export const TEST_IMAGE = 'lucky-test-busybox:1';
@@ -115,13 +117,6 @@ function freePort(): Promise<number> {
   });
 }
 
-function alive(pid: number): boolean {
-  try {
-    return !/^State:\s*Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 async function answers(address: string): Promise<boolean> {
   try {
@@ -143,30 +138,19 @@ export async function useRegistry(socketPath = DEFAULT_DOCKER_SOCKET): Promise<T
     ['version: 0.1', 'log:', '  level: warn', 'storage:', '  filesystem:', `    rootdirectory: ${join(dir, 'data')}`, 'http:', `  addr: ${address}`, ''].join('\n'),
   );
   const log = join(dir, 'registry.log');
-  const child = execa('/usr/bin/docker-registry', ['serve', config], {
-    detached: true,
-    stdin: 'ignore',
-    stdout: { file: log, append: true },
-    stderr: { file: log, append: true },
-    reject: false,
-    cleanup: false,
-  });
-  child.catch(() => undefined);
-  child.unref();
-  const pid = child.pid;
-  if (pid === undefined) throw new Error('Could not start docker-registry');
+  const pid = spawnDetached('/usr/bin/docker-registry', ['serve', config], log);
   const registryPid = pid;
   const stop = async (): Promise<void> => {
-    if (alive(registryPid)) process.kill(registryPid, 'SIGTERM');
+    if (isProcessRunning(registryPid)) process.kill(registryPid, 'SIGTERM');
     const deadline = Date.now() + 10_000;
-    while (alive(registryPid) && Date.now() < deadline) await sleep(50);
+    while (isProcessRunning(registryPid) && Date.now() < deadline) await sleep(50);
     await rm(dir, { recursive: true, force: true });
   };
-  const onExit = () => alive(registryPid) && process.kill(registryPid, 'SIGTERM');
+  const onExit = () => isProcessRunning(registryPid) && process.kill(registryPid, 'SIGTERM');
   process.on('exit', onExit);
   const deadline = Date.now() + 15_000;
   while (!(await answers(address))) {
-    if (!alive(registryPid) || Date.now() > deadline) {
+    if (!isProcessRunning(registryPid) || Date.now() > deadline) {
       const text = readFileSync(log, 'utf8');
       await stop();
       throw new Error(`docker-registry did not answer on ${address}:\n${text.slice(-2000)}`);

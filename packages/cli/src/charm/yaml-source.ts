@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type * as v from 'valibot';
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { formatKeyPath, positionOf, type KeyPath } from '@lucky/core';
 
-export type KeyPath = ReadonlyArray<string | number>;
 
 /** A YAML file parsed with source positions, so problems can name `file:line:col`. */
 export interface YamlSource {
@@ -40,8 +40,8 @@ export async function readYamlSource(file: string, path: string): Promise<{ sour
 
 /** `file:line:col: key.path: message`; with `atKey` the position is that of the key itself. */
 export function problemAt(source: YamlSource, path: KeyPath, message: string, atKey = false): Problem {
-  const { line, col } = positionOf(source, path, atKey);
-  return `${source.file}:${line}:${col}: ${path.length === 0 ? '(root)' : path.join('.')}: ${message}`;
+  const { line, col } = positionOf(source.doc, source.counter, path, atKey);
+  return `${source.file}:${line}:${col}: ${formatKeyPath(path)}: ${message}`;
 }
 
 /** Renders valibot issues; an issue about a record key points at that key. */
@@ -54,34 +54,4 @@ export function problemsOf(source: YamlSource, issues: readonly v.BaseIssue<unkn
     const missing = /object$/.test(issue.type) && issue.received === 'undefined' && path.length > 0;
     return problemAt(source, path, missing ? `missing "${String(path[path.length - 1])}": ${issue.message}` : issue.message, atKey);
   });
-}
-
-/** The position of the node a key path points at, or of the deepest node on the way that exists. */
-function positionOf(source: YamlSource, path: KeyPath, atKey: boolean): { line: number; col: number } {
-  let node: unknown = source.doc.contents;
-  let offset = start(node) ?? 0;
-  for (const [i, step] of path.entries()) {
-    if (isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(step));
-      if (!pair) break;
-      const keyOffset = start(pair.key);
-      if (atKey && i === path.length - 1 && keyOffset !== undefined) {
-        offset = keyOffset;
-        break;
-      }
-      node = pair.value;
-      offset = start(node) ?? keyOffset ?? offset;
-    } else if (isSeq(node)) {
-      node = node.items[Number(step)];
-      if (node === undefined) break;
-      offset = start(node) ?? offset;
-    } else {
-      break;
-    }
-  }
-  return source.counter.linePos(offset);
-}
-
-function start(node: unknown): number | undefined {
-  return (node as Node | null | undefined)?.range?.[0];
 }

@@ -1,4 +1,5 @@
 import { openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { isProcessRunning } from '../process-alive.js';
 
 /**
  * A pid file taken with O_EXCL, so that of two daemons started at once for the
@@ -20,7 +21,7 @@ export function acquirePidLock(path: string): { acquired: true; release(): void 
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = readPid(path);
-      if (holder !== undefined && holder !== process.pid && isRunning(holder)) return { acquired: false, holder };
+      if (holder !== undefined && holder !== process.pid && isProcessRunning(holder)) return { acquired: false, holder };
       // The holder died (or is still writing its pid: then the retry sees it).
       if (holder !== undefined) rmSync(path, { force: true });
     }
@@ -34,23 +35,5 @@ function readPid(path: string): number | undefined {
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/**
- * Whether `pid` runs. A killed daemon whose parent is gone can stay a zombie when
- * PID 1 does not reap (containers, sandboxes); `kill -0` succeeds on zombies, so
- * /proc decides when it can.
- */
-export function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    return !/^State:\s*Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return true;
   }
 }

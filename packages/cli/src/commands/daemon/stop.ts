@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, Option } from 'clipanion';
-import { DaemonClient, ErrorCode, LuckyError, isLuckyError } from '@lucky/core/client';
+import { DaemonClient, ErrorCode, LuckyError, isLuckyError, isProcessRunning } from '@lucky/core/client';
 import { DaemonCommand } from '../../daemon-options.js';
 
 /** `lucky daemon stop`: stop the unit's daemon and wait until it has saved its state and exited. */
@@ -29,26 +29,12 @@ export class DaemonStopCommand extends DaemonCommand {
     client.close();
     // Unlike Lucky (GAP-45), return only when the state is saved and the socket is gone.
     for (let waited = 0; waited < 30_000; waited += 50) {
-      if (!existsSync(`${socketPath}.pid`) && !isRunning(pid)) {
+      if (!existsSync(`${socketPath}.pid`) && !isProcessRunning(pid)) {
         this.context.stdout.write(`Lucky daemon for ${unit} stopped\n`);
         return 0;
       }
       await sleep(50);
     }
     throw new LuckyError(ErrorCode.DaemonUnavailable, `The Lucky daemon for ${unit} (pid ${pid}) did not exit within 30 s; see its log.`);
-  }
-}
-
-/** As in core's pid lock: a zombie (killed, never reaped) does not count as running. */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^State:\s*Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return true;
   }
 }
