@@ -4,7 +4,8 @@ import { execa } from 'execa';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as v from 'valibot';
-import { DaemonClient, StateSchema } from '@lucky/core';
+import { DaemonClient } from '@lucky/core';
+import { StateSchema } from '@lucky/core/testing';
 import { LUCKY_BIN, lucky, removeDir, startTestDaemon, tempDir, waitFor, writeCharm, type TestDaemon } from '@lucky/test-utils';
 
 interface Ctx {

@@ -2,8 +2,10 @@
 // docker) into ONE CommonJS file, dist/runtime/lucky.cjs, that `lucky charm build`
 // puts in every charm: a unit has no node_modules, only this file and a Node binary.
 // Unlike dist/bundle/lucky.cjs (scripts/bundle.mjs), nothing is loaded from
-// node_modules; what Lucky never uses on a unit (the simulator, dockerode's SSH and
-// BuildKit support) is replaced by modules that say so when used.
+// node_modules; what Lucky never uses on a unit (dockerode's SSH and BuildKit
+// support) is replaced by modules that say so when used. The development commands
+// (`lucky sim`, `lucky charm`) are imported by a computed name, so they stay out and
+// `lucky` says they are not part of a charm's runtime.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { build } from 'esbuild';
@@ -61,20 +63,6 @@ const result = await build({
           contents:
             `function unavailable() { throw new Error(${JSON.stringify(`${args.path} is not part of Lucky's charm runtime (Lucky uses the Docker engine over a Unix socket only)`)}); }\n` +
             'module.exports = new Proxy({}, { get: () => unavailable });\n',
-          loader: 'js',
-        }));
-      },
-    },
-    {
-      // The simulator is a development tool: its hook tools run from its package
-      // directory, which a unit does not have. `lucky sim` says so instead.
-      name: 'no-simulator',
-      setup(b) {
-        b.onResolve({ filter: /^@lucky\/testing$/ }, () => ({ path: 'lucky-simulator', namespace: 'no-simulator' }));
-        b.onLoad({ filter: /.*/, namespace: 'no-simulator' }, () => ({
-          contents:
-            "const error = new Error('The simulator is not part of a charm\\'s Lucky runtime; run \"lucky sim\" with the lucky of your development machine (npm install -D @lucky/cli).');\n" +
-            "error.name = 'SimulatorError';\nthrow error;\n",
           loader: 'js',
         }));
       },

@@ -1,15 +1,31 @@
 // Bundles the script-facing part of the `lucky` CLI into one CommonJS file,
 // dist/bundle/lucky.cjs: a script calling `lucky kv get` then costs one file read
-// and no ESM graph, close to starting Node itself. The daemon side (core, plugins,
-// execa) is left out and loaded with import() from node_modules when needed.
+// and no ESM graph, close to starting Node itself. Whatever the CLI imports
+// dynamically (the daemon, plugins, plugin commands, execa) stays out of the file
+// and is loaded on demand: packages from node_modules, our own modules from dist/.
+import { dirname, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { lazyClipanionContext } from './lazy-clipanion-context.mjs';
 
-const lazy = /^(@lucky\/core|@lucky\/testing|@lucky\/plugin-[a-z-]+|@lucky\/cli\/daemon-process|execa)$/;
+const outfile = new URL('../dist/bundle/lucky.cjs', import.meta.url).pathname;
+
+/** Keeps every dynamic import() a lazy load instead of inlining its module graph. */
+const dynamicImportsStayLazy = {
+  name: 'dynamic-imports-stay-lazy',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) => {
+      if (args.kind !== 'dynamic-import' || args.path.startsWith('node:')) return undefined;
+      if (!args.path.startsWith('.')) return { path: args.path, external: true };
+      // A module of this package: import it from dist/, relative to the bundle.
+      const target = relative(dirname(outfile), resolve(dirname(args.importer), args.path));
+      return { path: target.startsWith('.') ? target : `./${target}`, external: true };
+    });
+  },
+};
 
 await build({
   entryPoints: [new URL('../dist/main.js', import.meta.url).pathname],
-  outfile: new URL('../dist/bundle/lucky.cjs', import.meta.url).pathname,
+  outfile,
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -18,13 +34,5 @@ await build({
   logLevel: 'warning',
   define: { 'import.meta.url': '__luckyModuleUrl' },
   banner: { js: "const __luckyModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [
-    lazyClipanionContext,
-    {
-      name: 'lazy-daemon-modules',
-      setup(b) {
-        b.onResolve({ filter: lazy }, (args) => ({ path: args.path, external: true }));
-      },
-    },
-  ],
+  plugins: [lazyClipanionContext, dynamicImportsStayLazy],
 });

@@ -1,3 +1,4 @@
+import type {} from '@lucky/plugin-juju'; // its RPC methods (module augmentation)
 import { Command, Option, UsageError } from 'clipanion';
 import { DaemonClient, resolveSocketPath, type RpcMethodName, type RpcParams, type RpcResult } from '@lucky/core/client';
 import type { Format } from './output.js';

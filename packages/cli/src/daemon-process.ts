@@ -1,15 +1,16 @@
 import { DaemonAlreadyRunning, parseLogLevel, startDaemon } from '@lucky/core';
-import dockerPlugin from '@lucky/plugin-docker';
 import jujuPlugin from '@lucky/plugin-juju';
 import scriptsPlugin from '@lucky/plugin-scripts';
+import { BUILTIN_RUNTIMES } from './builtin-runtimes.js';
 import { ALREADY_RUNNING_LINE, READY_LINE } from './daemon-lines.js';
 import type { DaemonLocation } from './daemon-options.js';
 import { VERSION } from './version.js';
 
 
 /**
- * Runs the unit's daemon in this process until it stops, with the built-in
- * plugins. Returns false when another daemon already runs for the unit.
+ * Runs the unit's daemon in this process until it stops (SIGTERM and SIGINT stop
+ * it cleanly), with the built-in plugins and the runtime the charm selects.
+ * Returns false when another daemon already runs for the unit.
  */
 export async function runDaemon(
   location: DaemonLocation,
@@ -24,7 +25,8 @@ export async function runDaemon(
     daemon = await startDaemon({
       ...location,
       version: VERSION,
-      plugins: [jujuPlugin(), scriptsPlugin(), dockerPlugin()],
+      plugins: [jujuPlugin(), scriptsPlugin()],
+      runtimes: BUILTIN_RUNTIMES,
       logLevel: parseLogLevel(options.logLevel),
       logFile: options.logFile,
       nodePath: process.execPath,
@@ -37,6 +39,9 @@ export async function runDaemon(
     }
     throw error;
   }
+  const stop = (): void => void daemon.stop();
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
   stdout.write(`${READY_LINE} ${process.pid}\n`);
   await daemon.stopped;
   return true;

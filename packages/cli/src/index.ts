@@ -1,6 +1,6 @@
 export { createCli, main, COMMANDS } from './main.js';
-export { runCli } from './run.js';
-export { ClientCommand, GetterCommand } from './context.js';
+export { commandKit, type LuckyCommandKit } from './command-kit.js';
+export { ClientCommand, GetterCommand, ContainerCommand, ContainerGetterCommand } from './context.js';
 export { DaemonCommand, type DaemonLocation } from './daemon-options.js';
 export { ensureDaemon } from './daemon-starter.js';
 export { parseKeyValues } from './key-value.js';

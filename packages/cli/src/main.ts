@@ -1,5 +1,7 @@
 import { Builtins, Cli, type BaseContext } from 'clipanion';
-import { CharmBuildCommand } from './commands/charm/build.js';
+import type { CommandClass } from '@lucky/core';
+import { reportError, runCli } from '@lucky/errors/cli';
+import { charmPluginCommands, developmentCommands, isDevelopmentWord } from './command-plugins.js';
 import { ContainerImageGetCommand } from './commands/container/image/get.js';
 import { ContainerImageSetCommand } from './commands/container/image/set.js';
 import { ContainerEnvGetCommand } from './commands/container/env/get.js';
@@ -38,18 +40,6 @@ import { RelationListIdsCommand } from './commands/relation/list-ids.js';
 import { RelationListUnitsCommand } from './commands/relation/list-units.js';
 import { RelationSetCommand } from './commands/relation/set.js';
 import { SetStatusCommand } from './commands/set-status.js';
-import { SimAddUnitCommand } from './commands/sim/add-unit.js';
-import { SimConfigCommand } from './commands/sim/config.js';
-import { SimDeployCommand } from './commands/sim/deploy.js';
-import { SimDestroyCommand } from './commands/sim/destroy.js';
-import { SimLogCommand } from './commands/sim/log.js';
-import { SimRelateCommand } from './commands/sim/relate.js';
-import { SimRemoveRelationCommand } from './commands/sim/remove-relation.js';
-import { SimRemoveUnitCommand } from './commands/sim/remove-unit.js';
-import { SimResolvedCommand } from './commands/sim/resolved.js';
-import { SimRunCommand } from './commands/sim/run.js';
-import { SimStatusCommand } from './commands/sim/status.js';
-import { runCli } from './run.js';
 import { VERSION } from './version.js';
 
 /** Every built-in command class, in help order. */
@@ -65,28 +55,48 @@ export const COMMANDS = [
   ContainerImageGetCommand, ContainerImageSetCommand, ContainerEnvGetCommand, ContainerEnvSetCommand, ContainerSetEntrypointCommand, ContainerSetCommandCommand, ContainerVolumeAddCommand, ContainerVolumeRemoveCommand,
   ContainerVolumeGetCommand, ContainerPortAddCommand, ContainerPortRemoveCommand, ContainerPortListCommand, ContainerSetNetworkCommand, ContainerDeleteCommand, ContainerApplyUpdatesCommand,
   DispatchCommand, DaemonStartCommand, DaemonStopCommand, DaemonStatusCommand,
-  SimDeployCommand, SimAddUnitCommand, SimRemoveUnitCommand, SimConfigCommand, SimRelateCommand,
-  SimRemoveRelationCommand, SimRunCommand, SimResolvedCommand, SimStatusCommand, SimLogCommand, SimDestroyCommand,
-  CharmBuildCommand,
 ] as const;
 
+type AnyCommandClass = (typeof COMMANDS)[number];
+
 /**
- * Builds the `lucky` CLI. Given the arguments, it registers only the commands
- * that share their first word: clipanion compiles a parser over every registered
- * command on each run, and scripts call `lucky` often, so this keeps each call
- * close to Node's own start-up time. Help and unknown words get every command.
+ * Builds the `lucky` CLI from the built-in commands and `extra` (plugin commands).
+ * Given the arguments, it registers only the commands that share their first word:
+ * clipanion compiles a parser over every registered command on each run, and
+ * scripts call `lucky` often, so this keeps each call close to Node's own start-up
+ * time. Help and unknown words get every command.
  */
-export function createCli(argv?: readonly string[]): Cli {
+export function createCli(argv?: readonly string[], extra: readonly CommandClass[] = []): Cli {
   const cli = new Cli({ binaryLabel: 'Lucky', binaryName: 'lucky', binaryVersion: VERSION, enableColors: false });
   cli.register(Builtins.HelpCommand);
   cli.register(Builtins.VersionCommand);
+  const all = [...COMMANDS, ...(extra as readonly AnyCommandClass[])];
   const startsWith = (path: readonly string[], words: number): boolean =>
     argv !== undefined && path.length >= words && path.slice(0, words).every((word, i) => word === argv[i]);
-  const exact = COMMANDS.filter((command) => command.paths?.some((path) => startsWith(path, path.length)));
-  const sameFirstWord = COMMANDS.filter((command) => command.paths?.some((path) => startsWith(path, 1)));
-  const chosen = exact.length > 0 ? exact : sameFirstWord.length > 0 ? sameFirstWord : COMMANDS;
+  const exact = all.filter((command) => command.paths?.some((path) => startsWith(path, path.length)));
+  const sameFirstWord = all.filter((command) => command.paths?.some((path) => startsWith(path, 1)));
+  const chosen = exact.length > 0 ? exact : sameFirstWord.length > 0 ? sameFirstWord : all;
   for (const command of chosen) cli.register(command);
   return cli;
+}
+
+const BUILTIN_WORDS = new Set(COMMANDS.flatMap((command) => command.paths?.map((path) => path[0]) ?? []));
+
+/**
+ * Plugin commands this command line may need: those of a development plugin for
+ * its word (`sim`, `charm`), those of the charm's plugins for a word no built-in
+ * command has, and all of them for the command list. The script-facing commands
+ * load none of them.
+ */
+async function pluginCommands(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<readonly CommandClass[]> {
+  const [word] = argv;
+  if (isDevelopmentWord(word)) return developmentCommands(word!);
+  if (word === undefined || word === '-h' || word === '--help' || word === 'help') {
+    const all = await Promise.all([developmentCommands('sim', true), developmentCommands('charm', true), charmPluginCommands(env).catch(() => [])]);
+    return all.flat();
+  }
+  if (word.startsWith('-') || BUILTIN_WORDS.has(word)) return [];
+  return charmPluginCommands(env);
 }
 
 /** Runs `lucky` with this process's arguments and exits with the command's code. */
@@ -95,6 +105,12 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   // non-enumerable getter, which clipanion's context spreads leave alone.
   const context = { env: process.env, stdout: process.stdout, stderr: process.stderr, colorDepth: 1 } as unknown as BaseContext;
   Object.defineProperty(context, 'stdin', { get: () => process.stdin, enumerable: false });
-  const code = await runCli(createCli(argv), argv, context);
-  process.exitCode = code;
+  let extra: readonly CommandClass[];
+  try {
+    extra = await pluginCommands(argv, context.env);
+  } catch (error) {
+    process.exitCode = reportError(error, context, `lucky ${VERSION}`);
+    return;
+  }
+  process.exitCode = await runCli(createCli(argv, extra), argv, context);
 }

@@ -1,7 +1,7 @@
 import { ErrorCode, LuckyError, isLuckyError } from './errors.js';
 import type { DaemonContext, HookContext, Plugin, ScriptRun, ScriptRunner } from './plugin.js';
 import { triggerPluginHook } from './plugin-hooks.js';
-import type { ScriptEntry } from './config/schema.js';
+import type { ScriptEntry, ScriptKind } from './config/schema.js';
 
 /** Outcome of one hook: the first error, if any (YAML-03, DMN-10/11). */
 export interface HookOutcome {
@@ -21,11 +21,9 @@ export async function dispatchHook(
   entries: readonly ScriptEntry[],
   daemon: DaemonContext,
   plugins: readonly Plugin[],
+  runners: ReadonlyMap<ScriptKind, ScriptRunner>,
   scriptEnv: (id: string) => Record<string, string>,
 ): Promise<HookOutcome> {
-  const runners = new Map<string, ScriptRunner>();
-  for (const plugin of plugins) for (const runner of plugin.runners ?? []) for (const kind of runner.kinds) runners.set(kind, runner);
-
   let firstError: LuckyError | undefined;
   try {
     await triggerPluginHook(plugins, 'beforeHook', hook, daemon);
@@ -63,7 +61,7 @@ export async function finishHook(hook: HookContext, outcome: HookOutcome, daemon
 
 async function runEntry(
   run: ScriptRun,
-  runners: ReadonlyMap<string, ScriptRunner>,
+  runners: ReadonlyMap<ScriptKind, ScriptRunner>,
   daemon: DaemonContext,
   plugins: readonly Plugin[],
 ): Promise<LuckyError | undefined> {

@@ -1,28 +1,30 @@
+// @lucky/core's public API: the plugin API, the lucky.yaml loader, the daemon entry
+// and the client. Everything else is internal; `@lucky/core/testing` helps plugin
+// authors test a plugin without a daemon, `@lucky/core/system` holds small helpers.
 export * from './client.js';
-export { LineSplitter } from './rpc/framing.js';
-export { RpcServer, isAlive, type RpcCall, type RpcConnection, type RpcHandler, type RpcMethodDefinition } from './rpc/server.js';
-export type { RpcRequest, RpcResponse, RpcNotification, RpcErrorObject } from './rpc/protocol.js';
-export { createLogger, parseLogLevel, recordMessage, type Logger, type LoggerOptions, type LogRecord } from './log.js';
-export { loadLuckyConfig, parseLuckyConfig, findLuckyFile } from './config/load.js';
-export { parseCron, type CronSchedule } from './config/cron.js';
-export { positionOf, formatKeyPath, type KeyPath } from './config/positions.js';
-export {
-  SCRIPT_KINDS, LuckyFileSchema, HostScriptSchema, InlineHostScriptSchema, ContainerScriptSchema, InlineContainerScriptSchema,
-  type LuckyConfig, type ScriptEntry, type ScriptKind, type HostScriptEntry, type InlineHostScriptEntry,
-  type ContainerScriptEntry, type InlineContainerScriptEntry,
-} from './config/schema.js';
-export { StateStore } from './state/store.js';
-export { StateSchema, emptyState, type UnitState, type StatusSlot } from './state/schema.js';
+
+// The plugin API.
 export {
   definePlugin, defineMethod,
-  type Plugin, type PluginFactory, type PluginMethod, type CoreHooks, type DaemonContext, type HookContext,
-  type MethodContext, type ScriptRun, type ScriptRunner,
+  type Plugin, type PluginFactory, type PluginMethod, type PluginMethods, type MethodTypes, type CoreHooks,
+  type DaemonContext, type HookContext, type MethodContext, type ScriptRun, type ScriptRunner, type CommandKit, type CommandClass,
 } from './plugin.js';
-export { triggerPluginHook } from './plugin-hooks.js';
-export { loadPlugins } from './plugin-loader.js';
-export { dispatchHook, finishHook, type HookOutcome } from './hook-dispatcher.js';
-export { startDaemon, DaemonAlreadyRunning, type DaemonOptions, type RunningDaemon } from './daemon/daemon.js';
+export type { RpcCall, RpcConnection } from './rpc/server.js';
+export type { ContainerRuntime, OutputSink } from './containers/runtime.js';
+export { DEFAULT_CONTAINER, containerLabel, type ContainerDefinition, type PortBinding } from './containers/schema.js';
+export { formatPortBinding } from './containers/parse.js';
 export { KeySchema } from './methods/kv.js';
-export { checkSocketPathLength } from './paths.js';
+export type { StateStore } from './state/store.js';
+export type { UnitState, StatusSlot } from './state/schema.js';
+export { recordMessage, type Logger, type LogRecord } from './log.js';
+
+// The lucky.yaml loader (and the YAML positions its errors use, for other charm files).
+export { loadLuckyConfig, parseLuckyConfig, findLuckyFile, DOCKER_RUNTIME } from './config/load.js';
+export { positionOf, formatKeyPath, type KeyPath } from './config/positions.js';
+export type { LuckyConfig, PluginEntry, ScriptEntry, ScriptKind } from './config/schema.js';
+export { loadPlugin, type PluginModule } from './plugin-loader.js';
+
+// The daemon entry.
+export { startDaemon, DaemonAlreadyRunning, type DaemonOptions, type RunningDaemon } from './daemon/daemon.js';
+export { parseLogLevel } from './log.js';
 export { writeLuckyShim } from './daemon/shim.js';
-export * from './containers/index.js';

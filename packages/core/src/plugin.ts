@@ -1,10 +1,10 @@
 import type * as v from 'valibot';
 import type { LuckyConfig, ScriptEntry } from './config/schema.js';
-import type { Logger } from './log.js';
-import type { WorkloadState } from './rpc/methods.js';
-import type { RpcCall } from './rpc/server.js';
-import type { StateStore } from './state/store.js';
 import type { ContainerRuntime } from './containers/runtime.js';
+import type { Logger } from './log.js';
+import type { RpcCall } from './rpc/server.js';
+import type { WorkloadState } from './state/schema.js';
+import type { StateStore } from './state/store.js';
 
 /** One Juju hook (or cron run) being executed by the daemon. */
 export interface HookContext {
@@ -37,7 +37,7 @@ export interface DaemonContext {
   readonly log: Logger;
   /** The hook running now, if any. */
   currentHook(): HookContext | undefined;
-  /** The container runtime a plugin provides, if any. */
+  /** The unit's one container runtime (`runtime:` in lucky.yaml), or undefined when containers are not managed. */
   runtime(): ContainerRuntime | undefined;
   /** Sets (or, with null, removes) a status slot and pushes the unit status, as `lucky set-status` does. */
   setStatus(name: string, status: { readonly state: WorkloadState; readonly message: string } | null): Promise<void>;
@@ -69,15 +69,35 @@ export interface MethodContext {
   hook(): HookContext;
 }
 
-export interface PluginMethod<S extends v.GenericSchema = v.GenericSchema> {
-  readonly params: S;
-  handler(params: v.InferOutput<S>, ctx: MethodContext): Promise<unknown> | unknown;
+/**
+ * One RPC method: its params and result are valibot schemas, defined once next to
+ * the handler. The server checks params against `params`; the `RpcMethods` type
+ * that clients use is derived from both (see `MethodTypes`).
+ */
+export interface PluginMethod<P extends v.GenericSchema = v.GenericSchema, R extends v.GenericSchema = v.GenericSchema> {
+  readonly params: P;
+  readonly result: R;
+  handler(params: v.InferOutput<P>, ctx: MethodContext): Promise<v.InferInput<R>> | v.InferInput<R>;
 }
 
-/** Defines a method with its params typed from its valibot schema. */
-export function defineMethod<S extends v.GenericSchema>(method: PluginMethod<S>): PluginMethod {
-  return method as unknown as PluginMethod;
+/** A plugin's methods by dotted name (`relation.get`). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers are contravariant in their params; each entry keeps its own types
+export type PluginMethods = Readonly<Record<string, PluginMethod<any, any>>>;
+
+/** Defines a method, typing its handler from its schemas. */
+export function defineMethod<P extends v.GenericSchema, R extends v.GenericSchema>(method: PluginMethod<P, R>): PluginMethod<P, R> {
+  return method;
 }
+
+/**
+ * The wire types of a set of methods, for `RpcMethods`: what a client sends
+ * (the params schema's input) and gets back (the result schema's output).
+ * A plugin publishes its methods to clients with
+ * `declare module '@lucky/core' { interface RpcMethods extends MethodTypes<typeof myMethods> {} }`.
+ */
+export type MethodTypes<T extends PluginMethods> = {
+  -readonly [K in keyof T]: { params: v.InferInput<T[K]['params']>; result: v.InferOutput<T[K]['result']> };
+};
 
 /** Lifecycle hooks a plugin may implement; each runs for every plugin in load order, one at a time. */
 export interface CoreHooks {
@@ -97,22 +117,45 @@ export interface CoreHooks {
   statusChanged?(status: { state: WorkloadState; message: string }, hook: HookContext | undefined, daemon: DaemonContext): Promise<void> | void;
 }
 
+/**
+ * What the `lucky` CLI hands a plugin's `commands` factory: its own clipanion
+ * (`Command`, `Option`, `UsageError`) and base classes for commands that call the
+ * daemon. @lucky/cli declares the members (module augmentation), so core does not
+ * depend on clipanion. Commands must be built from these, not from a clipanion the
+ * plugin imports itself: clipanion recognises options by a module-private symbol,
+ * so options of another copy would be silently ignored.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by @lucky/cli
+export interface CommandKit {}
+
+/** A clipanion command class, as `commands` returns them. */
+export interface CommandClass {
+  new (): object;
+  readonly paths?: string[][] | undefined;
+}
+
 /** A plugin: a plain object made by a factory. */
 export interface Plugin {
   /** The npm package name; shown in logs and errors. */
   readonly name: string;
   readonly hooks?: CoreHooks;
   /** RPC methods this plugin serves, by dotted name (`relation.get`). */
-  readonly rpc?: Readonly<Record<string, PluginMethod>>;
+  readonly rpc?: PluginMethods;
+  /** Script runners; a charm plugin's runner replaces a built-in one for the same kind. */
   readonly runners?: readonly ScriptRunner[];
-  /** A container runtime (Docker, Pebble …); the first plugin that has one is used. */
+  /** A container runtime (Docker, Pebble …). Used only when `lucky.yaml` selects this plugin with `runtime:`. */
   readonly runtime?: ContainerRuntime;
+  /**
+   * `lucky` subcommands, registered when the charm lists this plugin. Called only by
+   * the CLI (never in the daemon), with the CLI's command kit.
+   */
+  commands?(kit: CommandKit): readonly CommandClass[];
 }
 
-/** What a plugin module default-exports. `options` comes from `lucky.yaml`'s `plugins:` list. */
+/** What a plugin module default-exports. `options` comes from `lucky.yaml` (`[name, {options}]`). */
 export type PluginFactory<Options = Record<string, unknown> | undefined> = (options: Options) => Plugin | Promise<Plugin>;
 
 /** Identity helper that gives a plugin literal its type. */
-export function definePlugin(plugin: Plugin): Plugin {
+export function definePlugin<P extends Plugin>(plugin: P): P {
   return plugin;
 }

@@ -1,4 +1,4 @@
-import type { WorkloadState } from './rpc/methods.js';
+import type { WorkloadState } from './state/schema.js';
 import type { StatusSlot } from './state/schema.js';
 
 /** Lowest to highest precedence (DMN-31): the unit shows the highest state of any slot. */

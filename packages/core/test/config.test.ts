@@ -79,7 +79,7 @@ valid('parses every script shape with Lucky defaults', () => {
     '    - inline-host-script: date',
   ].join('\n');
   const config = parseLuckyConfig(source, 'lucky.yaml', fileURLToPath(new URL('./fixtures/valid-charm/', import.meta.url)));
-  assert.is(config.useDocker, false);
+  assert.is(config.runtime, undefined);
   const install = config.hooks.install ?? [];
   assert.equal(install.map((entry) => entry.kind), ['host-script', 'inline-host-script', 'container-script', 'inline-container-script']);
   assert.equal(install[0]?.spec, { 'host-script': 'ok.sh', args: ['a', 'b'], async: false });
@@ -99,6 +99,28 @@ valid('collects several problems into one error, one line each', () => {
     assert.match(lines[1] ?? '', /^lucky\.yaml:4:7: hooks\.install\.0\.bogus: unknown key "bogus"/);
     assert.match(lines[2] ?? '', /^lucky\.yaml:5:27: hooks\.install\.1\.inline-host-script: the inline script must be a string/);
   }
+});
+
+valid('runtime: docker by default and for use-docker: true, a plugin by name, none for use-docker: false', () => {
+  const parse = (source: string) => parseLuckyConfig(source, 'lucky.yaml', corpus).runtime;
+  assert.equal(parse('hooks: {}\n'), { specifier: 'docker', options: undefined });
+  assert.equal(parse('use-docker: true\nhooks: {}\n'), { specifier: 'docker', options: undefined });
+  assert.equal(parse('use-docker: true\nruntime: docker\nhooks: {}\n'), { specifier: 'docker', options: undefined });
+  assert.is(parse('use-docker: false\nhooks: {}\n'), undefined);
+  assert.equal(parse('runtime: lucky-runtime-podman\nhooks: {}\n'), { specifier: 'lucky-runtime-podman', options: undefined });
+  assert.equal(parse('runtime: [lucky-runtime-podman, { rootless: true }]\nhooks: {}\n'), { specifier: 'lucky-runtime-podman', options: { rootless: true } });
+});
+
+valid('a runtime that contradicts use-docker is an error at its position', () => {
+  assert.throws(
+    () => parseLuckyConfig('use-docker: false\nruntime: docker\nhooks: {}\n', 'lucky.yaml', corpus),
+    /^lucky\.yaml:2:10: runtime: "use-docker: false" says this charm manages no containers, but "runtime: docker" selects a container runtime; remove one of them$/,
+  );
+  assert.throws(
+    () => parseLuckyConfig('use-docker: true\nruntime: lucky-runtime-podman\nhooks: {}\n', 'lucky.yaml', corpus),
+    /^lucky\.yaml:2:10: runtime: "use-docker: true" selects the docker runtime, but "runtime: lucky-runtime-podman" selects another; a unit has exactly one runtime, so remove "use-docker"$/,
+  );
+  assert.throws(() => parseLuckyConfig('runtime: 3\nhooks: {}\n', 'lucky.yaml', corpus), /lucky\.yaml:1:10: runtime: a runtime is "docker", a plugin package name, or \[name, \{options\}\]/);
 });
 
 valid.run();

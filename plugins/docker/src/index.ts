@@ -3,7 +3,7 @@ import { DockerRuntime, type DockerRuntimeOptions } from './runtime.js';
 
 export { DockerRuntime, type DockerRuntimeOptions } from './runtime.js';
 export { CONTAINER_LABEL, HASH_LABEL, UNIT_LABEL, containerName, parseLabelList } from './labels.js';
-export { SCRIPTS_DIR, SOCKET_DIR, containerSocketPath, type Mount } from './mounts.js';
+export { SOCKET_DIR, containerSocketPath, type Mount } from './mounts.js';
 export { KIT_BIN, parseLdd, type SharedLibraries } from './client-kit.js';
 export { proxyDropIn, proxySettings } from './install.js';
 

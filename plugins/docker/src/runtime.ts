@@ -6,7 +6,7 @@ import { Engine, resolveSocketPath } from './engine.js';
 import { execInContainer } from './exec.js';
 import { ensureEngine } from './install.js';
 import { UNIT_LABEL, checkContainerKey, containerName, parseLabelList } from './labels.js';
-import { containerSocketPath, daemonMounts } from './mounts.js';
+import { SCRIPTS_DIR, containerSocketPath, daemonMounts } from './mounts.js';
 import { reconcile } from './reconcile.js';
 
 /** Options of the Docker runtime (all optional). */
@@ -26,6 +26,7 @@ export interface DockerRuntimeOptions {
 /** The Docker container runtime. */
 export class DockerRuntime implements ContainerRuntime {
   readonly name = 'docker';
+  readonly scriptsDir = SCRIPTS_DIR;
   private readonly options: DockerRuntimeOptions;
   private connection: Engine | undefined;
   private extraLabels: Record<string, string> | undefined;
@@ -68,6 +69,11 @@ export class DockerRuntime implements ContainerRuntime {
       if (this.queues.get(unit) === settled) this.queues.delete(unit);
     });
     return next;
+  }
+
+  /** The socket's directory is mounted into every container; `lucky` there finds the socket by this variable. */
+  clientEnvironment(_container: string, daemon: DaemonContext): Readonly<Record<string, string>> {
+    return { LUCKY_DAEMON_SOCKET: containerSocketPath(daemon) };
   }
 
   async ensureEngine(daemon: DaemonContext): Promise<void> {

@@ -4,24 +4,15 @@ import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import {
-  StateStore, createLogger, recordMessage,
-  type ContainerDefinition, type ContainerRuntime, type DaemonContext, type HookContext, type LuckyConfig,
-} from '@lucky/core';
+import { type ContainerDefinition, type ContainerRuntime } from '@lucky/core';
+import { createPluginTestContext, type PluginTestContext } from '@lucky/core/testing';
 import { LUCKY_BIN, removeDir } from '@lucky/test-utils';
 
 /** Every container these tests make carries it (read by the plugin from LUCKY_DOCKER_LABELS). */
 export const TEST_LABEL = 'lucky.test';
 process.env.LUCKY_DOCKER_LABELS = `${TEST_LABEL}=1`;
 
-export interface TestDaemon extends DaemonContext {
-  /** Text of every log record, in order. */
-  readonly logs: string[];
-  /** What went to the running hook's stdout/stderr (the runtime's warnings). */
-  readonly hookOutput: string[];
-  /** Sets the definitions in the state, as `lucky container …` commands would. */
-  define(definitions: Record<string, ContainerDefinition>): Promise<void>;
-}
+export type TestDaemon = PluginTestContext;
 
 /** A DaemonContext for `unit` under `dir` (the test removes it); pass a real daemon's socket where containers must reach one. */
 export async function testDaemon(options: {
@@ -32,44 +23,8 @@ export async function testDaemon(options: {
   socketPath?: string;
   hookEnv?: Record<string, string>;
 }): Promise<TestDaemon> {
-  const dir = options.dir;
-  const dataDir = join(dir, 'data');
-  const charmDir = options.charmDir ?? join(dir, 'charm');
-  await mkdir(dataDir, { recursive: true });
-  await mkdir(charmDir, { recursive: true });
-  const logs: string[] = [];
-  const hookOutput: string[] = [];
-  const log = createLogger({ name: 'test-daemon', level: 0, sink: (record) => void logs.push(recordMessage(record)) });
-  const state = StateStore.open(join(dataDir, 'state.json'), log);
-  const config: LuckyConfig = { file: join(charmDir, 'lucky.yaml'), useDocker: true, hooks: {}, cronJobs: [], plugins: [] };
-  const hook: HookContext = {
-    hook: 'test',
-    env: options.hookEnv ?? {},
-    contextId: undefined,
-    signal: new AbortController().signal,
-    output: (_stream, data) => void hookOutput.push(data),
-  };
-  return {
-    unit: options.unit,
-    charmDir,
-    dataDir,
-    socketPath: options.socketPath ?? join(dir, 'run', 'daemon.sock'),
-    binDir: join(dataDir, 'bin'),
-    nodePath: process.execPath,
-    cliPath: LUCKY_BIN,
-    version: '0.0.0-test',
-    config,
-    state,
-    log,
-    logs,
-    hookOutput,
-    currentHook: () => hook,
-    runtime: () => options.runtime,
-    setStatus: async () => undefined,
-    async define(definitions) {
-      await state.mutate((data) => void (data.containers = structuredClone(definitions)));
-    },
-  };
+  await mkdir(options.dir, { recursive: true });
+  return createPluginTestContext({ ...options, cliPath: LUCKY_BIN, config: { runtime: { specifier: 'docker', options: undefined } } });
 }
 
 /** A definition with Lucky's defaults (what `lucky container image set` makes). */

@@ -1,14 +1,12 @@
 import { consolidateStatus, definePlugin, type HookContext, type Plugin, type WorkloadState } from '@lucky/core';
 import { JujuLogForwarder } from './juju-log-forwarder.js';
-import { leaderMethods } from './methods/leader.js';
-import { portMethods } from './methods/port.js';
-import { relationMethods } from './methods/relation.js';
-import { unitMethods } from './methods/unit.js';
+import { jujuMethods } from './methods/index.js';
 import { configGet } from './tools/config.js';
 import { statusSet } from './tools/status.js';
 
 export * from './tools/index.js';
 export { JujuLogForwarder } from './juju-log-forwarder.js';
+export { jujuMethods } from './methods/index.js';
 
 /** Hooks after which Juju's config may differ from the cache (DMN-45, DMN-50). */
 const CONFIG_HOOKS = new Set(['install', 'config-changed', 'upgrade-charm']);
@@ -28,7 +26,7 @@ export default function jujuPlugin(): Plugin {
   };
   return definePlugin({
     name: '@lucky/plugin-juju',
-    rpc: { ...relationMethods, ...leaderMethods, ...portMethods, ...unitMethods },
+    rpc: jujuMethods,
     hooks: {
       daemonStarted(daemon) {
         forwarder = new JujuLogForwarder(daemon);

@@ -1,14 +1,15 @@
-import { ErrorCode, LuckyError, type DaemonContext, type ScriptRun, type ScriptRunner } from '@lucky/core';
+import { posix } from 'node:path';
+import { ErrorCode, LuckyError, type ContainerRuntime, type DaemonContext, type ScriptRun, type ScriptRunner } from '@lucky/core';
 
-/** Where container runtimes mount the charm's `container_scripts/`. */
-const SCRIPTS_DIR = '/lucky/container_scripts';
-
-/** The command line of a container entry (DKR-06), without Lucky's exit-code helper. */
-export function containerCommand(run: ScriptRun): { command: string[]; name: string; container: string; ignoreMissing: boolean } {
+/**
+ * The command line of a container entry (DKR-06), without Lucky's exit-code helper.
+ * Where the scripts are inside the container is the runtime's to say (`scriptsDir`).
+ */
+export function containerCommand(run: ScriptRun, runtime: Pick<ContainerRuntime, 'scriptsDir'>): { command: string[]; name: string; container: string; ignoreMissing: boolean } {
   const { entry } = run;
   if (entry.kind === 'container-script') {
     return {
-      command: [`${SCRIPTS_DIR}/${entry.spec['container-script']}`, ...entry.spec.args],
+      command: [posix.join(runtime.scriptsDir, entry.spec['container-script']), ...entry.spec.args],
       name: entry.spec['container-script'],
       container: entry.spec['container-name'] ?? '',
       ignoreMissing: entry.spec['ignore-missing-container'],
@@ -27,36 +28,36 @@ export function containerCommand(run: ScriptRun): { command: string[]; name: str
 
 /**
  * The environment inside the container (DMN-22): the hook's `JUJU_*` and Lucky's
- * variables, nothing else of the host. The socket's in-container path comes from
- * the container's own environment, which the runtime set, so the host's is left out.
+ * variables, nothing else of the host, then what the runtime says `lucky` needs
+ * there to reach the daemon (the host's socket path means nothing inside).
  */
-export function containerEnvironment(run: ScriptRun): Record<string, string> {
+export function containerEnvironment(run: ScriptRun, clientEnv: Readonly<Record<string, string>>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(run.env)) if (key.startsWith('JUJU_') || key.startsWith('LUCKY_')) env[key] = value;
   delete env.LUCKY_DAEMON_SOCKET;
   env.LUCKY_CONTEXT = 'client';
-  return env;
+  return { ...env, ...clientEnv };
 }
 
 /** Runs `container-script` and `inline-container-script` entries through the container runtime's exec. */
 export const containerScriptRunner: ScriptRunner = {
   kinds: ['container-script', 'inline-container-script'],
   async run(run: ScriptRun, daemon: DaemonContext): Promise<void> {
-    const { command, name, container, ignoreMissing } = containerCommand(run);
+    const runtime = daemon.runtime();
+    const { command, name, container, ignoreMissing } = containerCommand(run, runtime ?? { scriptsDir: '/' });
     const label = container === '' ? 'default' : container;
     const skip = (why: string): void => {
       const message = `Cannot run container script "${name}" in container "${label}" because container ${why}.`;
       if (!ignoreMissing) throw new LuckyError(ErrorCode.ScriptFailed, message, { data: { script: name, container: label } });
       daemon.log.info(`Skipped: ${message} (ignore-missing-container)`);
     };
-    const runtime = daemon.runtime();
-    if (!runtime || !daemon.config.useDocker) return skip(runtime ? 'is not managed (use-docker is false)' : 'runtime is not loaded');
+    if (!runtime) return skip('is not managed (no container runtime: use-docker is false)');
     if (!daemon.state.data.containers[container]) return skip('does not exist');
     if (!(await runtime.isRunning(container, daemon))) return skip('has not been started');
     const exitCode = await runtime.exec(
       container,
       command,
-      { env: containerEnvironment(run), output: (stream, data) => run.output(stream, data), signal: run.hook.signal },
+      { env: containerEnvironment(run, runtime.clientEnvironment(container, daemon)), output: (stream, data) => run.output(stream, data), signal: run.hook.signal },
       daemon,
     );
     if (exitCode !== 0) {

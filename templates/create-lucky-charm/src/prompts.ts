@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { CreateError } from './errors.js';
+import { ErrorCode, LuckyError } from '@lucky/errors';
 
 /** Asks one question; resolves to the trimmed answer, or `undefined` when input ended. */
 export type Ask = (question: string) => Promise<string | undefined>;
@@ -22,7 +22,7 @@ export function openPrompts(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     rl.setPrompt(question);
     rl.prompt();
     const next = await lines.next();
-    if (cancelled) throw new CreateError('Cancelled; nothing was written.');
+    if (cancelled) throw new LuckyError(ErrorCode.ScaffoldFailed, 'Cancelled; nothing was written.');
     if (next.done) {
       output.write('\n');
       return undefined;
@@ -42,7 +42,7 @@ export async function askWithDefault(ask: Ask, label: string, defaultValue: stri
     const why = problem?.(value);
     if (why === undefined) return value;
     // At the end of input there is nobody to ask again.
-    if (answer === undefined) throw new CreateError(why);
+    if (answer === undefined) throw new LuckyError(ErrorCode.ScaffoldFailed, why);
     output?.write(`${why}\n`);
   }
 }

@@ -1,6 +1,6 @@
-import { Cli, UsageError, type BaseContext } from 'clipanion';
+import { Cli, type BaseContext } from 'clipanion';
+import { runCli } from '@lucky/errors/cli';
 import { CreateCommand } from './command.js';
-import { describeParseError } from './parse-error.js';
 import { VERSION } from './version.js';
 
 /**
@@ -10,7 +10,7 @@ import { VERSION } from './version.js';
 export async function run(argv: readonly string[], context: BaseContext): Promise<number> {
   const cli = new Cli({ binaryLabel: 'Create a Lucky charm', binaryName: 'create-lucky-charm', binaryVersion: VERSION, enableColors: false });
   cli.register(CreateCommand);
-  const { stdout, stderr } = context;
+  const { stdout } = context;
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     stdout.write(`${VERSION}\n`);
     return 0;
@@ -20,24 +20,5 @@ export async function run(argv: readonly string[], context: BaseContext): Promis
     stdout.write(cli.usage(CreateCommand, { detailed: true }));
     return 0;
   }
-  let command;
-  try {
-    command = cli.process([...argv], context);
-  } catch (error) {
-    const message = describeParseError(error instanceof Error ? error.message : String(error), argv, cli);
-    stderr.write(`Error: ${message} Run "create-lucky-charm --help" for the options.\n`);
-    return 2;
-  }
-  command.context = context;
-  try {
-    return (await command.validateAndExecute()) ?? 0;
-  } catch (error) {
-    if (error instanceof UsageError) {
-      stderr.write(`Error: ${error.message}\n`);
-      return 2;
-    }
-    // Refusals (CreateError) and system errors (EACCES, ENOSPC…) alike: their message says what failed.
-    stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
-  }
+  return runCli(cli, argv, context);
 }

@@ -182,7 +182,7 @@ test('other usage errors: unknown option, empty or multi-line values, --yes with
   assert.is(unknown.stderr, 'Error: Unknown option --colour. Run "create-lucky-charm --help" for the options.\n');
   const extra = await create(cwd, ['my', 'charm', '--yes']);
   assert.is(extra.exitCode, 2);
-  assert.is(extra.stderr, 'Error: Too many arguments: charm (give one directory; quote a name with spaces). Run "create-lucky-charm --help" for the options.\n');
+  assert.is(extra.stderr, 'Error: Too many arguments: charm (quote an argument that holds spaces). Run "create-lucky-charm --help" for the options.\n');
   assert.equal(await create(cwd, ['x', '--summary', '']), { exitCode: 2, stdout: '', stderr: 'Error: --summary is empty.\n' });
   assert.equal(await create(cwd, ['x', '--maintainer', 'a\nb']), { exitCode: 2, stdout: '', stderr: 'Error: --maintainer must be one line of text.\n' });
   assert.equal(await create(cwd, ['x', '--yes', '--interactive']), { exitCode: 2, stdout: '', stderr: 'Error: --yes and --interactive contradict each other; give one.\n' });

@@ -5,7 +5,10 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import { ErrorCode, LuckyError } from '../errors.js';
 import { parseCron } from './cron.js';
 import { formatKeyPath, positionOf, type KeyPath } from './positions.js';
-import { LuckyFileSchema, SCRIPT_KINDS, type LuckyConfig, type ScriptEntry, type ScriptKind } from './schema.js';
+import { LuckyFileSchema, SCRIPT_KINDS, type LuckyConfig, type PluginEntry, type ScriptEntry, type ScriptKind } from './schema.js';
+
+/** The runtime `use-docker: true` (Lucky's default) stands for. */
+export const DOCKER_RUNTIME = 'docker';
 
 /** Where a charm keeps the files its entries name. */
 const SCRIPT_DIRS: Readonly<Record<ScriptKind, string | undefined>> = {
@@ -80,16 +83,29 @@ export function parseLuckyConfig(source: string, file: string, charmDir: string)
     }
     cronJobs.push({ schedule, entries: (list ?? []).flatMap((raw, index) => checkEntry(raw, ['cron-jobs', schedule, index], charmDir, issues)) });
   }
+  const runtime = selectRuntime(top.output, Object.hasOwn(data as object, 'use-docker'), issues);
   if (issues.length > 0) throw configError(file, issues.map((issue) => render(doc, counter, file, issue)));
-  return {
-    file,
-    useDocker: top.output['use-docker'],
-    hooks,
-    cronJobs,
-    plugins: top.output.plugins.map((entry) =>
-      typeof entry === 'string' ? { specifier: entry, options: undefined } : { specifier: entry[0], options: entry[1] },
-    ),
-  };
+  return { file, runtime, hooks, cronJobs, plugins: top.output.plugins.map(pluginEntry) };
+}
+
+function pluginEntry(entry: string | readonly [string, Record<string, unknown>]): PluginEntry {
+  return typeof entry === 'string' ? { specifier: entry, options: undefined } : { specifier: entry[0], options: entry[1] };
+}
+
+/**
+ * Exactly one runtime serves a unit: `runtime:` names it; without it, Lucky's
+ * `use-docker` (default true) means Docker or none. Both set and disagreeing is an error.
+ */
+function selectRuntime(top: v.InferOutput<typeof LuckyFileSchema>, useDockerGiven: boolean, issues: Issue[]): PluginEntry | undefined {
+  const useDocker = top['use-docker'];
+  if (top.runtime === undefined) return useDocker ? { specifier: DOCKER_RUNTIME, options: undefined } : undefined;
+  const runtime = pluginEntry(top.runtime);
+  if (useDockerGiven && !useDocker) {
+    issues.push({ path: ['runtime'], message: `"use-docker: false" says this charm manages no containers, but "runtime: ${runtime.specifier}" selects a container runtime; remove one of them` });
+  } else if (useDockerGiven && runtime.specifier !== DOCKER_RUNTIME) {
+    issues.push({ path: ['runtime'], message: `"use-docker: true" selects the docker runtime, but "runtime: ${runtime.specifier}" selects another; a unit has exactly one runtime, so remove "use-docker"` });
+  }
+  return runtime;
 }
 
 function checkEntry(raw: unknown, path: KeyPath, charmDir: string, issues: Issue[]): ScriptEntry[] {

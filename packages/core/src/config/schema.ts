@@ -71,28 +71,35 @@ function entryMap(what: string) {
   );
 }
 
+/** A plugin named in `lucky.yaml`: a package name, or `[name, {options}]`. */
+function PluginEntrySchema(message: string) {
+  return v.union([v.pipe(v.string(), v.nonEmpty()), v.tuple([v.pipe(v.string(), v.nonEmpty()), v.record(v.string(), v.unknown())])], message);
+}
+
 /** Top level of `lucky.yaml` before entries are checked shape by shape. */
 export const LuckyFileSchema = v.strictObject({
   'use-docker': v.optional(v.pipe(v.boolean('use-docker must be true or false'), v.description('Install Docker and apply containers')), true),
   hooks: v.optional(v.nullable(entryMap('hooks')), {}),
   'cron-jobs': v.optional(v.nullable(entryMap('cron-jobs')), {}),
-  plugins: v.optional(
-    v.array(
-      v.union(
-        [v.pipe(v.string(), v.nonEmpty()), v.tuple([v.pipe(v.string(), v.nonEmpty()), v.record(v.string(), v.unknown())])],
-        'a plugin is a package name, or [name, {options}]',
-      ),
-      'plugins must be a list',
-    ),
-    [],
-  ),
+  runtime: v.optional(PluginEntrySchema('a runtime is "docker", a plugin package name, or [name, {options}]')),
+  plugins: v.optional(v.array(PluginEntrySchema('a plugin is a package name, or [name, {options}]'), 'plugins must be a list'), []),
 });
 
 /** The validated `lucky.yaml`. */
 export interface LuckyConfig {
   readonly file: string;
-  readonly useDocker: boolean;
+  /**
+   * The unit's one container runtime: `runtime:` (`docker` or a plugin package), else
+   * `docker` unless `use-docker: false` (Lucky's key), in which case containers are not managed.
+   */
+  readonly runtime: PluginEntry | undefined;
   readonly hooks: Readonly<Record<string, readonly ScriptEntry[]>>;
   readonly cronJobs: ReadonlyArray<{ readonly schedule: string; readonly entries: readonly ScriptEntry[] }>;
-  readonly plugins: ReadonlyArray<{ readonly specifier: string; readonly options: Readonly<Record<string, unknown>> | undefined }>;
+  readonly plugins: readonly PluginEntry[];
+}
+
+/** A plugin to load: its package name (or a built-in runtime's name) and its options. */
+export interface PluginEntry {
+  readonly specifier: string;
+  readonly options: Readonly<Record<string, unknown>> | undefined;
 }

@@ -1,17 +1,19 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as v from 'valibot';
+import { ErrorCode, LuckyError } from '../errors.js';
 import { KeySchema } from '../methods/kv.js';
-import { defineMethod, type MethodContext, type PluginMethod } from '../plugin.js';
+import { defineMethod, type MethodContext } from '../plugin.js';
 import type { UnitState } from '../state/schema.js';
 import { checkImageReference, checkNetwork, checkVolume, formatPortBinding, parsePortBinding } from './parse.js';
 import { DEFAULT_CONTAINER, containerLabel, type ContainerDefinition } from './schema.js';
-import { ErrorCode, LuckyError } from '../errors.js';
 
 const Container = v.optional(v.string(), DEFAULT_CONTAINER);
+const Empty = v.object({});
 
-/** A warning the client prints on stderr while still exiting 0 (GAP-50, for compatibility). */
-type Warning = { warning?: string };
+/** The result of a definition change: a warning the client prints on stderr while still exiting 0 (GAP-50, for compatibility). */
+const Edit = v.object({ warning: v.optional(v.string()) });
+type Warning = v.InferOutput<typeof Edit>;
 
 function missing(name: string): Warning {
   return {
@@ -37,14 +39,16 @@ function definition(ctx: MethodContext, name: string): ContainerDefinition | und
 }
 
 /** `container.*`: Lucky's container definitions (CL-21…CL-36), stored in the unit state. */
-export function containerMethods(apply: (ctx: MethodContext) => Promise<void>): Readonly<Record<string, PluginMethod>> {
+export function containerMethods(apply: (ctx: MethodContext) => Promise<void>) {
   return {
     'container.image.get': defineMethod({
       params: v.object({ container: Container }),
+      result: v.object({ image: v.nullable(v.string()) }),
       handler: ({ container }, ctx) => ({ image: definition(ctx, container)?.image ?? null }),
     }),
     'container.image.set': defineMethod({
       params: v.object({ container: Container, image: v.string(), pull: v.optional(v.boolean(), true) }),
+      result: Edit,
       handler: async ({ container, image, pull }, ctx) => {
         checkImageReference(image);
         await ctx.daemon.state.mutate((state) => {
@@ -61,14 +65,16 @@ export function containerMethods(apply: (ctx: MethodContext) => Promise<void>): 
     }),
     'container.env.get': defineMethod({
       params: v.object({ container: Container, key: v.optional(v.string()) }),
+      result: v.object({ values: v.record(v.string(), v.string()) }),
       handler: ({ container, key }, ctx) => {
         const env = definition(ctx, container)?.env ?? {};
         if (key === undefined) return { values: { ...env } };
-        return { values: Object.hasOwn(env, key) ? { [key]: env[key] } : {} };
+        return { values: Object.hasOwn(env, key) ? { [key]: env[key]! } : {} };
       },
     }),
     'container.env.set': defineMethod({
       params: v.object({ container: Container, values: v.record(KeySchema, v.nullable(v.string())) }),
+      result: Edit,
       handler: ({ container, values }, ctx) =>
         edit(ctx, container, (def) => {
           for (const [key, value] of Object.entries(values)) {
@@ -79,14 +85,17 @@ export function containerMethods(apply: (ctx: MethodContext) => Promise<void>): 
     }),
     'container.entrypoint.set': defineMethod({
       params: v.object({ container: Container, entrypoint: v.nullable(v.pipe(v.string(), v.nonEmpty('the entrypoint is empty; use --unset for the image default'))) }),
+      result: Edit,
       handler: ({ container, entrypoint }, ctx) => edit(ctx, container, (def) => void (def.entrypoint = entrypoint)),
     }),
     'container.command.set': defineMethod({
       params: v.object({ container: Container, command: v.nullable(v.array(v.string())) }),
+      result: Edit,
       handler: ({ container, command }, ctx) => edit(ctx, container, (def) => void (def.command = command)),
     }),
     'container.volume.add': defineMethod({
       params: v.object({ container: Container, source: v.string(), target: v.string() }),
+      result: Edit,
       handler: ({ container, source, target }, ctx) => {
         checkVolume(source, target);
         return edit(ctx, container, (def) => void (def.volumes[target] = source));
@@ -94,6 +103,7 @@ export function containerMethods(apply: (ctx: MethodContext) => Promise<void>): 
     }),
     'container.volume.remove': defineMethod({
       params: v.object({ container: Container, target: v.string(), deleteData: v.optional(v.boolean(), false) }),
+      result: v.object({ ...Edit.entries, dataDeleted: v.boolean() }),
       handler: async ({ container, target, deleteData }, ctx) => {
         const source = definition(ctx, container)?.volumes[target];
         const result = await edit(ctx, container, (def) => void delete def.volumes[target]);
@@ -108,10 +118,12 @@ export function containerMethods(apply: (ctx: MethodContext) => Promise<void>): 
     }),
     'container.volume.list': defineMethod({
       params: v.object({ container: Container }),
+      result: v.object({ volumes: v.record(v.string(), v.string()) }),
       handler: ({ container }, ctx) => ({ volumes: { ...(definition(ctx, container)?.volumes ?? {}) } }),
     }),
     'container.port.add': defineMethod({
       params: v.object({ container: Container, binding: v.string() }),
+      result: Edit,
       handler: async ({ container, binding }, ctx) => {
         const wanted = parsePortBinding(binding);
         const def = definition(ctx, container);
@@ -133,6 +145,7 @@ export function containerMethods(apply: (ctx: MethodContext) => Promise<void>): 
     }),
     'container.port.remove': defineMethod({
       params: v.object({ container: Container, binding: v.string() }),
+      result: Edit,
       handler: ({ container, binding }, ctx) => {
         const gone = parsePortBinding(binding);
         return edit(ctx, container, (def) => {
@@ -144,14 +157,17 @@ export function containerMethods(apply: (ctx: MethodContext) => Promise<void>): 
     }),
     'container.port.remove-all': defineMethod({
       params: v.object({ container: Container }),
+      result: Edit,
       handler: ({ container }, ctx) => edit(ctx, container, (def) => void (def.ports = [])),
     }),
     'container.port.list': defineMethod({
       params: v.object({ container: Container }),
+      result: v.object({ ports: v.array(v.string()) }),
       handler: ({ container }, ctx) => ({ ports: (definition(ctx, container)?.ports ?? []).map(formatPortBinding) }),
     }),
     'container.network.set': defineMethod({
       params: v.object({ container: Container, network: v.nullable(v.string()) }),
+      result: Edit,
       handler: ({ container, network }, ctx) => {
         if (network !== null) checkNetwork(network);
         return edit(ctx, container, (def) => void (def.network = network));
@@ -159,6 +175,7 @@ export function containerMethods(apply: (ctx: MethodContext) => Promise<void>): 
     }),
     'container.delete': defineMethod({
       params: v.object({ container: Container }),
+      result: Edit,
       handler: async ({ container }, ctx) => {
         if (!definition(ctx, container)) return missing(container);
         await ctx.daemon.state.mutate((state) => void delete state.containers[container]);
@@ -167,7 +184,8 @@ export function containerMethods(apply: (ctx: MethodContext) => Promise<void>): 
       },
     }),
     'container.apply': defineMethod({
-      params: v.object({}),
+      params: Empty,
+      result: Empty,
       handler: async (_params, ctx) => {
         await apply(ctx);
         return {};

@@ -8,10 +8,24 @@ export type OutputSink = (stream: 'stdout' | 'stderr', data: string) => void;
  * A container runtime: what Lucky needs from Docker today and from Pebble
  * (Kubernetes sidecars), Podman or LXD later. Definitions are keyed by container
  * name ('' = the default container). Nothing engine-specific leaks into core.
+ *
+ * The in-container contract, which every runtime honours and nothing else restates:
+ * - the charm's `container_scripts/` appear read-only at `scriptsDir` in every
+ *   container, and a `container-script` entry runs `<scriptsDir>/<script> <args…>`;
+ * - `lucky` is on `PATH` in every container and reaches this unit's daemon through
+ *   the variables of `clientEnvironment`, set in the container and in every exec.
  */
 export interface ContainerRuntime {
   /** Shown in logs and errors, e.g. "docker". */
   readonly name: string;
+  /** Where the charm's `container_scripts/` appear inside containers (absolute). */
+  readonly scriptsDir: string;
+  /**
+   * What `lucky` inside `container` needs to reach the daemon (at least
+   * `LUCKY_DAEMON_SOCKET`, the socket's path as the container sees it). A runtime
+   * adds these to every exec; callers pass the script's own variables only.
+   */
+  clientEnvironment(container: string, daemon: DaemonContext): Readonly<Record<string, string>>;
   /** Make sure the engine is installed and reachable (the `install` hook, DMN-60). */
   ensureEngine(daemon: DaemonContext): Promise<void>;
   /**

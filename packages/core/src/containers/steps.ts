@@ -1,4 +1,3 @@
-import { ErrorCode, LuckyError } from '../errors.js';
 import { definePlugin, type DaemonContext, type HookContext, type MethodContext, type Plugin } from '../plugin.js';
 import { containerMethods } from './methods.js';
 
@@ -9,13 +8,13 @@ const SLOT = 'lucky-containers';
  * Lucky's built-in container steps (DMN-50), runtime-neutral: install the engine
  * in `install`, apply definitions after every script and on `container apply`,
  * recreate everything in `upgrade-charm`, remove everything in `stop`/`remove`.
- * With `use-docker: false` none of them touches the runtime (GAP-42).
+ * Without a runtime (`use-docker: false`) none of them touches an engine (GAP-42).
  */
 export function containerSteps(): Plugin {
   // Definitions as last applied; a script that changed nothing costs no engine call.
   let applied: string | undefined;
 
-  const runtimeOf = (daemon: DaemonContext) => (daemon.config.useDocker ? daemon.runtime() : undefined);
+  const runtimeOf = (daemon: DaemonContext) => daemon.runtime();
 
   /** `recheck` reconciles even when nothing changed, to find containers that died meanwhile. */
   const apply = async (daemon: DaemonContext, force = false, signal?: AbortSignal, recheck = false): Promise<void> => {
@@ -43,10 +42,7 @@ export function containerSteps(): Plugin {
   return definePlugin({
     name: '@lucky/core:containers',
     rpc: containerMethods(async (ctx: MethodContext) => {
-      if (!ctx.daemon.config.useDocker) return;
-      if (!ctx.daemon.runtime()) {
-        throw new LuckyError(ErrorCode.ContainerFailed, 'No container runtime is loaded; add one (such as @lucky/plugin-docker) to apply containers.');
-      }
+      // No runtime (use-docker: false): definitions are kept, and nothing is applied (GAP-42).
       await apply(ctx.daemon, false, ctx.call.connection.signal);
     }),
     hooks: {

@@ -1,23 +1,23 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import * as v from 'valibot';
 import { loadLuckyConfig } from '../config/load.js';
 import type { LuckyConfig } from '../config/schema.js';
+import { containerSteps } from '../containers/steps.js';
 import { ErrorCode, LuckyError } from '../errors.js';
 import { dispatchHook, finishHook } from '../hook-dispatcher.js';
 import { createLogger, type Logger } from '../log.js';
 import { configMethods } from '../methods/config.js';
+import { daemonMethods, type HookResult } from '../methods/daemon.js';
 import { kvMethods } from '../methods/kv.js';
 import { statusMethods } from '../methods/status.js';
-import { containerSteps } from '../containers/steps.js';
-import { consolidateStatus } from '../status.js';
-import type { WorkloadState } from '../rpc/methods.js';
 import type { DaemonContext, HookContext, MethodContext, Plugin } from '../plugin.js';
-import { loadPlugins } from '../plugin-loader.js';
 import { triggerPluginHook } from '../plugin-hooks.js';
-import { PROTOCOL_VERSION } from '../rpc/protocol.js';
+import type { PluginModule } from '../plugin-loader.js';
+import { loadPluginSet, type PluginSet } from '../plugin-registry.js';
 import { RpcServer, type RpcCall } from '../rpc/server.js';
+import type { WorkloadState } from '../state/schema.js';
 import { StateStore } from '../state/store.js';
+import { consolidateStatus } from '../status.js';
 import { acquirePidLock } from './lock.js';
 import { scriptEnvironment } from './script-env.js';
 import { writeLuckyShim } from './shim.js';
@@ -28,8 +28,10 @@ export interface DaemonOptions {
   readonly dataDir: string;
   readonly socketPath: string;
   readonly version: string;
-  /** Built-in plugins, loaded before those listed in `lucky.yaml`. */
+  /** Plugins every unit has (the Juju bridge, the script runners), loaded before those of `lucky.yaml`. */
   readonly plugins: readonly Plugin[];
+  /** Runtimes Lucky carries, by the name `runtime:` gives them; each is imported only when selected. */
+  readonly runtimes?: Readonly<Record<string, () => Promise<PluginModule>>>;
   readonly logLevel: number;
   readonly logFile?: string | undefined;
   /** The Node binary and CLI entry the `lucky` shim for scripts runs. */
@@ -37,7 +39,7 @@ export interface DaemonOptions {
   readonly cliPath: string;
 }
 
-/** A running daemon. */
+/** A running daemon. The caller decides what stops it (signals are the process owner's business). */
 export interface RunningDaemon {
   readonly context: DaemonContext;
   /** Resolves once the daemon has stopped and saved everything. */
@@ -60,15 +62,15 @@ export class DaemonAlreadyRunning extends LuckyError {
  */
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const socketDir = join(options.socketPath, '..');
-  mkdirSync(socketDir, { recursive: true, mode: 0o700 });
+  mkdirSync(join(options.socketPath, '..'), { recursive: true, mode: 0o700 });
   const lock = acquirePidLock(`${options.socketPath}.pid`);
   if (!lock.acquired) throw new DaemonAlreadyRunning(lock.holder, options.socketPath);
   const log = createLogger({ name: 'lucky-daemon', level: options.logLevel, file: options.logFile ?? join(options.dataDir, 'daemon.log') });
   try {
     const config = loadLuckyConfig(options.charmDir);
-    const plugins = [...options.plugins, ...(await loadPlugins(options.charmDir, config.plugins)), containerSteps()];
-    const daemon = new Daemon(options, config, plugins, log, lock.release);
+    const loaded = await loadPluginSet(config, options.charmDir, { builtins: options.plugins, runtimes: options.runtimes ?? {} });
+    // Container steps come last: every plugin, the runtime included, is set up before they apply containers.
+    const daemon = new Daemon(options, config, { ...loaded, plugins: [...loaded.plugins, containerSteps()] }, log, lock.release);
     await daemon.start();
     return daemon;
   } catch (error) {
@@ -83,30 +85,29 @@ class Daemon implements RunningDaemon {
   readonly context: DaemonContext;
   readonly stopped: Promise<void>;
   private readonly options: DaemonOptions;
+  private readonly pluginSet: PluginSet;
   private readonly plugins: readonly Plugin[];
   private readonly server: RpcServer;
   private readonly log: Logger;
   private readonly releaseLock: () => void;
-  private readonly started = Date.now();
   private current: HookContext | undefined;
   private hookQueue: Promise<unknown> = Promise.resolve();
   private stopping: Promise<void> | undefined;
   private resolveStopped!: () => void;
 
-  constructor(options: DaemonOptions, config: LuckyConfig, plugins: readonly Plugin[], log: Logger, releaseLock: () => void) {
+  constructor(options: DaemonOptions, config: LuckyConfig, pluginSet: PluginSet, log: Logger, releaseLock: () => void) {
     this.options = options;
-    this.plugins = plugins;
+    this.pluginSet = pluginSet;
     this.log = log;
     this.releaseLock = releaseLock;
     this.server = new RpcServer(log.getSubLogger({ name: 'rpc' }));
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
-    const binDir = join(options.dataDir, 'bin');
     this.context = {
       unit: options.unit,
       charmDir: options.charmDir,
       dataDir: options.dataDir,
       socketPath: options.socketPath,
-      binDir,
+      binDir: join(options.dataDir, 'bin'),
       nodePath: options.nodePath,
       cliPath: options.cliPath,
       version: options.version,
@@ -114,9 +115,28 @@ class Daemon implements RunningDaemon {
       state: StateStore.open(join(options.dataDir, 'state.json'), log),
       log,
       currentHook: () => this.current,
-      runtime: () => this.plugins.find((plugin) => plugin.runtime)?.runtime,
+      runtime: () => pluginSet.runtime,
       setStatus: (name, status) => this.setStatus(name, status),
     };
+    // The daemon's own methods are a plugin like any other: one registration path.
+    const core: Plugin = {
+      name: '@lucky/core',
+      rpc: {
+        ...daemonMethods({
+          version: options.version,
+          startedAt: Date.now(),
+          plugins: pluginSet.plugins.map((plugin) => plugin.name),
+          runtime: pluginSet.runtime?.name,
+          currentHook: () => this.current?.hook,
+          stopSoon: () => setImmediate(() => void this.stop()),
+          runHook: (hook, env, call) => this.queueHook(hook, env, call),
+        }),
+        ...kvMethods,
+        ...configMethods,
+        ...statusMethods,
+      },
+    };
+    this.plugins = [core, ...pluginSet.plugins];
   }
 
   private async setStatus(name: string, status: { readonly state: WorkloadState; readonly message: string } | null): Promise<void> {
@@ -136,24 +156,18 @@ class Daemon implements RunningDaemon {
 
   async start(): Promise<void> {
     writeLuckyShim(this.context.binDir, this.options.nodePath, this.options.cliPath);
-    this.registerCoreMethods();
-    const builtIn: Plugin = {
-      name: '@lucky/core',
-      rpc: { ...kvMethods, ...configMethods, ...statusMethods },
-    };
-    for (const plugin of [builtIn, ...this.plugins]) {
+    for (const plugin of this.plugins) {
       for (const [name, method] of Object.entries(plugin.rpc ?? {})) {
-        this.server.register(name, {
+        this.server.register(name, plugin.name, {
           params: method.params,
           handler: (params, call) => method.handler(params, this.methodContext(call)),
         });
       }
     }
     await this.server.listen(this.options.socketPath);
-    process.once('SIGTERM', () => void this.stop());
-    process.once('SIGINT', () => void this.stop());
     await triggerPluginHook(this.plugins, 'daemonStarted', this.context);
-    this.log.info(`Lucky daemon ${this.options.version} started for ${this.options.unit} (pid ${process.pid}) on ${this.options.socketPath}`);
+    const runtime = this.pluginSet.runtime ? `runtime ${this.pluginSet.runtime.name}` : 'no container runtime';
+    this.log.info(`Lucky daemon ${this.options.version} started for ${this.options.unit} (pid ${process.pid}, ${runtime}) on ${this.options.socketPath}`);
   }
 
   stop(): Promise<void> {
@@ -195,47 +209,14 @@ class Daemon implements RunningDaemon {
     };
   }
 
-  private registerCoreMethods(): void {
-    this.server.register('daemon.hello', {
-      params: v.object({ protocol: v.number(), context: v.optional(v.string()) }),
-      handler: (params, call) => {
-        const { context } = params as { context?: string };
-        call.connection.context = context === '' ? undefined : context;
-        return { protocol: PROTOCOL_VERSION, version: this.options.version, pid: process.pid };
-      },
-    });
-    this.server.register('daemon.status', {
-      params: v.object({}),
-      handler: () => ({
-        pid: process.pid,
-        unit: this.options.unit,
-        charmDir: this.options.charmDir,
-        dataDir: this.options.dataDir,
-        uptimeMs: Date.now() - this.started,
-        hook: this.current?.hook ?? null,
-        version: this.options.version,
-      }),
-    });
-    this.server.register('daemon.stop', {
-      params: v.object({}),
-      handler: () => {
-        // Answer first, then stop: the caller waits for the socket to disappear.
-        setImmediate(() => void this.stop());
-        return { stopping: true };
-      },
-    });
-    this.server.register('hook.trigger', {
-      params: v.object({ hook: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_-]*$/i, 'a hook name holds letters, digits, "-" and "_"')), env: v.record(v.string(), v.string()) }),
-      handler: (params, call) => {
-        const { hook, env } = params as { hook: string; env: Record<string, string> };
-        const run = this.hookQueue.then(() => this.runHook(hook, env, call));
-        this.hookQueue = run.catch(() => undefined);
-        return run;
-      },
-    });
+  /** Hooks run one at a time, in the order their `lucky dispatch` calls arrived. */
+  private queueHook(hook: string, env: Record<string, string>, call: RpcCall): Promise<HookResult> {
+    const run = this.hookQueue.then(() => this.runHook(hook, env, call));
+    this.hookQueue = run.catch(() => undefined);
+    return run;
   }
 
-  private async runHook(name: string, env: Record<string, string>, call: RpcCall): Promise<{ ok: boolean; exitCode: number; message?: string }> {
+  private async runHook(name: string, env: Record<string, string>, call: RpcCall): Promise<HookResult> {
     const outputLog = this.log.getSubLogger({ name: 'script-output' });
     const pending = { stdout: '', stderr: '' };
     const hook: HookContext = {
@@ -255,7 +236,7 @@ class Daemon implements RunningDaemon {
     const started = performance.now();
     try {
       const entries = this.context.config.hooks[name] ?? [];
-      const outcome = await dispatchHook(hook, entries, this.context, this.plugins, (id) => scriptEnvironment(hook, this.context, id));
+      const outcome = await dispatchHook(hook, entries, this.context, this.plugins, this.pluginSet.runners, (id) => scriptEnvironment(hook, this.context, id));
       for (const stream of ['stdout', 'stderr'] as const) if (pending[stream]) outputLog.info(`[${name}] ${stream}: ${pending[stream]}`);
       const ms = (performance.now() - started).toFixed(0);
       if (outcome.error) this.log.error(`Hook ${name} failed after ${ms} ms: ${outcome.error.message}`);

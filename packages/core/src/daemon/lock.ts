@@ -1,5 +1,5 @@
 import { openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
-import { isProcessRunning } from '../process-alive.js';
+import { isProcessRunning } from '../system/process-alive.js';
 
 /**
  * A pid file taken with O_EXCL, so that of two daemons started at once for the

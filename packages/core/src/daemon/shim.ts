@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomicSync } from '../system/atomic-write.js';
 
 /**
  * Writes `<dir>/lucky`, a two-line shell script that runs this same Lucky with this
@@ -16,7 +17,6 @@ export function writeLuckyShim(dir: string, nodePath: string, cliPath: string): 
     current = undefined;
   }
   if (current === text) return;
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode: 0o755 });
-  renameSync(tmp, file);
+  // Atomic: scripts of a running hook may be executing the old one.
+  writeFileAtomicSync(file, text, { mode: 0o755, durable: false });
 }

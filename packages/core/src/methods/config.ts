@@ -1,10 +1,11 @@
 import * as v from 'valibot';
-import { defineMethod, type PluginMethod } from '../plugin.js';
+import { defineMethod } from '../plugin.js';
 
 /** `config.get`: answered from the daemon's config cache (DMN-45), so it works outside hooks. */
-export const configMethods: Readonly<Record<string, PluginMethod>> = {
+export const configMethods = {
   'config.get': defineMethod({
     params: v.object({ key: v.optional(v.string()) }),
+    result: v.object({ values: v.record(v.string(), v.unknown()) }),
     handler: ({ key }, { daemon }) => {
       const config = daemon.state.data.config;
       if (key === undefined) return { values: { ...config } };

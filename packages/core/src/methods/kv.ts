@@ -1,21 +1,26 @@
 import * as v from 'valibot';
-import { defineMethod, type PluginMethod } from '../plugin.js';
+import { defineMethod } from '../plugin.js';
 
 /** Lucky's `key=value` key rule (CLI-08), enforced on the daemon side too. */
 export const KeySchema = v.pipe(v.string(), v.regex(/^[a-zA-Z][a-zA-Z0-9_-]*$/, 'keys start with a letter and hold only letters, digits, "_" and "-"'));
 
+const Empty = v.object({});
+
 /** `kv.*`: the unit-local key/value store (CL-02, CL-03, GAP-30). */
-export const kvMethods: Readonly<Record<string, PluginMethod>> = {
+export const kvMethods = {
   'kv.get': defineMethod({
     params: v.object({ key: v.string() }),
-    handler: ({ key }, { daemon }) => ({ value: Object.hasOwn(daemon.state.data.kv, key) ? daemon.state.data.kv[key] : null }),
+    result: v.object({ value: v.nullable(v.string()) }),
+    handler: ({ key }, { daemon }) => ({ value: Object.hasOwn(daemon.state.data.kv, key) ? daemon.state.data.kv[key]! : null }),
   }),
   'kv.list': defineMethod({
-    params: v.object({}),
+    params: Empty,
+    result: v.object({ values: v.record(v.string(), v.string()) }),
     handler: (_params, { daemon }) => ({ values: { ...daemon.state.data.kv } }),
   }),
   'kv.set': defineMethod({
     params: v.object({ values: v.record(KeySchema, v.nullable(v.string())) }),
+    result: Empty,
     handler: async ({ values }, { daemon }) => {
       await daemon.state.mutate((state) => {
         for (const [key, value] of Object.entries(values)) {
@@ -28,6 +33,7 @@ export const kvMethods: Readonly<Record<string, PluginMethod>> = {
   }),
   'kv.delete': defineMethod({
     params: v.object({ keys: v.array(v.string()) }),
+    result: Empty,
     handler: async ({ keys }, { daemon }) => {
       await daemon.state.mutate((state) => {
         for (const key of keys) delete state.kv[key];

@@ -1,12 +1,15 @@
 import * as v from 'valibot';
-import { defineMethod, type PluginMethod } from '../plugin.js';
-import { WorkloadStateSchema } from '../state/schema.js';
+import { defineMethod } from '../plugin.js';
+import { StatusSlotSchema, WorkloadStateSchema } from '../state/schema.js';
 import { consolidateStatus } from '../status.js';
 
+const UnitStatus = v.object({ state: WorkloadStateSchema, message: v.string() });
+
 /** `status.*`: named status slots and the consolidated unit status (DMN-30/31). */
-export const statusMethods: Readonly<Record<string, PluginMethod>> = {
+export const statusMethods = {
   'status.set': defineMethod({
     params: v.object({ name: v.pipe(v.string(), v.nonEmpty('the status slot name is empty')), state: WorkloadStateSchema, message: v.string() }),
+    result: UnitStatus,
     handler: async ({ name, state, message }, { daemon }) => {
       await daemon.setStatus(name, { state, message });
       return consolidateStatus(daemon.state.data.statuses);
@@ -14,6 +17,7 @@ export const statusMethods: Readonly<Record<string, PluginMethod>> = {
   }),
   'status.get': defineMethod({
     params: v.object({}),
+    result: v.object({ ...UnitStatus.entries, slots: v.array(StatusSlotSchema) }),
     handler: (_params, { daemon }) => ({
       ...consolidateStatus(daemon.state.data.statuses),
       slots: daemon.state.data.statuses.map((slot) => ({ ...slot })),

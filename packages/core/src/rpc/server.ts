@@ -38,7 +38,7 @@ export interface RpcMethodDefinition {
  * single frame or client is answered or dropped without affecting other clients.
  */
 export class RpcServer {
-  private readonly methods = new Map<string, RpcMethodDefinition>();
+  private readonly methods = new Map<string, RpcMethodDefinition & { readonly owner: string }>();
   private readonly sockets = new Set<Socket>();
   private server: Server | undefined;
   private readonly log: Logger;
@@ -47,15 +47,13 @@ export class RpcServer {
     this.log = log;
   }
 
-  register(name: string, definition: RpcMethodDefinition): void {
-    if (this.methods.has(name)) {
-      throw new LuckyError(ErrorCode.PluginFailed, `The RPC method ${name} is registered twice; two plugins provide it.`);
+  /** Serves `name`; `owner` (a plugin name) is named when two plugins claim the same method. */
+  register(name: string, owner: string, definition: RpcMethodDefinition): void {
+    const existing = this.methods.get(name);
+    if (existing) {
+      throw new LuckyError(ErrorCode.PluginFailed, `The RPC method ${name} is provided by both ${existing.owner} and ${owner}; remove one of the plugins.`);
     }
-    this.methods.set(name, definition);
-  }
-
-  has(name: string): boolean {
-    return this.methods.has(name);
+    this.methods.set(name, { ...definition, owner });
   }
 
   /** Binds the socket (0600, directory 0700), replacing a stale socket file. */

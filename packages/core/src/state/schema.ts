@@ -1,7 +1,9 @@
 import * as v from 'valibot';
 import { ContainerDefinitionSchema } from '../containers/schema.js';
 
+/** Unit status states Juju accepts from a charm. */
 export const WorkloadStateSchema = v.picklist(['active', 'waiting', 'maintenance', 'blocked']);
+export type WorkloadState = v.InferOutput<typeof WorkloadStateSchema>;
 
 export const StatusSlotSchema = v.object({
   name: v.string(),

@@ -1,8 +1,8 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import * as v from 'valibot';
 import type { Logger } from '../log.js';
+import { writeFileAtomic } from '../system/atomic-write.js';
 import { StateSchema, emptyState, type UnitState } from './schema.js';
 
 /**
@@ -18,7 +18,6 @@ export class StateStore {
   private readonly log: Logger;
   private writing: Promise<void> | undefined;
   private dirtyWaiters: Array<{ resolve(): void; reject(error: Error): void }> = [];
-  private seq = 0;
 
   private constructor(file: string, state: UnitState, log: Logger) {
     this.file = file;
@@ -89,22 +88,8 @@ export class StateStore {
     }
   }
 
-  private async write(text: string): Promise<void> {
-    const tmp = join(dirname(this.file), `.${basename(this.file)}.${process.pid}.${this.seq++}.tmp`);
-    const handle = await open(tmp, 'w', 0o600);
-    try {
-      await handle.writeFile(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, this.file);
-    const dir = await open(dirname(this.file), 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
+  private write(text: string): Promise<void> {
+    return writeFileAtomic(this.file, text, { mode: 0o600 });
   }
 }
 

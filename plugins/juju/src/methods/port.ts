@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { defineMethod, type PluginMethod } from '@lucky/core';
+import { defineMethod } from '@lucky/core';
 import { closePort, openPort, openedPorts } from '../tools/network.js';
 
 /** Juju's port syntax: `80`, `80/udp`, `8000-9000/tcp`, `icmp`. */
@@ -10,9 +10,10 @@ const PortSpec = v.pipe(
 );
 
 /** `port.*` (CL-12…CL-14): the unit's firewall ports through `open-port`/`close-port`. */
-export const portMethods: Readonly<Record<string, PluginMethod>> = {
+export const portMethods = {
   'port.open': defineMethod({
     params: v.object({ port: PortSpec }),
+    result: v.object({}),
     handler: async ({ port }, ctx) => {
       await openPort(ctx.hook().env, port);
       return {};
@@ -20,6 +21,7 @@ export const portMethods: Readonly<Record<string, PluginMethod>> = {
   }),
   'port.close': defineMethod({
     params: v.object({ port: PortSpec }),
+    result: v.object({}),
     handler: async ({ port }, ctx) => {
       await closePort(ctx.hook().env, port);
       return {};
@@ -27,6 +29,7 @@ export const portMethods: Readonly<Record<string, PluginMethod>> = {
   }),
   'port.close-all': defineMethod({
     params: v.object({}),
+    result: v.object({ closed: v.array(v.string()) }),
     handler: async (_params, ctx) => {
       const env = ctx.hook().env;
       const ports = await openedPorts(env);
@@ -36,6 +39,7 @@ export const portMethods: Readonly<Record<string, PluginMethod>> = {
   }),
   'port.list': defineMethod({
     params: v.object({}),
+    result: v.object({ ports: v.array(v.string()) }),
     handler: async (_params, ctx) => ({ ports: await openedPorts(ctx.hook().env) }),
   }),
 };

@@ -27,7 +27,7 @@ export class DaemonStartCommand extends DaemonCommand {
       return 0;
     }
     // By package name, so the client bundle loads the daemon from node_modules, not bundled.
-    const { runDaemon } = await import('@lucky/cli/daemon-process');
+    const { runDaemon } = await import('../../daemon-process.js');
     const ran = await runDaemon(location, { logFile: this.logFile, logLevel: this.context.env.LUCKY_LOG_LEVEL, cliPath: cliPath() }, this.context.stdout);
     if (!ran && !this.ignoreRunning) {
       const { DaemonAlreadyRunning } = await import('@lucky/core');

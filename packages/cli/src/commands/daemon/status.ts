@@ -34,6 +34,8 @@ export class DaemonStatusCommand extends DaemonCommand {
       `data dir: ${status.dataDir}`,
       `uptime: ${(status.uptimeMs / 1000).toFixed(1)} s`,
       `running hook: ${status.hook ?? '(none)'}`,
+      `container runtime: ${status.runtime ?? '(none)'}`,
+      `plugins: ${status.plugins.join(', ')}`,
       `unit status: ${lucky.state}${lucky.message ? ` (${lucky.message})` : ''}`,
     ];
     this.context.stdout.write(`${lines.join('\n')}\n`);

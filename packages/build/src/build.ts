@@ -1,0 +1,118 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { ErrorCode, LuckyError } from '@lucky/errors';
+import { assembleCharm, type RuntimeFiles } from './assemble.js';
+import { collectCharmFiles } from './charm-files.js';
+import { loadHookStubs } from './hook-stubs.js';
+import { ARCHITECTURES, type Architecture, type RuntimeKind } from './launcher.js';
+import { machineArchitecture, nodeCacheDir, nodeRuntime } from './node-runtime.js';
+import { Progress, type ProgressStream } from './progress.js';
+import { runtimeBundle } from './runtime-bundle.js';
+import { validateCharm } from './validate.js';
+import { writeZip } from './zip-writer.js';
+
+export interface BuildOptions {
+  /** The charm directory, as the user wrote it. */
+  readonly dir: string;
+  /** Where `<name>/` and `<name>.charm` go; default `<dir>/build`. */
+  readonly output?: string | undefined;
+  /** Default: the build machine's (bundled runtime), every supported one (system runtime). */
+  readonly architectures?: readonly Architecture[] | undefined;
+  readonly runtime: RuntimeKind;
+  readonly env: NodeJS.ProcessEnv;
+  readonly stderr: ProgressStream;
+}
+
+export interface BuildResult {
+  readonly name: string;
+  readonly charmDir: string;
+  readonly charmFile: string;
+  readonly bytes: number;
+  readonly architectures: readonly Architecture[];
+  readonly nodeVersion: string | undefined;
+}
+
+/** Zip timestamps and file times: SOURCE_DATE_EPOCH when set (reproducible-builds.org), else the zip format's first day. */
+export function buildTime(env: NodeJS.ProcessEnv): Date {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  if (epoch !== undefined && epoch !== '') {
+    if (!/^\d+$/.test(epoch)) throw new LuckyError(ErrorCode.InvalidArgument, `SOURCE_DATE_EPOCH must be a number of seconds, not "${epoch}".`);
+    return new Date(Math.max(Number(epoch), 315532800) * 1000);
+  }
+  return new Date(Date.UTC(1980, 0, 1));
+}
+
+/**
+ * `lucky charm build`: checks the charm, then writes `<out>/<name>/` and
+ * `<out>/<name>.charm` in a temporary directory beside them and renames both into
+ * place, so a failed build leaves the previous output as it was.
+ */
+export async function buildCharm(options: BuildOptions): Promise<BuildResult> {
+  const progress = new Progress(options.stderr);
+  const mtime = buildTime(options.env);
+  const stubs = await loadHookStubs();
+  const charm = await progress.step(`Checking the charm in ${options.dir}`, () => validateCharm(options.dir, stubs));
+  for (const warning of charm.warnings) progress.note(`Warning: ${warning}`);
+
+  const architectures = chooseArchitectures(options);
+  const out = resolve(options.output ?? join(charm.root, 'build'));
+  const { path: bundle } = await progress.step('Preparing the Lucky runtime bundle', runtimeBundle);
+  const nodeVersion = options.runtime === 'bundled' ? process.versions.node : undefined;
+  const nodes = new Map<Architecture, string>();
+  if (nodeVersion) {
+    const cache = nodeCacheDir(options.env);
+    for (const arch of architectures) {
+      nodes.set(arch, await progress.step(`Getting Node.js ${nodeVersion} for ${arch}`, () => nodeRuntime(arch, nodeVersion, cache)));
+    }
+  }
+  const runtime: RuntimeFiles = { kind: options.runtime, architectures, bundle, nodes };
+
+  const inside = relative(charm.root, out);
+  const leaveOut = new Set<string>(inside === '' ? [charm.name] : inside.startsWith('..') || isAbsolute(inside) ? [] : [inside.split('\\').join('/')]);
+  const keepNodeModules = charm.lucky.plugins.length > 0;
+  const files = await collectCharmFiles(charm.root, { leaveOut, keepNodeModules }, (message) => progress.note(`Warning: ${message}`));
+
+  await mkdir(out, { recursive: true });
+  const staging = await mkdtemp(join(out, `.${charm.name}.building-`));
+  const charmDir = join(out, charm.name);
+  const charmFile = join(out, `${charm.name}.charm`);
+  try {
+    const built = join(staging, charm.name);
+    const entries = await progress.step(`Writing ${relativeToCwd(charmDir)}/`, () => assembleCharm(built, charm, files, runtime, stubs, mtime));
+    await progress.step(`Writing ${relativeToCwd(charmFile)}`, () => writeZip(join(staging, `${charm.name}.charm`), entries, mtime));
+    await replace(built, charmDir, join(staging, 'previous'));
+    await rename(join(staging, `${charm.name}.charm`), charmFile);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+  return { name: charm.name, charmDir, charmFile, bytes: (await stat(charmFile)).size, architectures, nodeVersion };
+}
+
+function chooseArchitectures(options: BuildOptions): Architecture[] {
+  if (options.architectures && options.architectures.length > 0) return [...new Set(options.architectures)].sort();
+  // The system runtime carries nothing architecture-specific.
+  if (options.runtime === 'system') return [...ARCHITECTURES];
+  const machine = machineArchitecture();
+  if (!machine) {
+    throw new LuckyError(ErrorCode.InvalidArgument, `This machine (${process.arch}) is not one Lucky builds charms for; choose with --arch ${ARCHITECTURES.join(',')}.`);
+  }
+  return [machine];
+}
+
+/** Moves `from` to `to`, first moving what is at `to` aside to `aside` (and back, if the move fails). */
+async function replace(from: string, to: string, aside: string): Promise<void> {
+  const had = existsSync(to);
+  if (had) await rename(to, aside);
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if (had) await rename(aside, to);
+    throw error;
+  }
+}
+
+function relativeToCwd(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}

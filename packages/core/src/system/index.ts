@@ -1,0 +1,4 @@
+// Small system helpers shared by every Lucky package (`@lucky/core/system`):
+// node built-ins only, so hook tools and the simulator can use them cheaply.
+export { writeFileAtomic, writeFileAtomicSync, syncDirectory, type AtomicWriteOptions } from './atomic-write.js';
+export { isProcessRunning } from './process-alive.js';

@@ -1,0 +1,61 @@
+import { UsageError, type BaseContext, type Cli, type Command } from 'clipanion';
+import { isLuckyError, isSystemError } from './lucky-error.js';
+import { describeParseError } from './parse-error.js';
+
+/**
+ * Runs one command line of a clipanion CLI (`lucky`, `create-lucky-charm`). Unlike
+ * `Cli.runExit`, every failure is one `Error: <message>` line on stderr: usage
+ * errors exit 2; Lucky errors and operating-system errors (ENOSPC, EACCES …) exit 1
+ * with their message; anything else is a bug, shown with its stack only when
+ * LUCKY_LOG_LEVEL is debug or trace.
+ */
+export async function runCli(cli: Cli<BaseContext>, argv: readonly string[], context: BaseContext): Promise<number> {
+  const { stderr } = context;
+  let command: Command<BaseContext>;
+  try {
+    command = cli.process([...argv], context);
+  } catch (error) {
+    stderr.write(describeParseError(error instanceof Error ? error.message : String(error), argv, cli));
+    return 2;
+  }
+  command.context = context;
+  command.cli = {
+    binaryLabel: cli.binaryLabel,
+    binaryName: cli.binaryName,
+    binaryVersion: cli.binaryVersion,
+    enableCapture: cli.enableCapture,
+    enableColors: cli.enableColors,
+    definitions: () => cli.definitions(),
+    error: (error: unknown, opts: Parameters<typeof cli.error>[1]) => cli.error(error, opts),
+    format: (colored?: boolean) => cli.format(colored),
+    process: (input: string[], sub?: Partial<BaseContext>) => cli.process(input, { ...context, ...sub }),
+    run: (input: string[], sub?: Partial<BaseContext>) => cli.run(input, { ...context, ...sub }),
+    usage: (cmd: Parameters<typeof cli.usage>[0], opts: Parameters<typeof cli.usage>[1]) => cli.usage(cmd, opts),
+  } as unknown as Command<BaseContext>['cli'];
+  try {
+    if (command.help) {
+      context.stdout.write(cli.usage(command, { detailed: true }));
+      return 0;
+    }
+    return (await command.validateAndExecute()) ?? 0;
+  } catch (error) {
+    return reportError(error, context, `${cli.binaryName} ${cli.binaryVersion ?? ''}`.trim());
+  }
+}
+
+/** Prints an error the way `runCli` does and returns the exit code; for entries that do not go through clipanion. */
+export function reportError(error: unknown, context: Pick<BaseContext, 'stderr' | 'env'>, program: string): number {
+  const { stderr } = context;
+  if (error instanceof UsageError || (error instanceof Error && error.name === 'UsageError')) {
+    stderr.write(`Error: ${error.message}\n`);
+    return 2;
+  }
+  if (isLuckyError(error) || isSystemError(error)) {
+    stderr.write(`Error: ${error.message}\n`);
+    return 1;
+  }
+  const debug = /^(debug|trace)$/i.test(context.env.LUCKY_LOG_LEVEL ?? '');
+  const detail = error instanceof Error ? (debug ? (error.stack ?? error.message) : error.message) : String(error);
+  stderr.write(`Error: internal error in ${program}: ${detail}\n${debug ? '' : 'Set LUCKY_LOG_LEVEL=debug for details. '}This is a bug; please report it.\n`);
+  return 1;
+}

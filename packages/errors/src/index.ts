@@ -1,0 +1,2 @@
+export { ErrorCode, errorCodeName } from './codes.js';
+export { LuckyError, isLuckyError, isSystemError } from './lucky-error.js';

@@ -1,0 +1,31 @@
+// `@lucky/testing/commands`: the simulator as `lucky sim …`, a plugin whose
+// commands the `lucky` CLI loads when its first word is `sim`.
+import { definePlugin, type Plugin } from '@lucky/core';
+import { simAddUnitCommand } from './add-unit.js';
+import { simConfigCommand } from './config.js';
+import { simDeployCommand } from './deploy.js';
+import { simDestroyCommand } from './destroy.js';
+import { simLogCommand } from './log.js';
+import { simRelateCommand } from './relate.js';
+import { simRemoveRelationCommand } from './remove-relation.js';
+import { simRemoveUnitCommand } from './remove-unit.js';
+import { simResolvedCommand } from './resolved.js';
+import { simRunCommand } from './run.js';
+import { simCommandBase } from './sim-command.js';
+import { simStatusCommand } from './status.js';
+
+export { formatStatus } from './status-table.js';
+
+/** The `lucky sim` commands, in help order. */
+export default function simulatorPlugin(): Plugin {
+  return definePlugin({
+    name: '@lucky/testing',
+    commands(kit) {
+      const sim = { ...kit, SimCommand: simCommandBase(kit) };
+      return [
+        simDeployCommand(sim), simAddUnitCommand(sim), simRemoveUnitCommand(sim), simConfigCommand(sim), simRelateCommand(sim),
+        simRemoveRelationCommand(sim), simRunCommand(sim), simResolvedCommand(sim), simStatusCommand(sim), simLogCommand(sim), simDestroyCommand(sim),
+      ];
+    },
+  });
+}

@@ -1,0 +1,93 @@
+/** `deploy`, `addUnit` and `removeUnit`: units entering and leaving the model, with the hooks Juju runs for each. */
+import { SimulatorError } from '../../errors.js';
+import { isValidApplication, unitApplication } from '../../model/names.js';
+import { isPeerRelation } from '../../model/relations.js';
+import type { ConfigValue } from '../../model/schema.js';
+import { unitStorageIds } from '../../model/storage.js';
+import { readModel } from '../../model/store.js';
+import { readCharm } from '../charm.js';
+import { coerceConfig } from '../config.js';
+import type { ModelContext, Operation } from '../context.js';
+import { liveRelations, liveUnits } from '../live.js';
+import { enqueue, hookEntry, storageHookEntry } from '../queue.js';
+import type { QueuedHook, RunnerState } from '../state.js';
+import type { DeployOptions } from '../types.js';
+import { assertNoError, requireApplication, requireUnit } from './checks.js';
+import { enterScope, relationHook, scopePeers } from './relations.js';
+
+export async function deploy(context: ModelContext, { state, model }: Operation, charmDir: string, options: DeployOptions): Promise<void> {
+  const charm = await readCharm(charmDir);
+  const name = options.name ?? charm.name;
+  if (!isValidApplication(name)) {
+    throw new SimulatorError(`Invalid application name ${JSON.stringify(name)}: use lowercase letters, digits and "-", starting with a letter.`);
+  }
+  if (Object.hasOwn(model.applications, name)) throw new SimulatorError(`Application ${name} already exists.`);
+  const units = options.units ?? 1;
+  if (!Number.isSafeInteger(units) || units < 1) throw new SimulatorError(`The number of units must be a whole number of at least 1, got ${units}.`);
+  const config: Record<string, ConfigValue> = {};
+  for (const [key, value] of Object.entries(coerceConfig(name, charm.configOptions, options.config ?? {}))) {
+    if (value !== null) Object.defineProperty(config, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  for (const [key, path] of Object.entries(options.resources ?? {})) {
+    if (typeof path !== 'string' || path === '') throw new SimulatorError(`Resource "${key}" needs a file path.`);
+  }
+  await context.simulator.addApplication(name, { charmDir: charm.dir, units: 0, config, resources: options.resources ?? {} });
+  state.applications[name] = { charm: charm.name };
+  for (const [endpoint, info] of Object.entries(charm.endpoints)) {
+    if (info.role === 'peers') await context.simulator.addPeerRelation(name, endpoint);
+  }
+  await addUnits(context, state, name, units);
+}
+
+export async function addUnit(context: ModelContext, { state, model }: Operation, app: string, count: number): Promise<void> {
+  requireApplication(model, app);
+  if (!Number.isSafeInteger(count) || count < 1) throw new SimulatorError(`The number of units must be a whole number of at least 1, got ${count}.`);
+  const involved = liveUnits(model, app, state);
+  for (const relation of liveRelations(model, state, app)) involved.push(...relation.joined);
+  assertNoError(state, involved);
+  await addUnits(context, state, app, count);
+}
+
+export async function removeUnit(context: ModelContext, { state, model }: Operation, unit: string): Promise<void> {
+  requireUnit(model, state, unit);
+  const app = unitApplication(unit);
+  const relations = liveRelations(model, state, app);
+  assertNoError(state, [unit, ...relations.flatMap((relation) => scopePeers(relation, unit))]);
+  state.dyingUnits.push(unit);
+  const remoteSide: QueuedHook[] = [];
+  const ownSide: QueuedHook[] = [];
+  for (const relation of relations) {
+    const others = scopePeers(relation, unit);
+    if (relation.joined.includes(unit)) await context.simulator.departUnit(relation.id, unit);
+    for (const other of others) remoteSide.push(relationHook(relation, other, 'departed', { unit, departing: unit }));
+    for (const other of others) ownSide.push(relationHook(relation, unit, 'departed', { unit: other, departing: unit }));
+    if (!isPeerRelation(relation)) ownSide.push(relationHook(relation, unit, 'broken'));
+  }
+  for (const entry of [...remoteSide, ...ownSide]) enqueue(state, entry);
+  enqueue(state, hookEntry(unit, 'stop'));
+  for (const id of unitStorageIds(model, unit)) enqueue(state, storageHookEntry(unit, id, 'detaching'));
+  enqueue(state, hookEntry(unit, 'remove'));
+  // The unit leaves the model only once the hooks above have run (see the hook queue).
+  enqueue(state, { kind: 'remove-unit', unit });
+}
+
+/** Creates `count` units (with their storage) and queues their install sequence and relation joins. */
+async function addUnits(context: ModelContext, state: RunnerState, app: string, count: number): Promise<void> {
+  const added: string[] = [];
+  for (let i = 0; i < count; i++) added.push(await context.simulator.addUnit(app));
+  const model = await readModel(context.dir);
+  const leader = model.applications[app]?.leader;
+  const relations = liveRelations(model, state, app);
+  for (const unit of added) {
+    // Machine charms: storage is attached before install.
+    for (const id of unitStorageIds(model, unit)) enqueue(state, storageHookEntry(unit, id, 'attached'));
+    enqueue(state, hookEntry(unit, 'install'));
+    for (const relation of relations) enqueue(state, relationHook(relation, unit, 'created'));
+    enqueue(state, hookEntry(unit, unit === leader ? 'leader-elected' : 'leader-settings-changed'));
+    enqueue(state, hookEntry(unit, 'config-changed'));
+    enqueue(state, hookEntry(unit, 'start'));
+  }
+  for (const relation of relations) {
+    for (const unit of added) await enterScope(context, state, relation, unit);
+  }
+}

@@ -1,0 +1,62 @@
+/** The public option and result types of LocalModel, apart from the class so the operations and the hook queue can share them. */
+import type { StorageKind } from '../model/schema.js';
+
+export interface LocalModelOptions {
+  /** Directories put on PATH before the system PATH for every hook, so `lucky` is found (e.g. the dir of the lucky executable). Persisted with the model. */
+  readonly path?: readonly string[];
+  readonly name?: string;
+  /** Hooks one operation may run before it fails as a loop; default 500. Persisted with the model. */
+  readonly maxHooksPerOperation?: number;
+}
+
+export interface DeployOptions {
+  /** Application name; default: the charm's metadata name. */
+  readonly name?: string;
+  /** Default 1. */
+  readonly units?: number;
+  /** Validated against the charm's config options; strings are coerced as by `config`. */
+  readonly config?: Readonly<Record<string, unknown>>;
+  /** Resource name → file path, as returned by `resource-get`. */
+  readonly resources?: Readonly<Record<string, string>>;
+}
+
+export interface ResolvedOptions {
+  /** false: mark the unit resolved without running the failed hook again (`juju resolved --no-retry`). Default true. */
+  readonly retry?: boolean;
+}
+
+export interface HookOutcome {
+  readonly unit: string;
+  readonly hook: string;
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface UnitView {
+  readonly name: string;
+  readonly application: string;
+  readonly leader: boolean;
+  readonly workload: { readonly status: string; readonly message: string };
+  /** 'idle' | 'executing' | 'error' (Juju's agent status); for 'error', the failed hook. */
+  readonly agent: { readonly status: 'idle' | 'error'; readonly message: string };
+  readonly address: string;
+  readonly ports: readonly string[];
+  readonly dataDir: string;
+  readonly socketPath: string;
+  /** Attached storage, as `storage-list` orders it; location: a directory under the model dir, or a device path for block storage. */
+  readonly storage: ReadonlyArray<{ readonly id: string; readonly kind: StorageKind; readonly location: string }>;
+}
+
+export interface ModelStatus {
+  readonly name: string;
+  readonly applications: ReadonlyArray<{ readonly name: string; readonly charm: string; readonly charmDir: string; readonly units: readonly UnitView[] }>;
+  readonly relations: ReadonlyArray<{ readonly id: number; readonly endpoints: readonly string[] /* "app:endpoint" */; readonly interface: string; readonly peer: boolean }>;
+}
+
+/** Called while hooks run, e.g. to stream their output to a terminal. Not persisted. */
+export interface LocalModelListener {
+  hookStarted?(unit: string, hook: string): void;
+  output?(unit: string, hook: string, stream: 'stdout' | 'stderr', chunk: string): void;
+  hookFinished?(outcome: HookOutcome): void;
+}
