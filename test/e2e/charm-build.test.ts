@@ -46,9 +46,9 @@ interface TemplatePackage {
   charmHooks(metadata: { name: string } & Readonly<Record<string, unknown>>, actions?: readonly string[]): { hooks: string[]; actions: string[] };
 }
 
-/** A package as @lucky/cli resolves it: the root workspace depends on neither the template package nor yaml. */
-async function fromCli<T>(specifier: string): Promise<T> {
-  const resolved = createRequire(fileURLToPath(new URL('../../packages/cli/package.json', import.meta.url))).resolve(specifier);
+/** A package as @lucky/build resolves it: the root workspace depends on neither the template package nor yaml. */
+async function fromBuild<T>(specifier: string): Promise<T> {
+  const resolved = createRequire(fileURLToPath(new URL('../../packages/build/package.json', import.meta.url))).resolve(specifier);
   return (await import(pathToFileURL(resolved).href)) as T;
 }
 
@@ -425,7 +425,7 @@ output('manifest.yaml declares Ubuntu 22.04 and 24.04 for the built architecture
 });
 
 output('the hooks and actions of the built charm are exactly charmHooks of its metadata (demo fixture and template charm)', async (ctx) => {
-  const { charmHooks } = await fromCli<TemplatePackage>('create-lucky-charm');
+  const { charmHooks } = await fromBuild<TemplatePackage>('create-lucky-charm');
   const demo = join(ctx.out, 'lucky-demo');
   const expected = charmHooks({ name: 'lucky-demo', provides: { website: {} }, requires: { db: {} }, peers: { cluster: {} } });
   assert.equal((await readdir(join(demo, 'hooks'))).sort(), expected.hooks);
@@ -433,7 +433,7 @@ output('the hooks and actions of the built charm are exactly charmHooks of its m
 
   await built([ctx.template]);
   const template = join(ctx.template, 'build', 'my-charm');
-  const { parse } = await fromCli<{ parse(text: string): unknown }>('yaml');
+  const { parse } = await fromBuild<{ parse(text: string): unknown }>('yaml');
   const metadata = parse(await readFile(join(ctx.template, 'metadata.yaml'), 'utf8')) as Parameters<TemplatePackage['charmHooks']>[0];
   const actions = Object.keys(parse(await readFile(join(ctx.template, 'actions.yaml'), 'utf8')) as object);
   const wanted = charmHooks(metadata, actions);
@@ -461,7 +461,7 @@ output('a charm described by charmcraft.yaml alone gets metadata.yaml, config.ya
   );
   await built([charm, '--runtime', 'system']);
   const out = join(charm, 'build', 'crafted');
-  const { parse } = await fromCli<{ parse(text: string): unknown }>('yaml');
+  const { parse } = await fromBuild<{ parse(text: string): unknown }>('yaml');
   assert.equal(parse(await readFile(join(out, 'metadata.yaml'), 'utf8')), {
     name: 'crafted', summary: 'From charmcraft.yaml.',
     provides: { website: { interface: 'http' } }, requires: { db: { interface: 'pgsql' } }, peers: { cluster: { interface: 'crafted-peers' } },

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { hookEnvironment } from './hook-env.js';
 import { CommitError, commitContext } from './model/commit.js';
-import { isProcessAlive } from './model/lock.js';
+import { isProcessRunning } from '@lucky/core/system';
 import { unitApplication } from './model/names.js';
 import { localEndpoint, relationsOf, remoteApplication } from './model/relations.js';
 import type { HookContextState, HookRun, ModelState } from './model/schema.js';
@@ -160,7 +160,7 @@ export async function openHookContext(
     for (const running of await listContexts(modelDir)) {
       if (running.unit !== unit) continue;
       // A context left behind by a crashed test process is stale, not running.
-      if (!isProcessAlive(running.ownerPid)) {
+      if (!isProcessRunning(running.ownerPid)) {
         await removeContext(modelDir, running.id);
         continue;
       }

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { access, chmod, mkdir, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { writeFileAtomic } from './model/store.js';
+import { writeFileAtomic } from '@lucky/core/system';
 import { TOOL_NAMES } from './tools/names.js';
 
 /**
@@ -27,14 +26,12 @@ export async function writeToolScripts(toolsDir: string): Promise<void> {
   await mkdir(toolsDir, { recursive: true });
   // Extensionless scripts: pin them to CommonJS whatever package.json encloses the model,
   // and load the ESM entry with import(), which CommonJS allows.
-  await writeFileAtomic(join(toolsDir, 'package.json'), '{ "type": "commonjs" }\n');
+  await writeFileAtomic(join(toolsDir, 'package.json'), '{ "type": "commonjs" }\n', { durable: false });
   const url = JSON.stringify(pathToFileURL(main).href);
   for (const name of TOOL_NAMES) {
     // Written aside and renamed: a hook of another process may be running these tools.
     const path = join(toolsDir, name);
-    const temp = `${path}.${process.pid}.${randomUUID()}.tmp`;
-    await writeFile(temp, `#!/usr/bin/env node\n// Juju hook tool "${name}", simulated by @lucky/testing.\nimport(${url}).then((tools) => tools.runTool(${JSON.stringify(name)}));\n`);
-    await chmod(temp, 0o755);
-    await rename(temp, path);
+    const text = `#!/usr/bin/env node\n// Juju hook tool "${name}", simulated by @lucky/testing.\nimport(${url}).then((tools) => tools.runTool(${JSON.stringify(name)}));\n`;
+    await writeFileAtomic(path, text, { mode: 0o755, durable: false });
   }
 }

@@ -1,7 +1,8 @@
-import { realpath, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { realpath, mkdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { execa } from 'execa';
 import { ErrorCode, LuckyError, type DaemonContext } from '@lucky/core';
+import { writeFileAtomic } from '@lucky/core/system';
 import type { Mount } from './mounts.js';
 
 /** On every container's PATH; holds the `lucky` wrapper. */
@@ -65,9 +66,8 @@ async function writeWrapper(dataDir: string, text: string): Promise<string> {
   await mkdir(dir, { recursive: true, mode: 0o755 });
   const current = await readFile(file, 'utf8').catch(() => undefined);
   if (current !== text) {
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, text, { mode: 0o755 });
-    await rename(tmp, file);
+    // Atomic: containers of the unit may be running the old one.
+    await writeFileAtomic(file, text, { mode: 0o755, durable: false });
   }
   return dir;
 }

@@ -1,9 +1,10 @@
 import { constants } from 'node:fs';
-import { access, mkdir, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { ErrorCode, LuckyError, type Logger } from '@lucky/core';
+import { writeFileAtomic } from '@lucky/core/system';
 import { unreachable, type Engine } from './engine.js';
 
 export interface InstallOptions {
@@ -105,8 +106,7 @@ export async function ensureEngine(engine: Engine, options: InstallOptions): Pro
     const file = join(dir, 'http-proxy.conf');
     try {
       await mkdir(dir, { recursive: true });
-      await writeFile(`${file}.tmp`, dropIn);
-      await rename(`${file}.tmp`, file);
+      await writeFileAtomic(file, dropIn);
     } catch (error) {
       throw new LuckyError(ErrorCode.ContainerFailed, `Could not write the Docker proxy settings to ${file}: ${(error as Error).message}`);
     }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { link, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { isProcessRunning } from '@lucky/core/system';
 
 export interface LockOptions {
   /** Give up after this long. */
@@ -59,7 +60,7 @@ async function breakStaleLock(lockPath: string, staleMs: number): Promise<boolea
     return true; // released meanwhile: retry at once
   }
   const pid = Number.parseInt(content.split(' ')[0] ?? '', 10);
-  const stale = Date.now() - mtimeMs > staleMs || (Number.isInteger(pid) && pid > 0 && !isProcessAlive(pid));
+  const stale = Date.now() - mtimeMs > staleMs || (Number.isInteger(pid) && pid > 0 && !isProcessRunning(pid));
   if (!stale) return false;
   // Move the lock aside before deleting it, and put it back if it turns out to be a
   // fresh lock that replaced the stale one between our read and the rename.
@@ -73,16 +74,6 @@ async function breakStaleLock(lockPath: string, staleMs: number): Promise<boolea
   if (moved !== content) await link(aside, lockPath).catch(() => undefined);
   await unlink(aside).catch(() => undefined);
   return true;
-}
-
-/** Whether a process exists (on this host); used to spot leftovers of crashed processes. */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function sleep(ms: number): Promise<void> {

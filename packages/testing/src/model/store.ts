@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '@lucky/core/system';
 import { withFileLock, type LockOptions } from './lock.js';
 import { unitTag } from './names.js';
 import type { HookContextState, HookRun, LogEntry, ModelState } from './schema.js';
@@ -25,16 +25,9 @@ export function logPath(dir: string, unit: string): string {
   return join(modelPaths(dir).logs, `${unitTag(unit)}.jsonl`);
 }
 
-/** Readers never see a half-written file: write a temp file, then rename over. */
-export async function writeFileAtomic(path: string, data: string): Promise<void> {
-  const temp = `${path}.${process.pid}.${randomUUID()}.tmp`;
-  await writeFile(temp, data);
-  try {
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
+/** Readers never see a half-written file. The model is a development tool's: atomic, but not fsynced. */
+export function writeModelFile(path: string, data: string): Promise<void> {
+  return writeFileAtomic(path, data, { durable: false });
 }
 
 export async function withModelLock<T>(dir: string, fn: () => Promise<T>, options?: LockOptions): Promise<T> {
@@ -46,7 +39,7 @@ export async function readModel(dir: string): Promise<ModelState> {
 }
 
 export async function writeModel(dir: string, model: ModelState): Promise<void> {
-  await writeFileAtomic(modelPaths(dir).model, `${JSON.stringify(model, null, 2)}\n`);
+  await writeModelFile(modelPaths(dir).model, `${JSON.stringify(model, null, 2)}\n`);
 }
 
 /** Read-modify-write of model.json under the model lock. */
@@ -69,7 +62,7 @@ export async function readContext(dir: string, contextId: string): Promise<HookC
 }
 
 export async function writeContext(dir: string, context: HookContextState): Promise<void> {
-  await writeFileAtomic(contextPath(dir, context.id), `${JSON.stringify(context, null, 2)}\n`);
+  await writeModelFile(contextPath(dir, context.id), `${JSON.stringify(context, null, 2)}\n`);
 }
 
 export async function removeContext(dir: string, contextId: string): Promise<void> {

@@ -7,7 +7,7 @@ import { SimulatorError } from '../errors.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as v from 'valibot';
-import { writeFileAtomic } from '../model/store.js';
+import { writeModelFile } from '../model/store.js';
 
 export const RUNNER_FORMAT = 1;
 
@@ -117,5 +117,5 @@ export async function readRunnerState(dir: string): Promise<RunnerState | null> 
 }
 
 export async function writeRunnerState(dir: string, state: RunnerState): Promise<void> {
-  await writeFileAtomic(runnerStatePath(dir), `${JSON.stringify(state, null, 2)}\n`);
+  await writeModelFile(runnerStatePath(dir), `${JSON.stringify(state, null, 2)}\n`);
 }

@@ -33,9 +33,9 @@ export class DaemonStatusCommand extends DaemonCommand {
       `charm dir: ${status.charmDir}`,
       `data dir: ${status.dataDir}`,
       `uptime: ${(status.uptimeMs / 1000).toFixed(1)} s`,
-      `running hook: ${status.hook ?? '(none)'}`,
       `container runtime: ${status.runtime ?? '(none)'}`,
       `plugins: ${status.plugins.join(', ')}`,
+      `running hook: ${status.hook ?? '(none)'}`,
       `unit status: ${lucky.state}${lucky.message ? ` (${lucky.message})` : ''}`,
     ];
     this.context.stdout.write(`${lines.join('\n')}\n`);
