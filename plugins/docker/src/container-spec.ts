@@ -14,8 +14,8 @@ const SPEC_FORMAT = 1;
 export interface SpecContext {
   readonly unit: string;
   readonly dataDir: string;
-  /** `LUCKY_DAEMON_SOCKET` inside containers. */
-  readonly containerSocket: string;
+  /** What `lucky` inside needs to reach the daemon (the runtime's `clientEnvironment`). */
+  clientEnv(key: string): Readonly<Record<string, string>>;
   /** Lucky's mounts: socket directory, container scripts, client kit. */
   readonly luckyMounts: readonly Mount[];
   /** Extra labels put on every container (plugin option, LUCKY_DOCKER_LABELS). */
@@ -51,7 +51,7 @@ function canonical(value: unknown): string {
 }
 
 /** The hash label of a definition with its mounts (the pull policy is not part of the container). */
-export function specHash(definition: ContainerDefinition, mounts: readonly Mount[], context: Pick<SpecContext, 'containerSocket' | 'labels'>): string {
+export function specHash(definition: ContainerDefinition, mounts: readonly Mount[], clientEnv: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): string {
   const content = {
     format: SPEC_FORMAT,
     image: definition.image,
@@ -62,15 +62,16 @@ export function specHash(definition: ContainerDefinition, mounts: readonly Mount
     network: definition.network,
     volumes: definition.volumes,
     mounts: mounts.map((m) => [m.target, m.source, m.readOnly]).sort(([a], [b]) => String(a).localeCompare(String(b))),
-    socket: context.containerSocket,
-    labels: context.labels,
+    client: clientEnv,
+    labels,
   };
   return createHash('sha256').update(canonical(content)).digest('hex').slice(0, 32);
 }
 
 export function containerSpec(key: string, definition: ContainerDefinition, context: SpecContext): ContainerSpec {
   const mounts = [...userMounts(definition, context.dataDir), ...context.luckyMounts];
-  const hash = specHash(definition, mounts, context);
+  const clientEnv = context.clientEnv(key);
+  const hash = specHash(definition, mounts, clientEnv, context.labels);
   const name = containerName(context.unit, key);
   return {
     key,
@@ -84,7 +85,7 @@ export function containerSpec(key: string, definition: ContainerDefinition, cont
       const env: Record<string, string> = { ...definition.env };
       env.PATH = `${definition.env.PATH ?? imagePath ?? DEFAULT_PATH}:${KIT_BIN}`;
       env.LUCKY_CONTEXT = 'client';
-      env.LUCKY_DAEMON_SOCKET = context.containerSocket;
+      Object.assign(env, clientEnv);
       const exposed: Record<string, object> = {};
       const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
       for (const port of definition.ports) {

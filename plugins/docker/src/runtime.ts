@@ -99,7 +99,7 @@ export class DockerRuntime implements ContainerRuntime {
       const context: SpecContext = {
         unit: daemon.unit,
         dataDir: daemon.dataDir,
-        containerSocket: containerSocketPath(daemon),
+        clientEnv: (key) => this.clientEnvironment(key, daemon),
         luckyMounts: [...daemonMounts(daemon), ...(await this.kits.get(daemon))],
         labels: this.labels(),
       };

@@ -9,7 +9,7 @@ const test = suite('docker runtime: definitions into create options (no engine)'
 const context: SpecContext = {
   unit: 'app/0',
   dataDir: '/var/lib/lucky/app-0',
-  containerSocket: '/run/lucky/daemon.sock',
+  clientEnv: () => ({ LUCKY_DAEMON_SOCKET: '/run/lucky/daemon.sock' }),
   luckyMounts: [{ source: '/var/run/lucky/app-0', target: '/run/lucky', readOnly: false }],
   labels: { 'lucky.test': '1' },
 };
@@ -62,7 +62,7 @@ test('create options: env with Lucky variables and PATH, entrypoint, command, mo
 });
 
 test('the hash follows content, not key order or the pull policy', () => {
-  const hash = (def: ReturnType<typeof definition>, mounts = context.luckyMounts) => specHash(def, mounts, context);
+  const hash = (def: ReturnType<typeof definition>, mounts = context.luckyMounts) => specHash(def, mounts, context.clientEnv(''), context.labels);
   const base = definition('busybox:1', { env: { A: '1', B: '2' }, ports: [{ hostPort: 1, containerPort: 2, protocol: 'tcp' }, { hostPort: 3, containerPort: 4, protocol: 'udp' }] });
   const reordered = definition('busybox:1', { env: { B: '2', A: '1' }, ports: [{ hostPort: 3, containerPort: 4, protocol: 'udp' }, { hostPort: 1, containerPort: 2, protocol: 'tcp' }] });
   assert.is(hash(base), hash(reordered));
@@ -71,6 +71,7 @@ test('the hash follows content, not key order or the pull policy', () => {
   assert.is.not(hash(base), hash({ ...base, command: ['sh'] }));
   assert.is.not(hash(base), hash({ ...base, volumes: { '/d': 'd' } }));
   assert.is.not(hash(base), hash(base, [{ source: '/elsewhere', target: '/run/lucky', readOnly: false }]), 'a moved daemon socket recreates');
+  assert.is.not(hash(base), specHash(base, context.luckyMounts, { LUCKY_DAEMON_SOCKET: '/elsewhere.sock' }, context.labels), 'a changed client environment recreates');
 });
 
 test.run();
