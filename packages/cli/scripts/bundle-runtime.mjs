@@ -21,7 +21,7 @@ function patch(text, path, from, to) {
 
 const outfile = here('../dist/runtime/lucky.cjs');
 const result = await build({
-  entryPoints: [here('../dist/charm/runtime-entry.js')],
+  entryPoints: [here('../dist/runtime-entry.js')],
   outfile,
   // Written below through a rename: `lucky charm build` may be copying the previous one.
   write: false,
