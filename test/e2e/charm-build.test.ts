@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, cp, lstat, mkdir, readdir, readFile, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
@@ -276,6 +276,73 @@ broken('a failure after the checks (Node.js cannot be fetched) also leaves the p
   await assertUntouched(ctx);
 });
 
+/** The problem line of a link out of the charm, as the build words it: its path in the charm, its text, and where it leads when that differs. */
+function outsideLine(path: string, text: string, real = text, nodeModules = false): string {
+  const where = real === text ? `"${text}"` : `"${text}" (${real})`;
+  const fix = nodeModules
+    ? "a built charm must be self-contained: install the charm's dependencies so that node_modules holds copies, not links (`npm install --install-links`, or outside a workspace)"
+    : 'a built charm must not carry files from elsewhere: copy what it needs into the charm, or remove the link';
+  return `Error: ${path}: a symbolic link to ${where}, outside the charm directory: ${fix}`;
+}
+
+broken('symbolic links out of the charm (to /etc/shadow, to a file elsewhere, dangling elsewhere, through a chain) are refused together, each with its path and target', async (ctx) => {
+  const secret = join(ctx.dir, 'outside-secret.txt');
+  await writeFile(secret, 'not for the charm\n');
+  await chmod(secret, 0o600);
+  const { run, charm } = await brokenBuild(ctx, async (dir) => {
+    await symlink('/etc/shadow', join(dir, 'host_scripts', 'creds'));
+    await symlink(secret, join(dir, 'notes.txt'));
+    await symlink(join(ctx.dir, 'no-such-file'), join(dir, 'missing.txt'));
+    // A chain: inside, then out.
+    await symlink('notes.txt', join(dir, 'config.link'));
+  });
+  assert.is(run.exitCode, 1, run.stderr);
+  assert.equal(errorLines(run), [
+    outsideLine('config.link', 'notes.txt', await realpath(secret)),
+    outsideLine('host_scripts/creds', '/etc/shadow'),
+    outsideLine('missing.txt', join(ctx.dir, 'no-such-file')),
+    outsideLine('notes.txt', secret),
+  ]);
+  assert.not.match(run.stderr, 'not for the charm');
+  assert.ok(existsSync(join(charm, 'notes.txt')));
+  await assertUntouched(ctx);
+});
+
+broken('a link to a directory outside (one with many files, and /) fails at once: it is never walked', async (ctx) => {
+  const many = join(ctx.dir, 'many-files');
+  await mkdir(many);
+  for (let i = 0; i < 3000; i++) await writeFile(join(many, `f${i}`), '');
+  const started = Date.now();
+  const { run } = await brokenBuild(ctx, async (dir) => {
+    await symlink(many, join(dir, 'bin', 'vendor'));
+    await symlink('/', join(dir, 'rootfs'));
+  });
+  const elapsed = Date.now() - started;
+  assert.is(run.exitCode, 1, run.stderr);
+  assert.equal(errorLines(run), [outsideLine('bin/vendor', many), outsideLine('rootfs', '/')]);
+  assert.ok(elapsed < 20_000, `took ${elapsed} ms`);
+  await assertUntouched(ctx);
+});
+
+broken('a link in node_modules to a workspace package outside the charm is refused, saying how to install copies', async (ctx) => {
+  const workspacePackage = join(ctx.dir, 'workspace', 'packages', 'demo-plugin');
+  await mkdir(workspacePackage, { recursive: true });
+  await writeFile(join(workspacePackage, 'package.json'), '{ "name": "demo-plugin", "main": "index.js" }\n');
+  await writeFile(join(workspacePackage, 'index.js'), 'module.exports = () => ({ name: "demo-plugin" });\n');
+  const { run } = await brokenBuild(ctx, async (dir) => {
+    await writeFile(join(dir, 'lucky.yaml'), `plugins: [demo-plugin]\n${await readFile(join(dir, 'lucky.yaml'), 'utf8')}`);
+    await mkdir(join(dir, 'node_modules', '.store', 'inside-1', 'node_modules', 'inside'), { recursive: true });
+    await writeFile(join(dir, 'node_modules', '.store', 'inside-1', 'node_modules', 'inside', 'index.js'), '');
+    // As pnpm lays out a store inside the charm: fine.
+    await symlink('.store/inside-1/node_modules/inside', join(dir, 'node_modules', 'inside'));
+    // As a workspace link: outside.
+    await symlink('../../workspace/packages/demo-plugin', join(dir, 'node_modules', 'demo-plugin'));
+  });
+  assert.is(run.exitCode, 1, run.stderr);
+  assert.equal(errorLines(run), [outsideLine('node_modules/demo-plugin', '../../workspace/packages/demo-plugin', await realpath(workspacePackage), true)]);
+  await assertUntouched(ctx);
+});
+
 broken('hooks the charm can never receive are warnings: the build goes on; actions and cron are not warned about', async (ctx) => {
   const { run, charm } = await brokenBuild(ctx, async (dir) => {
     await writeFile(join(dir, 'actions.yaml'), 'do-it:\n  description: An action.\n');
@@ -519,6 +586,122 @@ output('--runtime system: no Node.js in the charm; the machine\'s node runs it, 
   const withoutNode = await execa(launcher, ['--version'], { reject: false, env: { PATH: noNodeDir }, extendEnv: false });
   assert.is(withoutNode.exitCode, 1);
   assert.match(String(withoutNode.stderr), /^Error: this charm was built to use the machine's Node\.js \(lucky charm build --runtime system\), but there is no node on PATH/);
+});
+
+/** Every entry of a tree that is a symbolic link, relative. */
+async function linksIn(root: string, prefix = ''): Promise<string[]> {
+  const links: string[] = [];
+  for (const name of await readdir(join(root, prefix))) {
+    const path = prefix ? `${prefix}/${name}` : name;
+    const info = await lstat(join(root, path));
+    if (info.isSymbolicLink()) links.push(path);
+    else if (info.isDirectory()) links.push(...(await linksIn(root, path)));
+  }
+  return links;
+}
+
+/** The zip's entries against the charm directory: the same files, each with the same bytes and mode; returns the entries by name. */
+async function sameAsDirectory(charmFile: string, charmDir: string): Promise<Map<string, ZipListing>> {
+  const entries = readZip(await readFile(charmFile));
+  const files = entries.filter((entry) => !entry.name.endsWith('/'));
+  assert.equal(files.map((entry) => entry.name), (await treeFiles(charmDir)).sort());
+  for (const entry of files) {
+    const path = join(charmDir, entry.name);
+    assert.is((await lstat(path)).mode & 0o7777, entry.mode, `${entry.name}: mode in the directory and in the zip`);
+    assert.ok((await readFile(path)).equals(entry.data), `${entry.name}: same bytes in the directory and in the zip`);
+  }
+  return new Map(entries.map((entry) => [entry.name, entry]));
+}
+
+output('links inside the charm are packed as copies of what they point to, the same in the directory and the zip; cycles and dangling links are skipped with a warning', async (ctx) => {
+  const charm = join(ctx.dir, 'linked');
+  await cp(DEMO, charm, { recursive: true });
+  await mkdir(join(charm, 'shared', 'sub'), { recursive: true });
+  await writeFile(join(charm, 'shared', 'conf.txt'), 'shared config\n');
+  await writeFile(join(charm, 'shared', 'sub', 'deep.txt'), 'deep\n');
+  await writeFile(join(charm, 'shared', 'tool.sh'), '#!/bin/sh\necho tool\n');
+  await chmod(join(charm, 'shared', 'tool.sh'), 0o755);
+  await symlink('metadata.yaml', join(charm, 'alias.yaml'));
+  await symlink('alias.yaml', join(charm, 'chain.yaml'));
+  await symlink('shared', join(charm, 'more'));
+  await symlink('../shared/conf.txt', join(charm, 'host_scripts', 'conf-link'));
+  await symlink('..', join(charm, 'shared', 'up'));
+  await symlink('no-such-file', join(charm, 'gone'));
+  const run = await built([charm, '--runtime', 'system']);
+  const out = join(charm, 'build', 'lucky-demo');
+  const entries = await sameAsDirectory(join(charm, 'build', 'lucky-demo.charm'), out);
+  assert.equal(await linksIn(out), [], 'the built charm holds no links');
+  const metadata = await readFile(join(charm, 'metadata.yaml'));
+  for (const [name, content, mode] of [
+    ['alias.yaml', metadata, 0o644],
+    ['chain.yaml', metadata, 0o644],
+    ['more/conf.txt', Buffer.from('shared config\n'), 0o644],
+    ['more/sub/deep.txt', Buffer.from('deep\n'), 0o644],
+    ['more/tool.sh', Buffer.from('#!/bin/sh\necho tool\n'), 0o755],
+    ['shared/conf.txt', Buffer.from('shared config\n'), 0o644],
+    // In host_scripts/: executable, as every file there.
+    ['host_scripts/conf-link', Buffer.from('shared config\n'), 0o755],
+  ] as const) {
+    assert.ok(entries.get(name)?.data.equals(content), `${name}: the content it points to`);
+    assert.is(entries.get(name)?.mode, mode, `${name}: mode`);
+  }
+  assert.not.ok([...entries.keys()].some((name) => /^(shared|more)\/up\//.test(name) || name === 'gone'));
+  const warnings = run.stderr.split('\n').filter((line) => line.startsWith('Warning: ') && !line.includes('lucky.yaml:'));
+  assert.equal(warnings, [
+    'Warning: gone: skipped, it is a symbolic link to nothing',
+    'Warning: more/up: skipped, it is a symbolic link to a directory that contains it',
+    'Warning: shared/up: skipped, it is a symbolic link to a directory that contains it',
+  ]);
+  // Rebuilt: the same bytes.
+  const first = await readFile(join(charm, 'build', 'lucky-demo.charm'));
+  await built([charm, '--runtime', 'system']);
+  assert.ok((await readFile(join(charm, 'build', 'lucky-demo.charm'))).equals(first));
+});
+
+output('modes are never widened: a 0600 file stays 0600 (0700 as a script), a 0700 directory keeps its files private; scripts still become executable', async (ctx) => {
+  const charm = join(ctx.dir, 'private-modes');
+  await cp(DEMO, charm, { recursive: true });
+  const put = async (path: string, content: string, mode: number) => {
+    await mkdir(dirname(join(charm, path)), { recursive: true });
+    await writeFile(join(charm, path), content);
+    await chmod(join(charm, path), mode);
+  };
+  await put('secrets.txt', 'hunter2\n', 0o600);
+  await put('group.txt', 'for the group\n', 0o640);
+  await put('wide.txt', 'group-writable\n', 0o666);
+  await put('host_scripts/plain.sh', '#!/bin/sh\necho plain\n', 0o644);
+  await put('host_scripts/tight.sh', '#!/bin/sh\necho tight\n', 0o600);
+  await put('container_scripts/run.sh', '#!/bin/sh\necho run\n', 0o640);
+  await put('keys/key.pem', 'private key\n', 0o644);
+  await chmod(join(charm, 'keys'), 0o700);
+  await symlink('keys/key.pem', join(charm, 'key-link.pem'));
+  await built([charm, '--runtime', 'system']);
+  const out = join(charm, 'build', 'lucky-demo');
+  const charmFile = join(charm, 'build', 'lucky-demo.charm');
+  const entries = await sameAsDirectory(charmFile, out);
+  const expected: Record<string, number> = {
+    'secrets.txt': 0o600,
+    'group.txt': 0o640,
+    'wide.txt': 0o644,
+    'host_scripts/plain.sh': 0o755,
+    'host_scripts/tight.sh': 0o700,
+    'host_scripts/install.sh': 0o755,
+    'container_scripts/run.sh': 0o750,
+    'keys/key.pem': 0o600,
+    'key-link.pem': 0o600,
+    'metadata.yaml': 0o644,
+    dispatch: 0o755,
+  };
+  for (const [name, mode] of Object.entries(expected)) assert.is(entries.get(name)?.mode.toString(8), mode.toString(8), name);
+  assert.is(entries.get('secrets.txt')?.data.toString(), 'hunter2\n');
+  // The zip holds secrets.txt: it is no more readable than secrets.txt.
+  assert.is((await stat(charmFile)).mode & 0o077, 0, `.charm mode ${((await stat(charmFile)).mode & 0o777).toString(8)}`);
+  // The plain demo build's zip is readable by all, as before.
+  const probe = join(ctx.dir, 'umask-probe');
+  await writeFile(probe, '', { mode: 0o644 });
+  assert.is((await stat(join(ctx.out, 'lucky-demo.charm'))).mode & 0o777, (await stat(probe)).mode & 0o777);
+  const ran = await execa(join(out, 'host_scripts', 'plain.sh'), [], { reject: false });
+  assert.is(String(ran.stdout), 'plain');
 });
 
 output.run();

@@ -109,6 +109,25 @@ test('kv: get, set, delete, key=value parsing and output formats', async (ctx) =
   fails(r[12], 2, /^Error: Not enough positional arguments/);
 });
 
+test('a reader that leaves early (| head) ends lucky quietly with SIGPIPE\'s status, on stdout and on stderr', async (ctx) => {
+  // 120 kB: more than a pipe holds, so the write meets the closed pipe (one argument may hold 128 kB).
+  const r = await probe(ctx, [
+    'lucky kv set big="$(head -c 120000 /dev/zero | tr "\\0" x)" && lucky kv get big | wc -c',
+    'lucky kv get big | head -c5; echo " ${PIPESTATUS[0]}"',
+    'lucky kv get --format json | head -c2; echo " ${PIPESTATUS[0]}"',
+    // fd 3 is the probe's output; the pipe's reader (true) has gone before lucky writes.
+    'exec 3>&1; { sleep 0.5; lucky kv get big 2>/dev/null; echo "exit $?" >&3; } | true',
+    'exec 3>&1; { sleep 0.5; lucky kv set 1bad=x 2>&1 >/dev/null; echo "exit $?" >&3; } | true',
+    'lucky kv delete big',
+  ]);
+  ok(r[0], '120001\n');
+  ok(r[1], 'xxxxx 141\n');
+  ok(r[2], '{" 141\n');
+  ok(r[3], 'exit 141\n');
+  ok(r[4], 'exit 141\n');
+  ok(r[5], '');
+});
+
 test('get-config: Lucky\'s rendering of each type, unknown keys and JSON', async (ctx) => {
   const r = await probe(ctx, [
     'lucky get-config name',
@@ -267,6 +286,10 @@ test('random: passwords, inclusive ranges, floats, free ports and conflicting fl
     'lucky random --float',
     'lucky random -r 3 1',
     'lucky random -l x',
+    'lucky random -l 300000000',
+    'lucky random -l 4096 | tr -d "\\n" | wc -c',
+    'lucky random -r 0 281474976710655',
+    'lucky random -r 9007199254740990 9007199254740991',
   ]);
   assert.match(r[0]!.out, /^[a-zA-Z0-9]{24}\n$/);
   assert.match(r[1]!.out, /^[a-zA-Z0-9]{8}\n$/);
@@ -282,6 +305,24 @@ test('random: passwords, inclusive ranges, floats, free ports and conflicting fl
   fails(r[8], 2, '--float needs --range LOW HIGH');
   fails(r[9], 2, 'Lower bound of range cannot be greater than the upper bound: 3 > 1');
   fails(r[10], 2, 'Invalid --length "x"');
+  // Refused at once instead of building a 300 MB string (minutes, then killed for memory).
+  fails(r[11], 2, /^Error: Invalid --length "300000000": the longest random string is 4096 characters\n$/);
+  ok(r[12], '4096\n');
+  fails(r[13], 2, /^Error: Invalid range "0 281474976710655": it holds more than 281474976710655 whole numbers/);
+  assert.match(r[14]!.out, /^900719925474099[01]\n$/);
+});
+
+test('dispatch from a hook\'s script is refused at once instead of waiting for its own hook', async (ctx) => {
+  // Were it not refused, the hook would hang until the timeout.
+  const r = await probe(ctx, ['lucky dispatch probe', 'lucky trigger-hook install', 'lucky dispatch', 'echo "$LUCKY_CONTEXT $LUCKY_SCRIPT_ID"'], 'probe/0', 'probe', { timeoutMs: 60_000 });
+  const [context, scriptId] = r[3]!.out.trim().split(' ');
+  assert.is(context, 'client');
+  assert.ok(scriptId, r[3]!.out);
+  const refusal = `Error: lucky dispatch cannot run from a hook's script (it would wait for its own hook): this is script ${scriptId} of hook "probe", and the daemon runs one hook at a time. Run the commands of the other hook here instead, or list its scripts under this hook in lucky.yaml.\n`;
+  for (const i of [0, 1, 2]) {
+    assert.is(r[i]!.exit, 1, r[i]!.out);
+    assert.is(r[i]!.out, refusal);
+  }
 });
 
 test('outside a hook: kv works, Juju-backed commands say they need a hook', async (ctx) => {

@@ -137,7 +137,8 @@ test('a departing peer is seen through the current hook\'s JUJU_DEPARTING_UNIT',
 
 test('the daemon log holds the script output and hook results', async (ctx) => {
   const log = readFileSync(join(ctx.sim.unitEnv('demo/0').LUCKY_DATA_DIR!, 'daemon.log'), 'utf8');
-  assert.match(log, '[install] stdout: [lucky-demo] installing demo/0 in hook install');
+  // Script output is stored compactly: the lines a stream produced at once, in one record per hook and stream.
+  assert.match(log, /"hook":"install","s":"out","lines":\[[^\n]*"\[lucky-demo\] installing demo\/0 in hook install"/);
   assert.match(log, 'Hook fail-on-purpose failed');
   const jujuLog = (await ctx.sim.model.logs('demo/0')).map((entry) => entry.message);
   assert.ok(jujuLog.some((message) => message.includes('Hook fail-on-purpose failed')), jujuLog.join('\n'));

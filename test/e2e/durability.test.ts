@@ -86,7 +86,7 @@ test('a corrupt state file is moved aside with a logged error, not overwritten',
   assert.is(aside.length, 1);
   assert.is(readFileSync(join(dataDir, aside[0]!), 'utf8'), '{"version":1,"kv":{"a":');
   const log = readFileSync(join(dataDir, 'daemon.log'), 'utf8');
-  assert.match(log, /is not valid JSON .*moved it to .*state\.json\.corrupt-/);
+  assert.match(log, /was not valid JSON .*it was moved to .*state\.json\.corrupt-/);
 });
 
 test.run();

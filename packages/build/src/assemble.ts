@@ -1,7 +1,8 @@
 import { constants } from 'node:fs';
-import { chmod, copyFile, lstat, mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, lstat, mkdir, open, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { CharmFile } from './charm-files.js';
+import { ErrorCode, LuckyError } from '@lucky/errors';
+import { fileMode, type CharmFile } from './charm-files.js';
 import { charmcraftFiles, manifestYaml } from './generated-files.js';
 import type { HookStubs } from './hook-stubs.js';
 import { entryScript, launcherScript, type Architecture, type RuntimeKind } from './launcher.js';
@@ -35,7 +36,7 @@ export async function assembleCharm(target: string, charm: ValidCharm, files: re
   const copy = (source: string) => (file: string) => copyFile(source, file, constants.COPYFILE_FICLONE);
   const text = (content: string) => (file: string) => writeFile(file, content);
 
-  for (const file of files) await put(file.path, copy(file.source), file.mode);
+  for (const file of files) await put(file.path, copyCharmFile(file), file.mode);
   if (charm.charmcraft) {
     const have = new Set(files.map((file) => file.path));
     for (const [path, content] of Object.entries(charmcraftFiles(charm.charmcraft))) if (!have.has(path)) await put(path, text(content), 0o644);
@@ -60,9 +61,31 @@ export async function assembleCharm(target: string, charm: ValidCharm, files: re
 }
 
 /**
- * Gives every file 0755 (if any execute bit is set: the stubs, scripts, launcher)
- * or 0644, every directory 0755, and every entry the same time, whatever the umask
- * and the clock; returns the zip entries sorted by path.
+ * Copies a charm file as collected: opens its real path without following a link
+ * and checks it is the same file (device and inode) that was checked to be inside
+ * the charm, so a link swapped in meanwhile cannot bring in a file from elsewhere.
+ * Created with its final mode, never wider in between.
+ */
+function copyCharmFile(charmFile: CharmFile) {
+  return async (file: string): Promise<void> => {
+    const handle = await open(charmFile.source, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      const info = await handle.stat();
+      if (!info.isFile() || info.dev !== charmFile.dev || info.ino !== charmFile.ino) {
+        throw new LuckyError(ErrorCode.BuildFailed, `${charmFile.path} changed while the charm was being built; build again.`);
+      }
+      await writeFile(file, await handle.readFile(), { mode: charmFile.mode });
+    } finally {
+      await handle.close();
+    }
+  };
+}
+
+/**
+ * Gives every file its mode by `fileMode` (charm files keep the mode they were
+ * written with; stubs, scripts and the launcher are 0755, generated files 0644),
+ * every directory 0755, and every entry the same time, whatever the umask and the
+ * clock; returns the zip entries sorted by path, each with the mode of its file.
  */
 async function normalize(root: string, mtime: Date): Promise<ZipEntry[]> {
   const entries: ZipEntry[] = [];
@@ -76,7 +99,7 @@ async function normalize(root: string, mtime: Date): Promise<ZipEntry[]> {
         await walk(path, `${zipName}/`);
         await chmod(path, 0o755);
       } else {
-        const mode = info.mode & 0o111 ? 0o755 : 0o644;
+        const mode = fileMode(info.mode & 0o777, (info.mode & 0o111) !== 0);
         await chmod(path, mode);
         entries.push({ name: zipName, mode, read: () => readFile(path) });
       }

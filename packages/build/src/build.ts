@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { ErrorCode, LuckyError } from '@lucky/errors';
+import { DOCKER_RUNTIME } from '@lucky/core';
 import { assembleCharm, type RuntimeFiles } from './assemble.js';
 import { collectCharmFiles } from './charm-files.js';
 import { loadHookStubs } from './hook-stubs.js';
@@ -57,6 +58,12 @@ export async function buildCharm(options: BuildOptions): Promise<BuildResult> {
 
   const architectures = chooseArchitectures(options);
   const out = resolve(options.output ?? join(charm.root, 'build'));
+  // Before anything is fetched or written: a link out of the charm fails the build here.
+  const inside = relative(charm.root, out);
+  const leaveOut = new Set<string>(inside === '' ? [charm.name] : inside.startsWith('..') || isAbsolute(inside) ? [] : [inside.split('\\').join('/')]);
+  // Plugins, and a runtime Lucky does not carry, load from the charm's own node_modules.
+  const keepNodeModules = charm.lucky.plugins.length > 0 || (charm.lucky.runtime !== undefined && charm.lucky.runtime.specifier !== DOCKER_RUNTIME);
+  const files = await collectCharmFiles(charm.root, { leaveOut, keepNodeModules }, (message) => progress.note(`Warning: ${message}`));
   const { path: bundle } = await progress.step('Preparing the Lucky runtime bundle', runtimeBundle);
   const nodeVersion = options.runtime === 'bundled' ? process.versions.node : undefined;
   const nodes = new Map<Architecture, string>();
@@ -67,11 +74,6 @@ export async function buildCharm(options: BuildOptions): Promise<BuildResult> {
     }
   }
   const runtime: RuntimeFiles = { kind: options.runtime, architectures, bundle, nodes };
-
-  const inside = relative(charm.root, out);
-  const leaveOut = new Set<string>(inside === '' ? [charm.name] : inside.startsWith('..') || isAbsolute(inside) ? [] : [inside.split('\\').join('/')]);
-  const keepNodeModules = charm.lucky.plugins.length > 0;
-  const files = await collectCharmFiles(charm.root, { leaveOut, keepNodeModules }, (message) => progress.note(`Warning: ${message}`));
 
   await mkdir(out, { recursive: true });
   const staging = await mkdtemp(join(out, `.${charm.name}.building-`));

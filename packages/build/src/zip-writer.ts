@@ -28,7 +28,8 @@ const AHEAD = 3;
  * Writes a zip file with the given entries in the given order: local headers,
  * data (deflated, or stored when deflating does not help), central directory and
  * end record. Every entry gets the same timestamp and exactly its mode, so the same
- * entries give the same bytes. No zip64: a charm never comes near 4 GiB.
+ * entries give the same bytes. The zip file itself is readable by the group or
+ * others only if every file in it is. No zip64: a charm never comes near 4 GiB.
  */
 export async function writeZip(path: string, entries: readonly ZipEntry[], mtime: Date): Promise<void> {
   if (entries.length > 0xffff) throw new Error(`A zip holds at most 65535 entries; this one would have ${entries.length}.`);
@@ -43,7 +44,9 @@ export async function writeZip(path: string, entries: readonly ZipEntry[], mtime
     compressed[index] = packing;
   };
   const central: Buffer[] = [];
-  const file = await open(path, 'w', 0o644);
+  // Whoever can read the zip can read every file in it: the group and others may read it only if they may read every file.
+  const readers = entries.reduce((bits, entry) => (entry.name.endsWith('/') ? bits : bits & entry.mode), 0o044);
+  const file = await open(path, 'w', 0o600 | readers);
   try {
     let offset = 0;
     for (const [index, entry] of entries.entries()) {

@@ -99,8 +99,27 @@ async function pluginCommands(argv: readonly string[], env: NodeJS.ProcessEnv): 
   return charmPluginCommands(env);
 }
 
+/** The status a shell gives a process killed by SIGPIPE (128 + 13), as `yes | head -1` leaves `yes`. */
+export const BROKEN_PIPE_EXIT_CODE = 141;
+
+/**
+ * A reader that went away (`lucky kv get | head -c5`) makes the next write to
+ * stdout or stderr fail with EPIPE. Node ignores SIGPIPE, so without this the
+ * failed write is an uncaught error with a stack trace; a C program would die of
+ * SIGPIPE, silently. Do the same: stop at once, write nothing more, and exit with
+ * SIGPIPE's status. Other stream errors stay what they were.
+ */
+function endQuietlyOnBrokenPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(BROKEN_PIPE_EXIT_CODE);
+    throw error;
+  });
+}
+
 /** Runs `lucky` with this process's arguments and exits with the command's code. */
 export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
+  endQuietlyOnBrokenPipe(process.stdout);
+  endQuietlyOnBrokenPipe(process.stderr);
   // No commands read stdin, and opening it costs start-up time: give it as a
   // non-enumerable getter, which clipanion's context spreads leave alone.
   const context = { env: process.env, stdout: process.stdout, stderr: process.stderr, colorDepth: 1 } as unknown as BaseContext;

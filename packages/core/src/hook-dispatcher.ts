@@ -31,21 +31,31 @@ export async function dispatchHook(
     firstError = asHookError(error, `Error running the built-in steps of hook "${hook.hook}"`);
   }
 
+  // A failing entry stops the scripts still running alongside it (async entries).
+  const failing = new AbortController();
+  const signal = AbortSignal.any([hook.signal, failing.signal]);
+  const fail = (error: LuckyError | undefined): LuckyError | undefined => {
+    if (error && !failing.signal.aborted) failing.abort(error);
+    return error;
+  };
   const running: Array<Promise<LuckyError | undefined>> = [];
   for (const [index, entry] of entries.entries()) {
-    if (firstError || hook.signal.aborted) break;
+    if (firstError || signal.aborted) break;
     const run: ScriptRun = {
       entry,
       id: `${hook.hook}_${index}`,
       hook,
       env: scriptEnv(`${hook.hook}_${index}`),
+      signal,
       output: (stream, data) => hook.output(stream, data),
     };
-    const task = runEntry(run, runners, daemon, plugins);
+    const task = runEntry(run, runners, daemon, plugins).then(fail);
     if (entry.spec.async) running.push(task);
     else firstError = await task;
   }
   for (const result of await Promise.all(running)) firstError ??= result;
+  // A cancelled hook fails, with why it was cancelled, whatever its scripts said.
+  if (hook.signal.aborted) firstError = asHookError(hook.signal.reason, `Hook "${hook.hook}" was cancelled`);
   return { error: firstError };
 }
 

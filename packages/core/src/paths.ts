@@ -1,5 +1,6 @@
+import { chmodSync, lstatSync, mkdirSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ErrorCode, LuckyError } from './errors.js';
 
 /** `mysql/2` → `mysql_2`, as Lucky named per-unit files. */
@@ -42,4 +43,47 @@ export function checkSocketPathLength(path: string): void {
       `The daemon socket path ${path} is longer than the 107 bytes Linux allows; set LUCKY_DAEMON_SOCKET to a shorter path.`,
     );
   }
+}
+
+function currentUid(): number {
+  return process.getuid?.() ?? 0;
+}
+
+/**
+ * Refuses a directory someone else could control: `dir` and each parent up to the
+ * first one owned by root must be owned by this user and, unless sticky (as /tmp),
+ * writable by no one else. Otherwise another user could have made (or could swap)
+ * the directory and stand in for the daemon, capturing what scripts send it.
+ */
+export function checkTrustedDir(dir: string): void {
+  const uid = currentUid();
+  for (let current = dir; ; current = dirname(current)) {
+    let info;
+    try {
+      info = lstatSync(current);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && current !== dirname(current)) continue;
+      throw error;
+    }
+    if (info.uid === 0) return;
+    if (info.uid !== uid) {
+      throw new LuckyError(
+        ErrorCode.DaemonUnavailable,
+        `Refusing the daemon socket directory: ${current} belongs to user ${info.uid}, not to you (${uid}) or root, so another user could stand in for the Lucky daemon. Remove it, or set LUCKY_DAEMON_SOCKET to a path in a directory of yours.`,
+      );
+    }
+    if (!info.isSymbolicLink() && (info.mode & 0o022) !== 0 && (info.mode & 0o1000) === 0) {
+      throw new LuckyError(ErrorCode.DaemonUnavailable, `Refusing the daemon socket directory: ${current} is writable by other users (mode ${(info.mode & 0o777).toString(8)}); make it 0755 or stricter.`);
+    }
+    if (current === dirname(current)) return;
+  }
+}
+
+/** Creates the daemon's socket directory, 0700 and trusted (see `checkTrustedDir`), tightening its mode if it was wider. */
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const info = lstatSync(dir);
+  if (!info.isDirectory()) throw new LuckyError(ErrorCode.DaemonStartFailed, `The daemon socket directory ${dir} is not a directory (a symbolic link?); remove it.`);
+  if (info.uid === currentUid() && (info.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+  checkTrustedDir(dir);
 }

@@ -14,10 +14,16 @@ export interface HookContext {
   readonly env: Readonly<Record<string, string>>;
   /** `JUJU_CONTEXT_ID` of the hook, if Juju gave one. */
   readonly contextId: string | undefined;
-  /** Aborted when the dispatch client went away. */
+  /** Aborted when the hook is cancelled: the dispatch client went away, the hook timed out, or the daemon is stopping. */
   readonly signal: AbortSignal;
   /** Streams output to the hook process (and so to `juju debug-log`). */
   output(stream: 'stdout' | 'stderr', data: string): void;
+  /**
+   * Hands a process group a script started (its leader's pid) to the hook: if the
+   * hook fails, is cancelled or times out, or the daemon stops, every process of
+   * the group is ended; if it succeeds, what is left keeps running, as under Juju.
+   */
+  trackProcessGroup(pgid: number): void;
 }
 
 /** The daemon as plugins see it. */
@@ -26,6 +32,12 @@ export interface DaemonContext {
   readonly charmDir: string;
   readonly dataDir: string;
   readonly socketPath: string;
+  /**
+   * The container channel: a socket serving only methods marked `container`, in a
+   * directory of its own that runtimes mount read-only into containers (never the
+   * directory of `socketPath`).
+   */
+  readonly containerSocketPath: string;
   /** Directory holding the `lucky` executable that scripts call. */
   readonly binDir: string;
   /** The Node binary and `lucky` entry this daemon runs, for runtimes that mount the client into containers. */
@@ -51,6 +63,8 @@ export interface ScriptRun {
   readonly hook: HookContext;
   /** The environment the script gets; plugins add to it in `setupScriptEnvironment`. */
   readonly env: Record<string, string>;
+  /** Aborted when the hook is cancelled or another of its entries failed: stop the script then. */
+  readonly signal: AbortSignal;
   /** Where the script's output goes (hook process and daemon log). */
   output(stream: 'stdout' | 'stderr', data: string): void;
 }
@@ -77,6 +91,12 @@ export interface MethodContext {
 export interface PluginMethod<P extends v.GenericSchema = v.GenericSchema, R extends v.GenericSchema = v.GenericSchema> {
   readonly params: P;
   readonly result: R;
+  /**
+   * Also served to the unit's containers (their channel, `containerSocketPath`).
+   * Only script-facing methods that reveal nothing of the host and cannot reach
+   * beyond the unit should say so; the default is host only.
+   */
+  readonly container?: boolean;
   handler(params: v.InferOutput<P>, ctx: MethodContext): Promise<v.InferInput<R>> | v.InferInput<R>;
 }
 

@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseLuckyConfig } from '../src/config/load.js';
+import { MAX_LUCKY_YAML_BYTES, loadLuckyConfig, parseLuckyConfig } from '../src/config/load.js';
 import { isLuckyError } from '../src/errors.js';
 
 const corpus = fileURLToPath(new URL('./fixtures/broken-lucky-yaml/', import.meta.url));
@@ -123,4 +124,119 @@ valid('a runtime that contradicts use-docker is an error at its position', () =>
   assert.throws(() => parseLuckyConfig('runtime: 3\nhooks: {}\n', 'lucky.yaml', corpus), /lucky\.yaml:1:10: runtime: a runtime is "docker", a plugin package name, or \[name, \{options\}\]/);
 });
 
+valid('a script entry must name a file inside the charm: no "..", no absolute path, no link out', async () => {
+  const { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'lucky-paths-'));
+  try {
+    const charm = join(dir, 'charm');
+    mkdirSync(join(charm, 'host_scripts'), { recursive: true });
+    writeFileSync(join(dir, 'outside.sh'), '#!/bin/sh\n');
+    symlinkSync(join(dir, 'outside.sh'), join(charm, 'host_scripts', 'linked.sh'));
+    writeFileSync(join(charm, 'host_scripts', 'ok.sh'), '#!/bin/sh\n');
+    symlinkSync('ok.sh', join(charm, 'host_scripts', 'alias.sh'));
+    const parse = (name: string) => () => parseLuckyConfig(`hooks:\n  install:\n    - host-script: ${name}\n`, 'lucky.yaml', charm);
+    assert.throws(parse('../../outside.sh'), /lucky\.yaml:3:20: hooks\.install\.0\.host-script: the script \.\.\/\.\.\/outside\.sh must be a path inside host_scripts\/ \(no absolute path, no "\.\."\)/);
+    assert.throws(parse('/etc/passwd'), /must be a path inside host_scripts\//);
+    assert.throws(parse('linked.sh'), /the script host_scripts\/linked\.sh is a link out of the charm \(to .*outside\.sh\); copy the script into the charm/);
+    assert.is(parse('alias.sh')().hooks.install?.length, 1);
+    assert.throws(
+      () => parseLuckyConfig('hooks:\n  install:\n    - container-script: ../x.sh\n', 'lucky.yaml', charm),
+      /the script \.\.\/x\.sh must be a path inside container_scripts\//,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 valid.run();
+
+// ---
+
+const large = suite('lucky.yaml: large and oversized files');
+
+/** A generated lucky.yaml of about `bytes`: hook after hook, each with three inline entries. */
+function generated(bytes: number): { source: string; hooks: number } {
+  const parts = ['use-docker: false\nhooks:\n'];
+  let size = parts[0]!.length;
+  let hooks = 0;
+  while (size < bytes) {
+    const part = `  hook-${hooks}:\n    - inline-host-script: echo one ${hooks}\n    - inline-host-script: echo two\n      async: true\n    - inline-host-script: lucky set-status active\n`;
+    parts.push(part);
+    size += part.length;
+    hooks++;
+  }
+  return { source: parts.join(''), hooks };
+}
+
+large('a generated 3 MB lucky.yaml loads completely (linear, not quadratic, in the number of hooks)', () => {
+  const { source, hooks } = generated(3 * 1024 * 1024);
+  const started = performance.now();
+  const config = parseLuckyConfig(source, 'lucky.yaml', corpus);
+  const ms = performance.now() - started;
+  console.log(`  lucky.yaml of ${(source.length / (1024 * 1024)).toFixed(1)} MB with ${hooks} hooks loaded in ${ms.toFixed(0)} ms`);
+  const names = Object.keys(config.hooks);
+  assert.is(names.length, hooks);
+  assert.is(names[0], 'hook-0');
+  assert.is(names.at(-1), `hook-${hooks - 1}`);
+  const last = config.hooks[`hook-${hooks - 1}`] ?? [];
+  assert.equal(last.map((entry) => entry.kind), ['inline-host-script', 'inline-host-script', 'inline-host-script']);
+  assert.equal(last[0]?.spec, { 'inline-host-script': `echo one ${hooks - 1}`, 'shell-command': ['/bin/bash', '-c'], async: false });
+  assert.is(last[1]?.spec.async, true);
+});
+
+large('a repeated key is still refused at its position, at any depth (yaml\'s own check is off)', () => {
+  assert.throws(() => parseLuckyConfig('hooks:\n  a: []\n  b: []\n  a: []\n', 'lucky.yaml', corpus), /^lucky\.yaml:4:3: \(yaml\): Map keys must be unique; "a" is repeated$/);
+  assert.throws(() => parseLuckyConfig('hooks: {x: [], x: []}\n', 'lucky.yaml', corpus), /^lucky\.yaml:1:16: \(yaml\): Map keys must be unique; "x" is repeated$/);
+  assert.throws(
+    () => parseLuckyConfig('hooks:\n  a:\n    - inline-host-script: x\n      inline-host-script: y\n', 'lucky.yaml', corpus),
+    /^lucky\.yaml:4:7: \(yaml\): Map keys must be unique; "inline-host-script" is repeated$/,
+  );
+});
+
+large('thousands of problems: the error counts them all and lists the first 50', () => {
+  const source = `hooks:\n${Array.from({ length: 2000 }, (_, i) => `  h${i}:\n    - host-script: missing-${i}.sh\n`).join('')}`;
+  let error: unknown;
+  try {
+    parseLuckyConfig(source, 'lucky.yaml', corpus);
+  } catch (caught) {
+    error = caught;
+  }
+  assert.ok(isLuckyError(error));
+  const lines = error.message.split('\n');
+  assert.is(lines[0], 'lucky.yaml has 2000 problems:');
+  assert.is(lines.length, 52);
+  assert.is(lines[1], 'lucky.yaml:3:20: hooks.h0.0.host-script: the script host_scripts/missing-0.sh does not exist in the charm directory');
+  assert.is(lines[51], '(1950 more problems not shown)');
+});
+
+large('a lucky.yaml over 8 MiB is refused before it is parsed (or read)', () => {
+  const source = `hooks:\n  install:\n    - inline-host-script: "${'x'.repeat(MAX_LUCKY_YAML_BYTES)}"\n`;
+  assert.throws(
+    () => parseLuckyConfig(source, '/charm/lucky.yaml', corpus),
+    /^\/charm\/lucky\.yaml is 8\.0 MiB, over Lucky's limit of 8\.0 MiB for lucky\.yaml; move long scripts into host_scripts\/ or container_scripts\//,
+  );
+  // Multi-byte text counts in bytes: 3 MiB of characters, 9 MiB of UTF-8.
+  assert.throws(() => parseLuckyConfig(`# ${'€'.repeat(3 * 1024 * 1024)}\nhooks: {}\n`, 'lucky.yaml', corpus), /lucky\.yaml is 9\.0 MiB, over Lucky's limit/);
+  const dir = mkdtempSync(join(tmpdir(), 'lucky-config-'));
+  try {
+    writeFileSync(join(dir, 'lucky.yaml'), source);
+    let error: unknown;
+    try {
+      loadLuckyConfig(dir);
+    } catch (caught) {
+      error = caught;
+    }
+    assert.ok(isLuckyError(error));
+    assert.match(error.message, `${join(dir, 'lucky.yaml')} is 8.0 MiB, over Lucky's limit of 8.0 MiB`);
+    assert.equal(error.data, { file: join(dir, 'lucky.yaml'), bytes: source.length, limit: MAX_LUCKY_YAML_BYTES });
+    // The same place with an ordinary file loads.
+    writeFileSync(join(dir, 'lucky.yaml'), 'hooks:\n  install: []\n');
+    assert.equal(Object.keys(loadLuckyConfig(dir).hooks), ['install']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+large.run();

@@ -21,6 +21,12 @@ export const ErrorCode = {
   BuildFailed: 14,
   /** The local model simulator refused an operation (unknown unit, bad config value …). */
   SimulatorRefused: 15,
+  /** The unit state could not be saved (disk full, permissions …); nothing of the change was kept. */
+  StateWriteFailed: 16,
+  /** The unit state was written by a newer Lucky; refused rather than discarded. */
+  StateVersionUnsupported: 17,
+  /** A hook ran longer than its timeout and was ended. */
+  HookTimedOut: 18,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -7,9 +7,27 @@ export const JUJU_VERSION = '3.6.8';
 const WORKLOAD_HOOK = /^(.+)-pebble-(?:ready|custom-notice|check-failed|check-recovered)$/;
 
 /**
+ * Variables of the calling environment that hooks, and the unit daemons they start,
+ * keep: on a real machine they are machine settings, not Juju's. `DOCKER_HOST` says
+ * which Docker engine the Docker runtime talks to (a test's engine, rootless Docker).
+ */
+export const PASS_THROUGH_VARIABLES = ['DOCKER_HOST'] as const;
+
+/** The pass-through variables that are set in `env` (the calling process's by default). */
+export function passThroughEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of PASS_THROUGH_VARIABLES) {
+    const value = env[name];
+    if (value) out[name] = value;
+  }
+  return out;
+}
+
+/**
  * The environment Juju 3.6 gives a hook (`HookContext.HookVars` plus the Ubuntu
  * OS variables). Nothing else is inherited from the caller except PATH, which gets the
- * tools directory in front, as the tools dir of a unit agent does.
+ * tools directory in front, as the tools dir of a unit agent does, and the
+ * PASS_THROUGH_VARIABLES (DOCKER_HOST) that are set.
  */
 export function hookEnvironment(model: ModelState, modelDir: string, toolsDir: string, context: HookContextState): Record<string, string> {
   const app = model.applications[unitApplication(context.unit)];
@@ -41,6 +59,7 @@ export function hookEnvironment(model: ModelState, modelDir: string, toolsDir: s
     TERM: 'tmux-256color',
     DEBIAN_FRONTEND: 'noninteractive',
     APT_LISTCHANGES_FRONTEND: 'none',
+    ...passThroughEnvironment(),
   };
   const relation = context.relationId === null ? undefined : model.relations[String(context.relationId)];
   if (relation) {

@@ -10,7 +10,7 @@ import { setOwn } from './model/records.js';
 import { applicationUnits, applyEdit, autoUnitSettings, localEndpoint, relationKey } from './model/relations.js';
 import { MODEL_FORMAT, type ConfigOption, type ConfigValue, type HookRun, type LogEntry, type ModelState, type RelationState, type StatusEntry } from './model/schema.js';
 import { checkStorageAdditions, createStorage, createStorageDirectories, createUnitStorage } from './model/storage.js';
-import { modelPaths, readHookRuns, readLogs, updateModel, withModelLock, writeModel } from './model/store.js';
+import { MODEL_DIR_MODE, modelPaths, readHookRuns, readLogs, updateModel, withModelLock, writeModel } from './model/store.js';
 import { validateModelState } from './model/validate.js';
 import { writeToolScripts } from './tool-scripts.js';
 
@@ -76,8 +76,8 @@ export interface SimulatedModel {
 export async function createSimulatedModel(dir: string, init: { readonly name?: string } = {}): Promise<SimulatedModel> {
   const root = resolve(dir);
   const paths = modelPaths(root);
-  await mkdir(paths.contexts, { recursive: true });
-  await mkdir(paths.logs, { recursive: true });
+  await mkdir(paths.contexts, { recursive: true, mode: MODEL_DIR_MODE });
+  await mkdir(paths.logs, { recursive: true, mode: MODEL_DIR_MODE });
   const created = await withModelLock(root, async () => {
     if (await readFile(paths.model, 'utf8').then(() => true, () => false)) return false;
     const model: ModelState = {
@@ -117,8 +117,8 @@ export async function openSimulatedModel(dir: string): Promise<SimulatedModel> {
   } else {
     validateModelState(data, paths.model);
   }
-  await mkdir(paths.contexts, { recursive: true });
-  await mkdir(paths.logs, { recursive: true });
+  await mkdir(paths.contexts, { recursive: true, mode: MODEL_DIR_MODE });
+  await mkdir(paths.logs, { recursive: true, mode: MODEL_DIR_MODE });
   await writeToolScripts(paths.tools);
   return new LocalModel(root);
 }

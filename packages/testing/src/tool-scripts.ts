@@ -2,6 +2,7 @@ import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { writeFileAtomic } from '@lucky/core/system';
+import { MODEL_DIR_MODE, MODEL_FILE_MODE } from './model/store.js';
 import { TOOL_NAMES } from './tools/names.js';
 
 /**
@@ -23,15 +24,16 @@ export async function writeToolScripts(toolsDir: string): Promise<void> {
   } catch {
     throw new Error(`The hook tools need the compiled package, but ${main} does not exist; build it with "tsc -b packages/testing".`);
   }
-  await mkdir(toolsDir, { recursive: true });
+  await mkdir(toolsDir, { recursive: true, mode: MODEL_DIR_MODE });
   // Extensionless scripts: pin them to CommonJS whatever package.json encloses the model,
   // and load the ESM entry with import(), which CommonJS allows.
-  await writeFileAtomic(join(toolsDir, 'package.json'), '{ "type": "commonjs" }\n', { durable: false });
+  await writeFileAtomic(join(toolsDir, 'package.json'), '{ "type": "commonjs" }\n', { durable: false, mode: MODEL_FILE_MODE });
   const url = JSON.stringify(pathToFileURL(main).href);
   for (const name of TOOL_NAMES) {
     // Written aside and renamed: a hook of another process may be running these tools.
     const path = join(toolsDir, name);
     const text = `#!/usr/bin/env node\n// Juju hook tool "${name}", simulated by @lucky/testing.\nimport(${url}).then((tools) => tools.runTool(${JSON.stringify(name)}));\n`;
-    await writeFileAtomic(path, text, { mode: 0o755, durable: false });
+    // Executable by the user who runs the hooks, and no one else, like the rest of the model.
+    await writeFileAtomic(path, text, { mode: 0o700, durable: false });
   }
 }

@@ -21,20 +21,56 @@ export interface InstallOptions {
 
 const PROXIES = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'] as const;
 
-/** The proxy settings of the hook: `HTTP_PROXY`, `http_proxy`, then Juju's `JUJU_CHARM_HTTP_PROXY`. */
-export function proxySettings(env: Readonly<Record<string, string | undefined>>): Partial<Record<(typeof PROXIES)[number], string>> {
-  const settings: Partial<Record<(typeof PROXIES)[number], string>> = {};
+type ProxyName = (typeof PROXIES)[number];
+
+/** Each proxy that is set, with the variable it was read from. */
+function proxySources(env: Readonly<Record<string, string | undefined>>): Array<{ name: ProxyName; variable: string; value: string }> {
+  const found: Array<{ name: ProxyName; variable: string; value: string }> = [];
   for (const name of PROXIES) {
-    const value = env[name] || env[name.toLowerCase()] || env[`JUJU_CHARM_${name}`];
-    if (value) settings[name] = value;
+    const variable = [name, name.toLowerCase(), `JUJU_CHARM_${name}`].find((candidate) => env[candidate]);
+    if (variable) found.push({ name, variable, value: env[variable]! });
   }
+  return found;
+}
+
+/** The proxy settings of the hook: `HTTP_PROXY`, `http_proxy`, then Juju's `JUJU_CHARM_HTTP_PROXY`. */
+export function proxySettings(env: Readonly<Record<string, string | undefined>>): Partial<Record<ProxyName, string>> {
+  const settings: Partial<Record<ProxyName, string>> = {};
+  for (const { name, value } of proxySources(env)) settings[name] = value;
   return settings;
 }
 
-/** The systemd drop-in that gives dockerd the proxies, or undefined when there are none. */
+/** C0 and C1 control characters and DEL: no proxy URL or host list holds one. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * One `Environment=` line, quoted by systemd's rules (systemd.syntax(7), systemd.unit(5)):
+ * inside double quotes a backslash starts a C escape, so `\` and `"` are escaped; `%`
+ * starts a specifier even inside quotes, so it is doubled; `$` means nothing here. A
+ * control character cannot be written safely (a newline would end the line and add
+ * settings of its own to the unit), so such a value is refused, naming its variable
+ * but not its value, which may hold a password.
+ */
+function environmentLine(name: ProxyName, variable: string, value: string): string {
+  const bad = CONTROL.exec(value);
+  if (bad) {
+    const code = bad[0].charCodeAt(0);
+    const what = code === 0x0a ? 'a newline' : code === 0x0d ? 'a carriage return' : code === 0x09 ? 'a tab' : `the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    throw new LuckyError(
+      ErrorCode.InvalidArgument,
+      `The proxy setting ${variable} contains ${what}, which cannot be written safely into Docker's systemd unit (a newline would add settings of its own), so Lucky did not install Docker. Correct ${variable} (under Juju: the model's juju-http-proxy, juju-https-proxy or juju-no-proxy setting) and retry.`,
+      { data: { variable } },
+    );
+  }
+  return `Environment="${`${name}=${value}`.replace(/(["\\])/g, '\\$1').replace(/%/g, '%%')}"`;
+}
+
+/**
+ * The systemd drop-in that gives dockerd the proxies, or undefined when there are none.
+ * Throws a LuckyError naming the variable when a value holds a control character.
+ */
 export function proxyDropIn(env: Readonly<Record<string, string | undefined>>): string | undefined {
-  const settings = proxySettings(env);
-  const lines = Object.entries(settings).map(([name, value]) => `Environment="${name}=${value.replace(/(["\\])/g, '\\$1')}"`);
+  const lines = proxySources(env).map(({ name, variable, value }) => environmentLine(name, variable, value));
   return lines.length === 0 ? undefined : `# Written by Lucky: proxies for the Docker engine.\n[Service]\n${lines.join('\n')}\n`;
 }
 
@@ -96,11 +132,12 @@ export async function ensureEngine(engine: Engine, options: InstallOptions): Pro
       `Docker engine unreachable at ${engine.socketPath}, and apt-get was not found to install it: Lucky installs Docker on Debian and Ubuntu only; install and start Docker by hand`,
     );
   }
+  // Checked before anything is installed: a proxy value that cannot be written is refused up front.
+  const dropIn = proxyDropIn(options.env);
   log.info(`No Docker engine at ${engine.socketPath}; installing docker.io`);
   await run('install Docker', aptGet, ['update'], options, attempts);
   await run('install Docker', aptGet, ['install', '-y', '-o', 'DPkg::Lock::Timeout=300', 'docker.io'], options, attempts);
 
-  const dropIn = proxyDropIn(options.env);
   if (dropIn) {
     const dir = join(options.systemdDir, 'docker.service.d');
     const file = join(dir, 'http-proxy.conf');

@@ -10,14 +10,14 @@ export interface Mount {
   readonly readOnly: boolean;
 }
 
-/** Where the directory holding the daemon socket appears in containers. */
+/** Where the directory of the daemon's container channel appears in containers (read-only). */
 export const SOCKET_DIR = '/run/lucky';
 /** Where the charm's `container_scripts/` appear (read-only). */
 export const SCRIPTS_DIR = '/lucky/container_scripts';
 
-/** The daemon socket's path inside a container. */
-export function containerSocketPath(daemon: Pick<DaemonContext, 'socketPath'>): string {
-  return `${SOCKET_DIR}/${basename(daemon.socketPath)}`;
+/** The container channel's socket path inside a container. */
+export function containerSocketPath(daemon: Pick<DaemonContext, 'containerSocketPath'>): string {
+  return `${SOCKET_DIR}/${basename(daemon.containerSocketPath)}`;
 }
 
 /** A named volume's host directory: `<dataDir>/volumes/<name>` (CL-27). */
@@ -35,11 +35,13 @@ export function userMounts(definition: ContainerDefinition, dataDir: string): Mo
 }
 
 /**
- * Lucky's own mounts: the socket's directory (so a restarted daemon's new socket
- * is seen) and the charm's `container_scripts/` when it has some.
+ * Lucky's own mounts: the directory of the daemon's container channel, read-only
+ * (a restarted daemon's new socket is seen, and nothing inside can remove it; the
+ * host socket, which can trigger hooks, is never mounted), and the charm's
+ * `container_scripts/` when it has some.
  */
-export function daemonMounts(daemon: Pick<DaemonContext, 'socketPath' | 'charmDir'>): Mount[] {
-  const mounts: Mount[] = [{ source: dirname(daemon.socketPath), target: SOCKET_DIR, readOnly: false }];
+export function daemonMounts(daemon: Pick<DaemonContext, 'containerSocketPath' | 'charmDir'>): Mount[] {
+  const mounts: Mount[] = [{ source: dirname(daemon.containerSocketPath), target: SOCKET_DIR, readOnly: true }];
   const scripts = join(daemon.charmDir, 'container_scripts');
   if (existsSync(scripts)) mounts.push({ source: scripts, target: SCRIPTS_DIR, readOnly: true });
   return mounts;
@@ -52,6 +54,6 @@ export function daemonMounts(daemon: Pick<DaemonContext, 'socketPath' | 'charmDi
 export async function createMountSources(mounts: readonly Mount[]): Promise<void> {
   for (const mount of mounts) {
     if (existsSync(mount.source)) continue;
-    await mkdir(mount.source, { recursive: true, mode: mount.target === SOCKET_DIR ? 0o700 : 0o755 });
+    await mkdir(mount.source, { recursive: true, mode: 0o755 });
   }
 }

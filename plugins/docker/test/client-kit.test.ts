@@ -88,6 +88,22 @@ test('a container script from container_scripts/ calls lucky by PATH', async (ct
   assert.is(readOnly.out, 'read-only\n');
 });
 
+test('inside a container, lucky reaches only the container channel: no daemon control, and the socket cannot be removed', async (ctx) => {
+  const status = await inContainer(ctx, ['lucky', 'daemon', 'status', '--unit-name', 'kit/0']);
+  assert.is.not(status.code, 0);
+  assert.match(status.err, 'Unknown method: daemon.status.', status.out + status.err);
+  const stop = await inContainer(ctx, ['lucky', 'daemon', 'stop', '--unit-name', 'kit/0']);
+  assert.is.not(stop.code, 0);
+  const listing = await inContainer(ctx, ['ls', '/run/lucky']);
+  assert.is(listing.out, 'daemon.sock\n', 'the host socket directory is mounted');
+  const removed = await inContainer(ctx, ['sh', '-c', 'rm -f /run/lucky/daemon.sock 2>/dev/null; ls /run/lucky']);
+  assert.is(removed.out, 'daemon.sock\n');
+  const hostPath = await inContainer(ctx, ['lucky', 'container', 'volume', 'add', '/etc', '/host-etc']);
+  assert.is(hostPath.code, 1);
+  assert.match(hostPath.err, 'A container may not mount the host path /etc into a container');
+  assert.is((await lucky(['daemon', 'status'], ctx.real.env)).exitCode, 0);
+});
+
 test('a restarted daemon is reached through the same container (the socket directory is mounted)', async (ctx) => {
   await ctx.real.stop();
   const down = await inContainer(ctx, ['lucky', 'kv', 'get', 'color']);

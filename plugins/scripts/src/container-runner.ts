@@ -57,7 +57,7 @@ export const containerScriptRunner: ScriptRunner = {
     const exitCode = await runtime.exec(
       container,
       command,
-      { env: containerEnvironment(run, runtime.clientEnvironment(container, daemon)), output: (stream, data) => run.output(stream, data), signal: run.hook.signal },
+      { env: containerEnvironment(run, runtime.clientEnvironment(container, daemon)), output: (stream, data) => run.output(stream, data), signal: run.signal },
       daemon,
     );
     if (exitCode !== 0) {

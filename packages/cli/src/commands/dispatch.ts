@@ -23,6 +23,7 @@ export class DispatchCommand extends DaemonCommand {
 
   async execute(): Promise<number> {
     const env = this.context.env;
+    refuseInsideScript(env);
     const dispatchPath = env.JUJU_DISPATCH_PATH;
     const hook = this.hook ?? (dispatchPath ? basename(dispatchPath) : undefined);
     if (!hook) throw new UsageError('No hook to run: give one as an argument, or run under Juju, which sets JUJU_DISPATCH_PATH.');
@@ -48,4 +49,20 @@ export class DispatchCommand extends DaemonCommand {
       client.close();
     }
   }
+}
+
+/**
+ * The daemon runs a unit's hooks one at a time, and sets LUCKY_SCRIPT_ID and
+ * LUCKY_CONTEXT=client for every script it runs (host, container, cron job). A
+ * script that dispatched a hook would wait for that hook, queued behind the
+ * script's own hook, which waits for the script: a deadlock until Juju kills it.
+ */
+function refuseInsideScript(env: NodeJS.ProcessEnv): void {
+  const scriptId = env.LUCKY_SCRIPT_ID;
+  if (!scriptId || env.LUCKY_CONTEXT !== 'client') return;
+  const hook = env.LUCKY_HOOK ? `hook "${env.LUCKY_HOOK}"` : 'a cron job';
+  throw new LuckyError(
+    ErrorCode.InvalidArgument,
+    `lucky dispatch cannot run from a hook's script (it would wait for its own hook): this is script ${scriptId} of ${hook}, and the daemon runs one hook at a time. Run the commands of the other hook here instead, or list its scripts under this hook in lucky.yaml.`,
+  );
 }

@@ -3,6 +3,12 @@ import { ErrorCode, LuckyError } from '@lucky/core/client';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
+/** The longest string `--length` may ask for: far beyond any password, and instant to make. */
+export const MAX_RANDOM_LENGTH = 4096;
+
+/** crypto.randomInt draws from fewer than 2^48 integers. */
+const MAX_INTEGER_COUNT = 2 ** 48 - 1;
+
 /** `lucky random` (CL-18…CL-20): passwords, numbers and free ports; needs no daemon. */
 export class RandomCommand extends Command {
   static override paths = [['random']];
@@ -10,7 +16,7 @@ export class RandomCommand extends Command {
     category: 'Utilities',
     description: 'print a random password, number in a range, or free port',
     details: `
-      Without options: a random string of 24 letters and digits (\`--length\` changes the length).
+      Without options: a random string of 24 letters and digits (\`--length\` changes the length, up to ${MAX_RANDOM_LENGTH}).
       \`--range LOW HIGH\`: an integer between LOW and HIGH inclusive, or with \`--float\` a decimal number.
       \`--available-port\`: a TCP port that is free now, between 1024 and 65535 or within \`--range\`.
     `,
@@ -21,7 +27,7 @@ export class RandomCommand extends Command {
     ],
   });
 
-  length = Option.String('-l,--length', { description: 'Length of the random string (default 24)' });
+  length = Option.String('-l,--length', { description: `Length of the random string (default 24, at most ${MAX_RANDOM_LENGTH})` });
   range = Option.String('-r,--range', { arity: 2, description: 'Inclusive bounds: LOW HIGH' });
   float = Option.Boolean('-f,--float', false, { description: 'A decimal number instead of an integer (needs --range)' });
   availablePort = Option.Boolean('-p,--available-port', false, { description: 'Print a free TCP port' });
@@ -39,10 +45,12 @@ export class RandomCommand extends Command {
       out.write(`${await findFreePort(low, high, randomInt)}\n`);
     } else if (this.range) {
       const [low, high] = this.bounds(this.range, !this.float);
-      out.write(`${this.float ? low + Math.random() * (high - low) : randomInt(low, high + 1)}\n`);
+      // An offset from low: randomInt(low, high + 1) fails when high + 1 is past Number.MAX_SAFE_INTEGER.
+      out.write(`${this.float ? low + Math.random() * (high - low) : low + randomInt(0, high - low + 1)}\n`);
     } else {
       const length = this.length === undefined ? 24 : Number(this.length);
       if (!Number.isInteger(length) || length < 0) throw new UsageError(`Invalid --length "${this.length}": expected a whole number`);
+      if (length > MAX_RANDOM_LENGTH) throw new UsageError(`Invalid --length "${this.length}": the longest random string is ${MAX_RANDOM_LENGTH} characters`);
       let text = '';
       for (let i = 0; i < length; i++) text += ALPHABET[randomInt(ALPHABET.length)];
       out.write(`${text}\n`);
@@ -56,6 +64,11 @@ export class RandomCommand extends Command {
     const valid = (n: number): boolean => Number.isFinite(n) && (!integer || Number.isSafeInteger(n));
     if (!valid(low) || !valid(high)) throw new UsageError(`Invalid range "${lowText} ${highText}": expected two ${integer ? 'whole ' : ''}numbers`);
     if (low > high || (!integer && low === high)) throw new UsageError(`Lower bound of range cannot be greater than the upper bound: ${lowText} > ${highText}`);
+    if (integer && high - low + 1 > MAX_INTEGER_COUNT) {
+      throw new UsageError(`Invalid range "${lowText} ${highText}": it holds more than ${MAX_INTEGER_COUNT} whole numbers, the most lucky random draws from`);
+    }
+    if (!integer && !Number.isFinite(high - low))
+      throw new UsageError(`Invalid range "${lowText} ${highText}": the distance between the bounds is too large for a decimal number`);
     return [low, high];
   }
 }

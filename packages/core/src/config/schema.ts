@@ -81,6 +81,9 @@ export const LuckyFileSchema = v.strictObject({
   'use-docker': v.optional(v.pipe(v.boolean('use-docker must be true or false'), v.description('Install Docker and apply containers')), true),
   hooks: v.optional(v.nullable(entryMap('hooks')), {}),
   'cron-jobs': v.optional(v.nullable(entryMap('cron-jobs')), {}),
+  'hook-timeout': v.optional(
+    v.pipe(v.number('hook-timeout must be a number of seconds'), v.integer('hook-timeout must be a whole number of seconds'), v.minValue(1, 'hook-timeout must be at least 1 second')),
+  ),
   runtime: v.optional(PluginEntrySchema('a runtime is "docker", a plugin package name, or [name, {options}]')),
   plugins: v.optional(v.array(PluginEntrySchema('a plugin is a package name, or [name, {options}]'), 'plugins must be a list'), []),
 });
@@ -96,6 +99,8 @@ export interface LuckyConfig {
   readonly hooks: Readonly<Record<string, readonly ScriptEntry[]>>;
   readonly cronJobs: ReadonlyArray<{ readonly schedule: string; readonly entries: readonly ScriptEntry[] }>;
   readonly plugins: readonly PluginEntry[];
+  /** `hook-timeout`: seconds a hook may run before it is ended; undefined for the default. */
+  readonly hookTimeout: number | undefined;
 }
 
 /** A plugin to load: its package name (or a built-in runtime's name) and its options. */

@@ -42,11 +42,13 @@ function definition(ctx: MethodContext, name: string): ContainerDefinition | und
 export function containerMethods(apply: (ctx: MethodContext) => Promise<void>) {
   return {
     'container.image.get': defineMethod({
+      container: true,
       params: v.object({ container: Container }),
       result: v.object({ image: v.nullable(v.string()) }),
       handler: ({ container }, ctx) => ({ image: definition(ctx, container)?.image ?? null }),
     }),
     'container.image.set': defineMethod({
+      container: true,
       params: v.object({ container: Container, image: v.string(), pull: v.optional(v.boolean(), true) }),
       result: Edit,
       handler: async ({ container, image, pull }, ctx) => {
@@ -64,6 +66,7 @@ export function containerMethods(apply: (ctx: MethodContext) => Promise<void>) {
       },
     }),
     'container.env.get': defineMethod({
+      container: true,
       params: v.object({ container: Container, key: v.optional(v.string()) }),
       result: v.object({ values: v.record(v.string(), v.string()) }),
       handler: ({ container, key }, ctx) => {
@@ -73,6 +76,7 @@ export function containerMethods(apply: (ctx: MethodContext) => Promise<void>) {
       },
     }),
     'container.env.set': defineMethod({
+      container: true,
       params: v.object({ container: Container, values: v.record(KeySchema, v.nullable(v.string())) }),
       result: Edit,
       handler: ({ container, values }, ctx) =>
@@ -84,24 +88,35 @@ export function containerMethods(apply: (ctx: MethodContext) => Promise<void>) {
         }),
     }),
     'container.entrypoint.set': defineMethod({
+      container: true,
       params: v.object({ container: Container, entrypoint: v.nullable(v.pipe(v.string(), v.nonEmpty('the entrypoint is empty; use --unset for the image default'))) }),
       result: Edit,
       handler: ({ container, entrypoint }, ctx) => edit(ctx, container, (def) => void (def.entrypoint = entrypoint)),
     }),
     'container.command.set': defineMethod({
+      container: true,
       params: v.object({ container: Container, command: v.nullable(v.array(v.string())) }),
       result: Edit,
       handler: ({ container, command }, ctx) => edit(ctx, container, (def) => void (def.command = command)),
     }),
     'container.volume.add': defineMethod({
+      container: true,
       params: v.object({ container: Container, source: v.string(), target: v.string() }),
       result: Edit,
       handler: ({ container, source, target }, ctx) => {
         checkVolume(source, target);
+        if (source.startsWith('/') && ctx.call.connection.audience === 'container') {
+          // A container that could bind-mount host paths into containers could reach anything on the host.
+          throw new LuckyError(
+            ErrorCode.InvalidArgument,
+            `A container may not mount the host path ${source} into a container; use a named volume, or add the mount from a host script.`,
+          );
+        }
         return edit(ctx, container, (def) => void (def.volumes[target] = source));
       },
     }),
     'container.volume.remove': defineMethod({
+      container: true,
       params: v.object({ container: Container, target: v.string(), deleteData: v.optional(v.boolean(), false) }),
       result: v.object({ ...Edit.entries, dataDeleted: v.boolean() }),
       handler: async ({ container, target, deleteData }, ctx) => {
@@ -117,11 +132,13 @@ export function containerMethods(apply: (ctx: MethodContext) => Promise<void>) {
       },
     }),
     'container.volume.list': defineMethod({
+      container: true,
       params: v.object({ container: Container }),
       result: v.object({ volumes: v.record(v.string(), v.string()) }),
       handler: ({ container }, ctx) => ({ volumes: { ...(definition(ctx, container)?.volumes ?? {}) } }),
     }),
     'container.port.add': defineMethod({
+      container: true,
       params: v.object({ container: Container, binding: v.string() }),
       result: Edit,
       handler: async ({ container, binding }, ctx) => {
@@ -144,6 +161,7 @@ export function containerMethods(apply: (ctx: MethodContext) => Promise<void>) {
       },
     }),
     'container.port.remove': defineMethod({
+      container: true,
       params: v.object({ container: Container, binding: v.string() }),
       result: Edit,
       handler: ({ container, binding }, ctx) => {
@@ -156,16 +174,19 @@ export function containerMethods(apply: (ctx: MethodContext) => Promise<void>) {
       },
     }),
     'container.port.remove-all': defineMethod({
+      container: true,
       params: v.object({ container: Container }),
       result: Edit,
       handler: ({ container }, ctx) => edit(ctx, container, (def) => void (def.ports = [])),
     }),
     'container.port.list': defineMethod({
+      container: true,
       params: v.object({ container: Container }),
       result: v.object({ ports: v.array(v.string()) }),
       handler: ({ container }, ctx) => ({ ports: (definition(ctx, container)?.ports ?? []).map(formatPortBinding) }),
     }),
     'container.network.set': defineMethod({
+      container: true,
       params: v.object({ container: Container, network: v.nullable(v.string()) }),
       result: Edit,
       handler: ({ container, network }, ctx) => {
@@ -174,6 +195,7 @@ export function containerMethods(apply: (ctx: MethodContext) => Promise<void>) {
       },
     }),
     'container.delete': defineMethod({
+      container: true,
       params: v.object({ container: Container }),
       result: Edit,
       handler: async ({ container }, ctx) => {
@@ -184,6 +206,7 @@ export function containerMethods(apply: (ctx: MethodContext) => Promise<void>) {
       },
     }),
     'container.apply': defineMethod({
+      container: true,
       params: Empty,
       result: Empty,
       handler: async (_params, ctx) => {

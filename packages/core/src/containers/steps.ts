@@ -26,9 +26,13 @@ export function containerSteps(): Plugin {
     try {
       await runtime.apply(definitions, daemon, { force, ...(signal ? { signal } : {}) });
     } catch (error) {
+      // A failed apply may have left the engine anywhere between the old and the new
+      // definitions: forget what was applied, so the next apply reconciles whatever it finds.
+      applied = undefined;
       // Nothing defined and no engine (yet): there is nothing to apply, so that is no failure.
       if (Object.keys(definitions).length > 0) throw error;
       daemon.log.debug(`No containers defined; skipped reconciling: ${(error as Error).message}`);
+      return;
     }
     applied = wanted;
   };

@@ -1,11 +1,11 @@
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { loadLuckyConfig } from '../config/load.js';
 import type { LuckyConfig } from '../config/schema.js';
 import { containerSteps } from '../containers/steps.js';
 import { ErrorCode, LuckyError } from '../errors.js';
 import { dispatchHook, finishHook } from '../hook-dispatcher.js';
-import { createLogger, type Logger } from '../log.js';
+import { createLogger, scriptOutputLog, type Logger } from '../log.js';
 import { configMethods } from '../methods/config.js';
 import { daemonMethods, type HookResult } from '../methods/daemon.js';
 import { kvMethods } from '../methods/kv.js';
@@ -18,9 +18,21 @@ import { RpcServer, type RpcCall } from '../rpc/server.js';
 import type { WorkloadState } from '../state/schema.js';
 import { StateStore } from '../state/store.js';
 import { consolidateStatus } from '../status.js';
+import { HookProcesses, KILL_GRACE_MS } from './hook-processes.js';
+import { ensurePrivateDir } from '../paths.js';
 import { acquirePidLock } from './lock.js';
 import { scriptEnvironment } from './script-env.js';
 import { writeLuckyShim } from './shim.js';
+
+/** The container channel's socket: in a directory of its own beside the host socket, which runtimes mount into containers. */
+function containerSocketPath(socketPath: string): string {
+  return join(dirname(socketPath), 'container', 'daemon.sock');
+}
+
+/** The status slot that reports a unit state found corrupt at start. */
+const STATE_SLOT = 'lucky-state';
+/** How long a hook may run when neither lucky.yaml nor the environment says. */
+const DEFAULT_HOOK_TIMEOUT_SECONDS = 3600;
 
 export interface DaemonOptions {
   readonly unit: string;
@@ -62,7 +74,28 @@ export class DaemonAlreadyRunning extends LuckyError {
  */
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  mkdirSync(join(options.socketPath, '..'), { recursive: true, mode: 0o700 });
+  // The data dir holds the unit's state and the log of all script output: this user's alone, 0700.
+  const dataDir = statSync(options.dataDir);
+  const uid = process.getuid?.();
+  if (uid !== undefined && dataDir.uid !== uid) {
+    let owner = `uid ${dataDir.uid}`;
+    try {
+      const name = readFileSync('/etc/passwd', 'utf8')
+        .split('\n')
+        .map((entry) => entry.split(':'))
+        .find((fields) => fields[2] === String(dataDir.uid))?.[0];
+      if (name) owner = `${name} (uid ${dataDir.uid})`;
+    } catch {
+      // no passwd file: the uid says it
+    }
+    throw new LuckyError(
+      ErrorCode.DaemonStartFailed,
+      `The Lucky data directory ${options.dataDir} belongs to ${owner}, not to this user (uid ${uid}): it holds the unit's state and log, so the daemon will not use it. Give it to this user (chown) or set LUCKY_DATA_DIR to another directory.`,
+    );
+  }
+  if ((dataDir.mode & 0o077) !== 0) chmodSync(options.dataDir, 0o700);
+  // Verified before anything is written there: a directory another user controls is refused.
+  ensurePrivateDir(dirname(options.socketPath));
   const lock = acquirePidLock(`${options.socketPath}.pid`);
   if (!lock.acquired) throw new DaemonAlreadyRunning(lock.holder, options.socketPath);
   const log = createLogger({ name: 'lucky-daemon', level: options.logLevel, file: options.logFile ?? join(options.dataDir, 'daemon.log') });
@@ -91,6 +124,10 @@ class Daemon implements RunningDaemon {
   private readonly log: Logger;
   private readonly releaseLock: () => void;
   private current: HookContext | undefined;
+  /** Cancels the running hook (the daemon is stopping). */
+  private cancelCurrent: ((reason: LuckyError) => void) | undefined;
+  /** Whether a hook's output already told of a corrupt state found at start. */
+  private problemReported = false;
   private hookQueue: Promise<unknown> = Promise.resolve();
   private stopping: Promise<void> | undefined;
   private resolveStopped!: () => void;
@@ -107,6 +144,7 @@ class Daemon implements RunningDaemon {
       charmDir: options.charmDir,
       dataDir: options.dataDir,
       socketPath: options.socketPath,
+      containerSocketPath: containerSocketPath(options.socketPath),
       binDir: join(options.dataDir, 'bin'),
       nodePath: options.nodePath,
       cliPath: options.cliPath,
@@ -127,6 +165,7 @@ class Daemon implements RunningDaemon {
           startedAt: Date.now(),
           plugins: pluginSet.plugins.map((plugin) => plugin.name),
           runtime: pluginSet.runtime?.name,
+          stateProblem: this.context.state.problem,
           currentHook: () => this.current?.hook,
           stopSoon: () => setImmediate(() => void this.stop()),
           runHook: (hook, env, call) => this.queueHook(hook, env, call),
@@ -156,16 +195,23 @@ class Daemon implements RunningDaemon {
 
   async start(): Promise<void> {
     writeLuckyShim(this.context.binDir, this.options.nodePath, this.options.cliPath);
+    await HookProcesses.endLeftovers(this.processRecord, this.log);
     for (const plugin of this.plugins) {
       for (const [name, method] of Object.entries(plugin.rpc ?? {})) {
         this.server.register(name, plugin.name, {
           params: method.params,
           handler: (params, call) => method.handler(params, this.methodContext(call)),
+          container: method.container,
         });
       }
     }
-    await this.server.listen(this.options.socketPath);
+    await this.server.listen(this.options.socketPath, 'host');
+    await this.server.listen(this.context.containerSocketPath, 'container');
     await triggerPluginHook(this.plugins, 'daemonStarted', this.context);
+    if (this.context.state.problem) {
+      // Never a silent reset: the unit shows it until a script or operator clears the slot.
+      await this.setStatus(STATE_SLOT, { state: 'blocked', message: 'Unit state was corrupt and was reset; see "lucky daemon status"' });
+    }
     const runtime = this.pluginSet.runtime ? `runtime ${this.pluginSet.runtime.name}` : 'no container runtime';
     this.log.info(`Lucky daemon ${this.options.version} started for ${this.options.unit} (pid ${process.pid}, ${runtime}) on ${this.options.socketPath}`);
   }
@@ -177,7 +223,10 @@ class Daemon implements RunningDaemon {
 
   private async shutdown(): Promise<void> {
     this.log.info('Stopping the Lucky daemon');
+    this.cancelCurrent?.(new LuckyError(ErrorCode.ScriptFailed, 'The Lucky daemon is stopping; the running hook was cancelled and every process it started was ended.'));
     await this.server.close();
+    // Let the cancelled hook end its processes (bounded: a runner that ignores the signal cannot hold the stop).
+    await Promise.race([this.hookQueue, new Promise((resolve) => setTimeout(resolve, KILL_GRACE_MS + 2000).unref())]);
     try {
       await triggerPluginHook(this.plugins, 'daemonStopping', this.context);
     } catch (error) {
@@ -209,6 +258,44 @@ class Daemon implements RunningDaemon {
     };
   }
 
+  /** Where the running hook's process groups are recorded, for a successor if this daemon is killed. */
+  private get processRecord(): string {
+    return join(this.options.dataDir, 'hook-processes.json');
+  }
+
+  /** Seconds a hook may run: `LUCKY_HOOK_TIMEOUT` of the daemon, else `hook-timeout` of lucky.yaml, else an hour. */
+  private hookTimeoutSeconds(): number {
+    const fromEnv = Number(process.env.LUCKY_HOOK_TIMEOUT);
+    if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+    return this.context.config.hookTimeout ?? DEFAULT_HOOK_TIMEOUT_SECONDS;
+  }
+
+  /** The hook's cancellation: its dispatch client going away, its timeout, or the daemon stopping. */
+  private cancellation(name: string, call: RpcCall): { signal: AbortSignal; dispose(): void } {
+    const controller = new AbortController();
+    const cancel = (reason: LuckyError): void => {
+      if (controller.signal.aborted) return;
+      this.log.warn(reason.message);
+      controller.abort(reason);
+    };
+    const seconds = this.hookTimeoutSeconds();
+    const timer = setTimeout(
+      () => cancel(new LuckyError(ErrorCode.HookTimedOut, `Hook ${name} did not finish within ${seconds} s and was ended with every process it started; raise hook-timeout in lucky.yaml if it needs longer.`)),
+      seconds * 1000,
+    );
+    const gone = (): void =>
+      cancel(new LuckyError(ErrorCode.ScriptFailed, `The lucky dispatch process of hook ${name} went away (killed or interrupted); the hook was cancelled and every process it started was ended.`));
+    call.connection.signal.addEventListener('abort', gone, { once: true });
+    this.cancelCurrent = cancel;
+    return {
+      signal: controller.signal,
+      dispose: () => {
+        clearTimeout(timer);
+        call.connection.signal.removeEventListener('abort', gone);
+      },
+    };
+  }
+
   /** Hooks run one at a time, in the order their `lucky dispatch` calls arrived. */
   private queueHook(hook: string, env: Record<string, string>, call: RpcCall): Promise<HookResult> {
     const run = this.hookQueue.then(() => this.runHook(hook, env, call));
@@ -217,35 +304,44 @@ class Daemon implements RunningDaemon {
   }
 
   private async runHook(name: string, env: Record<string, string>, call: RpcCall): Promise<HookResult> {
-    const outputLog = this.log.getSubLogger({ name: 'script-output' });
-    const pending = { stdout: '', stderr: '' };
+    const outputLog = scriptOutputLog(this.log, name);
+    const cancel = this.cancellation(name, call);
+    const processes = new HookProcesses(this.processRecord, this.log);
     const hook: HookContext = {
       hook: name,
       env,
       contextId: env.JUJU_CONTEXT_ID || undefined,
-      signal: call.connection.signal,
+      signal: cancel.signal,
+      trackProcessGroup: (pgid) => processes.track(pgid),
       output: (stream, data) => {
         call.notify('hook.output', { stream, data });
-        const lines = (pending[stream] + data).split('\n');
-        pending[stream] = lines.pop() ?? '';
-        for (const line of lines) outputLog.info(`[${name}] ${stream}: ${line}`);
+        outputLog.write(stream, data);
       },
     };
     this.current = hook;
     this.log.info(`Running hook ${name}`);
+    if (this.context.state.problem && !this.problemReported) {
+      this.problemReported = true;
+      hook.output('stderr', `Warning: ${this.context.state.problem} Clear the unit status with "lucky set-status --name ${STATE_SLOT} active".\n`);
+    }
     const started = performance.now();
     try {
       const entries = this.context.config.hooks[name] ?? [];
       const outcome = await dispatchHook(hook, entries, this.context, this.plugins, this.pluginSet.runners, (id) => scriptEnvironment(hook, this.context, id));
-      for (const stream of ['stdout', 'stderr'] as const) if (pending[stream]) outputLog.info(`[${name}] ${stream}: ${pending[stream]}`);
+      outputLog.end();
       const ms = (performance.now() - started).toFixed(0);
       if (outcome.error) this.log.error(`Hook ${name} failed after ${ms} ms: ${outcome.error.message}`);
       else this.log.info(`Hook ${name} done in ${ms} ms`);
       const error = await finishHook(hook, outcome, this.context, this.plugins);
       if (error && !outcome.error) this.log.error(`Hook ${name} failed in its final steps: ${error.message}`);
+      // A failed or cancelled hook ends every process it started before the next hook starts.
+      if (error || cancel.signal.aborted) await processes.endAll();
+      else processes.forget();
       return error ? { ok: false, exitCode: 1, message: error.message } : { ok: true, exitCode: 0 };
     } finally {
+      cancel.dispose();
       this.current = undefined;
+      this.cancelCurrent = undefined;
     }
   }
 }

@@ -1,32 +1,81 @@
-import { openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { isProcessRunning } from '../system/process-alive.js';
+
+/** A takeover left by a process that died in the middle of one is cleared after this long. */
+const STALE_TAKEOVER_MS = 10_000;
 
 /**
  * A pid file taken with O_EXCL, so that of two daemons started at once for the
- * same unit exactly one proceeds. A lock whose process is gone is taken over.
+ * same unit exactly one proceeds. A lock whose process is gone is taken over, one
+ * contender at a time (a `.takeover` directory, made atomically, is the baton), so
+ * two contenders can never both remove the dead lock and both create a new one.
  * Returns the pid of the live holder when the lock is held by someone else.
  */
 export function acquirePidLock(path: string): { acquired: true; release(): void } | { acquired: false; holder: number } {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const fd = openSync(path, 'wx', 0o600);
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    if (create(path)) {
       return {
         acquired: true,
         release: () => {
           if (readPid(path) === process.pid) rmSync(path, { force: true });
         },
       };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = readPid(path);
-      if (holder !== undefined && holder !== process.pid && isProcessRunning(holder)) return { acquired: false, holder };
-      // The holder died (or is still writing its pid: then the retry sees it).
-      if (holder !== undefined) rmSync(path, { force: true });
     }
+    const holder = readPid(path);
+    if (holder !== undefined && holder !== process.pid && isProcessRunning(holder)) return { acquired: false, holder };
+    if (holder === undefined) {
+      // Being written by its creator (the file exists, the pid is not in it yet): look again.
+      waitBriefly();
+      continue;
+    }
+    takeOver(path, holder);
   }
   return { acquired: false, holder: readPid(path) ?? 0 };
+}
+
+function create(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, String(process.pid));
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+/** Removes a lock held by `dead`, if it still is, while holding the takeover baton. */
+function takeOver(path: string, dead: number): void {
+  const baton = `${path}.takeover`;
+  try {
+    mkdirSync(baton, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // Someone else is taking over; a baton left by a crash is cleared after a while.
+    try {
+      if (Date.now() - statSync(baton).mtimeMs > STALE_TAKEOVER_MS) rmdirSync(baton);
+    } catch {
+      // Gone meanwhile.
+    }
+    waitBriefly();
+    return;
+  }
+  try {
+    // Only the lock we judged dead: a new holder may have taken it since.
+    if (readPid(path) === dead) rmSync(path, { force: true });
+  } finally {
+    rmdirSync(baton);
+  }
+}
+
+/** A short synchronous pause (the lock is taken once, at start). */
+function waitBriefly(): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
 }
 
 function readPid(path: string): number | undefined {

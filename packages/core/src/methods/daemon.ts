@@ -16,6 +16,8 @@ export interface DaemonControl {
   /** Names of the loaded plugins, in load order, and of the selected runtime. */
   readonly plugins: readonly string[];
   readonly runtime: string | undefined;
+  /** Set when the unit state was corrupt at start and was moved aside. */
+  readonly stateProblem: string | undefined;
   /** The hook running now, if any. */
   currentHook(): string | undefined;
   /** Stops the daemon after the answer is sent. */
@@ -28,6 +30,7 @@ export interface DaemonControl {
 export function daemonMethods(control: DaemonControl) {
   return {
     'daemon.hello': defineMethod({
+      container: true,
       params: v.object({ protocol: v.number(), context: v.optional(v.string()) }),
       result: v.object({ protocol: v.number(), version: v.string(), pid: v.number() }),
       handler: ({ context }, { call }) => {
@@ -48,6 +51,7 @@ export function daemonMethods(control: DaemonControl) {
         version: v.string(),
         plugins: v.array(v.string()),
         runtime: v.nullable(v.string()),
+        stateProblem: v.nullable(v.string()),
       }),
       handler: (_params, { daemon }) => ({
         pid: process.pid,
@@ -59,6 +63,7 @@ export function daemonMethods(control: DaemonControl) {
         version: control.version,
         plugins: [...control.plugins],
         runtime: control.runtime ?? null,
+        stateProblem: control.stateProblem ?? null,
       }),
     }),
     'daemon.stop': defineMethod({

@@ -9,16 +9,19 @@ const Empty = v.object({});
 /** `kv.*`: the unit-local key/value store (CL-02, CL-03, GAP-30). */
 export const kvMethods = {
   'kv.get': defineMethod({
+    container: true,
     params: v.object({ key: v.string() }),
     result: v.object({ value: v.nullable(v.string()) }),
     handler: ({ key }, { daemon }) => ({ value: Object.hasOwn(daemon.state.data.kv, key) ? daemon.state.data.kv[key]! : null }),
   }),
   'kv.list': defineMethod({
+    container: true,
     params: Empty,
     result: v.object({ values: v.record(v.string(), v.string()) }),
     handler: (_params, { daemon }) => ({ values: { ...daemon.state.data.kv } }),
   }),
   'kv.set': defineMethod({
+    container: true,
     params: v.object({ values: v.record(KeySchema, v.nullable(v.string())) }),
     result: Empty,
     handler: async ({ values }, { daemon }) => {
@@ -32,6 +35,7 @@ export const kvMethods = {
     },
   }),
   'kv.delete': defineMethod({
+    container: true,
     params: v.object({ keys: v.array(v.string()) }),
     result: Empty,
     handler: async ({ keys }, { daemon }) => {

@@ -8,6 +8,7 @@ const UnitStatus = v.object({ state: WorkloadStateSchema, message: v.string() })
 /** `status.*`: named status slots and the consolidated unit status (DMN-30/31). */
 export const statusMethods = {
   'status.set': defineMethod({
+    container: true,
     params: v.object({ name: v.pipe(v.string(), v.nonEmpty('the status slot name is empty')), state: WorkloadStateSchema, message: v.string() }),
     result: UnitStatus,
     handler: async ({ name, state, message }, { daemon }) => {
@@ -16,6 +17,7 @@ export const statusMethods = {
     },
   }),
   'status.get': defineMethod({
+    container: true,
     params: v.object({}),
     result: v.object({ ...UnitStatus.entries, slots: v.array(StatusSlotSchema) }),
     handler: (_params, { daemon }) => ({

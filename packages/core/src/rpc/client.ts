@@ -1,4 +1,6 @@
 import { connect, type Socket } from 'node:net';
+import { dirname } from 'node:path';
+import { checkTrustedDir } from '../paths.js';
 import { ErrorCode, LuckyError, type ErrorCode as ErrorCodeT } from '../errors.js';
 import { LineSplitter } from './framing.js';
 import type { RpcMethodName, RpcParams, RpcResult } from './methods.js';
@@ -36,14 +38,19 @@ export class DaemonClient {
       64 * 1024 * 1024,
     );
     socket.on('data', (data: Buffer) => splitter.push(data));
-    socket.on('error', (error) => this.fail(error));
-    socket.on('close', () =>
-      this.fail(
-        new LuckyError(
-          ErrorCode.DaemonUnavailable,
-          `The Lucky daemon at ${socketPath} closed the connection before answering; check its log for a crash.`,
-        ),
-      ),
+    // A reset, a write to a connection the daemon closed (EPIPE) or any other socket
+    // error means the daemon is gone for this client: say so, not the raw errno.
+    // Node's own codes (a write racing the close: ERR_STREAM_WRITE_AFTER_END) say nothing more than "closed".
+    socket.on('error', (error: NodeJS.ErrnoException) => this.fail(this.connectionLost(/^E[A-Z0-9]+$/.test(error.code ?? '') ? error.code : undefined, error)));
+    socket.on('close', () => this.fail(this.connectionLost(undefined)));
+  }
+
+  /** The error every pending and later call gets once the connection is gone. */
+  private connectionLost(reason: string | undefined, cause?: Error): LuckyError {
+    return new LuckyError(
+      ErrorCode.DaemonUnavailable,
+      `The Lucky daemon at ${this.socketPath} closed the connection${reason === undefined ? '' : ` (${reason})`} before answering; check its log (by default daemon.log in the unit's data directory) for why.`,
+      cause === undefined ? undefined : { cause },
     );
   }
 
@@ -52,6 +59,8 @@ export class DaemonClient {
    * which ties Juju-backed calls to the hook the calling script runs in.
    */
   static async connect(socketPath: string, options: { context?: string | undefined; retries?: number } = {}): Promise<DaemonClient> {
+    // Before anything is sent: a socket in a directory another user controls could be a fake daemon.
+    checkTrustedDir(dirname(socketPath));
     const socket = await openSocket(socketPath, options.retries ?? 0);
     const client = new DaemonClient(socketPath, socket);
     const hello = client.call('daemon.hello', { protocol: PROTOCOL_VERSION, context: options.context });

@@ -1,15 +1,27 @@
-import { chmodSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import * as v from 'valibot';
 import { ErrorCode, LuckyError, errorCodeName, isLuckyError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { checkSocketPathLength } from '../paths.js';
+import { checkSocketPathLength, ensurePrivateDir } from '../paths.js';
 import { LineSplitter } from './framing.js';
 import { MAX_FRAME_BYTES, RpcErrorCode, type RpcErrorObject } from './protocol.js';
 
+/** Who an endpoint serves: the host (scripts run by the daemon, operators) or the unit's containers. */
+export type Audience = 'host' | 'container';
+
+/** Connections served at once; more are refused, so idle clients cannot starve the rest. */
+const MAX_CONNECTIONS = 256;
+/** A connection with no call in flight for this long is closed. */
+const IDLE_TIMEOUT_MS = 5 * 60_000;
+/** How often each endpoint's socket file is checked, and recreated when it was deleted. */
+const SOCKET_CHECK_MS = 1000;
+
 /** Per-connection facts a handler may use. */
 export interface RpcConnection {
+  /** Where the client connected: `container` for the channel mounted into containers. */
+  readonly audience: Audience;
   /** `JUJU_CONTEXT_ID` the client announced in `daemon.hello`, if any. */
   context: string | undefined;
   /** Sends a notification to this client (ignored once it disconnected). */
@@ -31,6 +43,16 @@ export type RpcHandler = (params: unknown, call: RpcCall) => Promise<unknown> | 
 export interface RpcMethodDefinition {
   readonly params: v.GenericSchema;
   readonly handler: RpcHandler;
+  /** Also served on the container channel (script-facing methods only). */
+  readonly container?: boolean | undefined;
+}
+
+interface Endpoint {
+  readonly path: string;
+  readonly audience: Audience;
+  server: Server;
+  /** The socket file's inode, to notice it was deleted or replaced. */
+  inode: number;
 }
 
 /**
@@ -40,7 +62,8 @@ export interface RpcMethodDefinition {
 export class RpcServer {
   private readonly methods = new Map<string, RpcMethodDefinition & { readonly owner: string }>();
   private readonly sockets = new Set<Socket>();
-  private server: Server | undefined;
+  private readonly endpoints: Endpoint[] = [];
+  private watcher: NodeJS.Timeout | undefined;
   private readonly log: Logger;
 
   constructor(log: Logger) {
@@ -56,17 +79,29 @@ export class RpcServer {
     this.methods.set(name, { ...definition, owner });
   }
 
-  /** Binds the socket (0600, directory 0700), replacing a stale socket file. */
-  async listen(path: string): Promise<void> {
+  /**
+   * Binds an endpoint, replacing a stale socket file. The host endpoint is private
+   * (socket 0600 in a directory of ours, 0700, verified); the container endpoint is
+   * 0666 in its own directory, which is mounted read-only into containers, so any
+   * user of a container can connect but none can remove it. While the server runs,
+   * a deleted socket file is recreated.
+   */
+  async listen(path: string, audience: Audience = 'host'): Promise<void> {
     checkSocketPathLength(path);
     const dir = dirname(path);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (audience === 'host') ensurePrivateDir(dir);
+    else mkdirSync(dir, { recursive: true, mode: 0o755 });
     if (await isAlive(path)) {
       throw new LuckyError(ErrorCode.DaemonStartFailed, `Another Lucky daemon already answers at ${path}.`);
     }
+    const endpoint: Endpoint = { path, audience, server: await this.bind(path, audience), inode: lstatSync(path).ino };
+    this.endpoints.push(endpoint);
+    this.watcher ??= setInterval(() => this.checkSockets(), SOCKET_CHECK_MS).unref();
+  }
+
+  private async bind(path: string, audience: Audience): Promise<Server> {
     rmSync(path, { force: true });
-    const server = createServer((socket) => this.accept(socket));
-    this.server = server;
+    const server = createServer((socket) => this.accept(socket, audience));
     // The umask decides the mode bind() gives; tighten it so no one else can ever connect.
     const oldMask = process.umask(0o177);
     try {
@@ -80,24 +115,64 @@ export class RpcServer {
     } finally {
       process.umask(oldMask);
     }
-    chmodSync(path, 0o600);
+    chmodSync(path, audience === 'host' ? 0o600 : 0o666);
     server.on('error', (error) => this.log.error('RPC server error', error));
+    return server;
+  }
+
+  /** Recreates an endpoint whose socket file was deleted or replaced, so the unit is never stranded. */
+  private checkSockets(): void {
+    for (const endpoint of this.endpoints) {
+      let inode: number | undefined;
+      try {
+        inode = lstatSync(endpoint.path).ino;
+      } catch {
+        inode = undefined;
+      }
+      if (inode === endpoint.inode) continue;
+      this.log.warn(`The daemon socket ${endpoint.path} was deleted or replaced; recreating it`);
+      endpoint.inode = -1;
+      // Close the old listener first: closing a Unix socket server unlinks its path, which would remove the new socket.
+      // Connections made before stay open; only the listener is replaced.
+      endpoint.server.close();
+      setImmediate(() =>
+        this.bind(endpoint.path, endpoint.audience).then(
+          (server) => {
+            endpoint.server = server;
+            endpoint.inode = lstatSync(endpoint.path).ino;
+          },
+          (error: unknown) => this.log.error(`Could not recreate the daemon socket ${endpoint.path}`, error),
+        ),
+      );
+    }
   }
 
   async close(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const socket of this.sockets) socket.destroy();
-    });
+    if (this.watcher) clearInterval(this.watcher);
+    this.watcher = undefined;
+    const endpoints = this.endpoints.splice(0);
+    // A server's close() waits for its connections, so end them in the same turn.
+    const closed = Promise.all(endpoints.map((endpoint) => new Promise<void>((resolve) => endpoint.server.close(() => resolve()))));
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
   }
 
-  private accept(socket: Socket): void {
+  private accept(socket: Socket, audience: Audience): void {
+    if (this.sockets.size >= MAX_CONNECTIONS) {
+      this.log.warn(`Refused a connection: ${MAX_CONNECTIONS} are open already`);
+      send(socket, null, undefined, { code: ErrorCode.DaemonUnavailable, message: `The Lucky daemon is serving ${MAX_CONNECTIONS} connections already; retry.` });
+      socket.end();
+      return;
+    }
     this.sockets.add(socket);
     const abort = new AbortController();
+    let inFlight = 0;
+    let queue: Promise<void> = Promise.resolve();
+    socket.setTimeout(IDLE_TIMEOUT_MS, () => {
+      if (inFlight === 0) socket.destroy();
+    });
     const connection: RpcConnection = {
+      audience,
       context: undefined,
       signal: abort.signal,
       notify: (method, params) => {
@@ -105,7 +180,15 @@ export class RpcServer {
       },
     };
     const splitter = new LineSplitter(
-      (line) => void this.handleLine(line, socket, connection),
+      (line) => {
+        // One connection's requests are served in order, so a client reads its own writes
+        // (a change is visible only once saved); other connections are not held up.
+        inFlight++;
+        queue = queue
+          .then(() => this.handleLine(line, socket, connection))
+          .catch((error: unknown) => void this.log.error('RPC request handling failed', error))
+          .finally(() => inFlight--);
+      },
       () => {
         this.log.warn(`Refused an RPC frame over ${MAX_FRAME_BYTES} bytes; closing that connection`);
         send(socket, null, undefined, { code: RpcErrorCode.ParseError, message: `Frame larger than ${MAX_FRAME_BYTES} bytes refused.` });
@@ -138,7 +221,9 @@ export class RpcServer {
       return;
     }
     const id = isId(request.id) ? request.id : undefined;
-    const method = this.methods.get(request.method);
+    const found = this.methods.get(request.method);
+    // The container channel serves script-facing methods only: no hook triggering, daemon control or host paths.
+    const method = found && (connection.audience === 'host' || found.container) ? found : undefined;
     if (!method) {
       if (id !== undefined) send(socket, id, undefined, { code: RpcErrorCode.MethodNotFound, message: `Unknown method: ${request.method}.` });
       return;
@@ -166,16 +251,48 @@ export class RpcServer {
       if (id !== undefined) send(socket, id, result ?? {});
       this.log.debug(`rpc ${request.method} ok in ${(performance.now() - started).toFixed(2)} ms`);
     } catch (error) {
-      if (id === undefined) return;
+      // Logged whether or not there is an id: a failed notification has no one else to tell.
+      const system = error instanceof Error ? (error as NodeJS.ErrnoException) : undefined;
       if (isLuckyError(error)) {
         this.log.debug(`rpc ${request.method} failed: ${error.message}`);
-        send(socket, id, undefined, { code: error.code, message: error.message, data: { name: errorCodeName(error.code), ...error.data } });
+        if (id !== undefined) {
+          send(socket, id, undefined, { code: error.code, message: error.message, data: { name: errorCodeName(error.code), ...error.data } });
+        }
+      } else if (system && typeof system.code === 'string' && /^E[A-Z0-9]+$/.test(system.code)) {
+        // An operating-system error (ENOSPC, EACCES, EROFS …): the unit's machine failed, not Lucky.
+        const { code, syscall, path } = system;
+        const detail = system.message.replace(`${code}: `, '').replace(/, \w+(?: '.*')?$/, '') || code;
+        const hint =
+          code === 'ENOSPC' || code === 'EDQUOT'
+            ? ' Free some disk space there, then retry.'
+            : code === 'EACCES' || code === 'EPERM'
+              ? ' Check the ownership and permissions of that path.'
+              : code === 'EROFS'
+                ? ' That filesystem is mounted read-only.'
+                : '';
+        const what = path !== undefined ? `could not ${syscall ?? 'use'} ${path}` : syscall !== undefined ? `${syscall} failed` : 'a system call failed';
+        const message = `${request.method} failed in the Lucky daemon: ${what}: ${detail} (${code}).${hint}`;
+        this.log.error(message, error);
+        if (id !== undefined) {
+          send(socket, id, undefined, {
+            code: ErrorCode.Unknown,
+            message,
+            data: {
+              name: errorCodeName(ErrorCode.Unknown),
+              errno: code,
+              ...(syscall !== undefined ? { syscall } : {}),
+              ...(path !== undefined ? { path } : {}),
+            },
+          });
+        }
       } else {
-        this.log.error(`Internal error in RPC method ${request.method}`, error);
-        send(socket, id, undefined, {
-          code: RpcErrorCode.InternalError,
-          message: `Internal error in the Lucky daemon while running ${request.method}: ${error instanceof Error ? error.message : String(error)}. This is a bug in Lucky; the daemon log has the details.`,
-        });
+        this.log.error(`Internal error in RPC method ${request.method}${id === undefined ? ' (a notification: no reply is sent)' : ''}`, error);
+        if (id !== undefined) {
+          send(socket, id, undefined, {
+            code: RpcErrorCode.InternalError,
+            message: `Internal error in the Lucky daemon while running ${request.method}: ${error instanceof Error ? error.message : String(error)}. This is a bug in Lucky; the daemon log has the details.`,
+          });
+        }
       }
     }
   }

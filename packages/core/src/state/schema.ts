@@ -11,9 +11,12 @@ export const StatusSlotSchema = v.object({
   message: v.string(),
 });
 
+/** The format of `state.json` this Lucky writes; a newer one is refused, not discarded. */
+export const STATE_VERSION = 1;
+
 /** The unit's persisted state (`state.json` in the data dir). */
 export const StateSchema = v.object({
-  version: v.literal(1),
+  version: v.literal(STATE_VERSION),
   /** Unit-local key/value store (DMN-42). */
   kv: v.record(v.string(), v.string()),
   /** Status slots in creation order (DMN-30/31): the order messages are joined in. */
@@ -30,5 +33,5 @@ export type UnitState = v.InferOutput<typeof StateSchema>;
 export type StatusSlot = v.InferOutput<typeof StatusSlotSchema>;
 
 export function emptyState(): UnitState {
-  return { version: 1, kv: {}, statuses: [], config: {}, containers: {}, plugins: {} };
+  return { version: STATE_VERSION, kv: {}, statuses: [], config: {}, containers: {}, plugins: {} };
 }

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { LuckyConfig } from '../config/schema.js';
 import type { ContainerRuntime } from '../containers/runtime.js';
 import type { ContainerDefinition } from '../containers/schema.js';
@@ -49,19 +49,21 @@ export function createPluginTestContext(options: PluginTestContextOptions): Plug
   const statuses: PluginTestContext['statuses'] = [];
   const log = createLogger({ name: 'test-daemon', level: 0, sink: (record) => void logs.push(recordMessage(record)) });
   const state = StateStore.open(join(dataDir, 'state.json'), log);
-  const config: LuckyConfig = { file: join(charmDir, 'lucky.yaml'), runtime: undefined, hooks: {}, cronJobs: [], plugins: [], ...options.config };
+  const config: LuckyConfig = { file: join(charmDir, 'lucky.yaml'), runtime: undefined, hooks: {}, cronJobs: [], plugins: [], hookTimeout: undefined, ...options.config };
   const hook: HookContext = {
     hook: 'test',
     env: options.hookEnv ?? {},
     contextId: undefined,
     signal: new AbortController().signal,
     output: (_stream, data) => void hookOutput.push(data),
+    trackProcessGroup: () => undefined,
   };
   return {
     unit: options.unit,
     charmDir,
     dataDir,
     socketPath: options.socketPath ?? join(options.dir, 'run', 'daemon.sock'),
+    containerSocketPath: join(dirname(options.socketPath ?? join(options.dir, 'run', 'daemon.sock')), 'container', 'daemon.sock'),
     binDir: join(dataDir, 'bin'),
     nodePath: process.execPath,
     cliPath: options.cliPath ?? '',

@@ -27,7 +27,8 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
   let delay = 1;
   for (;;) {
     try {
-      await writeFile(lockPath, token, { flag: 'wx' });
+      // 0600 like every file of the model (MODEL_FILE_MODE; store.js imports this module).
+      await writeFile(lockPath, token, { flag: 'wx', mode: 0o600 });
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;

@@ -4,6 +4,7 @@
  * when storage is added to a unit, with Juju's messages.
  */
 import { mkdir } from 'node:fs/promises';
+import { MODEL_DIR_MODE } from './store.js';
 import { join } from 'node:path';
 import { unitTag } from './names.js';
 import type { ModelState, StorageAddition, StorageDefinition, StorageInstanceState } from './schema.js';
@@ -190,6 +191,6 @@ export function createUnitStorage(model: ModelState, modelDir: string, unit: str
 export async function createStorageDirectories(model: ModelState, ids: readonly string[]): Promise<void> {
   for (const id of ids) {
     const instance = model.storage[id];
-    if (instance?.kind === 'filesystem') await mkdir(instance.location, { recursive: true });
+    if (instance?.kind === 'filesystem') await mkdir(instance.location, { recursive: true, mode: MODEL_DIR_MODE });
   }
 }

@@ -5,6 +5,14 @@ import { withFileLock, type LockOptions } from './lock.js';
 import { unitTag } from './names.js';
 import type { HookContextState, HookRun, LogEntry, ModelState } from './schema.js';
 
+/**
+ * Modes of everything the simulator writes under a model directory: hook logs,
+ * contexts and model.json hold the charm's config, relation data and every hook's
+ * environment (secrets included), so they are the user's alone.
+ */
+export const MODEL_FILE_MODE = 0o600;
+export const MODEL_DIR_MODE = 0o700;
+
 /** File locations inside a model directory (see schema.ts for the layout). */
 export function modelPaths(dir: string) {
   return {
@@ -25,9 +33,14 @@ export function logPath(dir: string, unit: string): string {
   return join(modelPaths(dir).logs, `${unitTag(unit)}.jsonl`);
 }
 
-/** Readers never see a half-written file. The model is a development tool's: atomic, but not fsynced. */
+/** Readers never see a half-written file. The model is a development tool's: atomic, but not fsynced. Mode 0600. */
 export function writeModelFile(path: string, data: string): Promise<void> {
-  return writeFileAtomic(path, data, { durable: false });
+  return writeFileAtomic(path, data, { durable: false, mode: MODEL_FILE_MODE });
+}
+
+/** mkdir -p with mode 0700 for every directory it creates. */
+export async function makeModelDir(path: string): Promise<void> {
+  await mkdir(path, { recursive: true, mode: MODEL_DIR_MODE });
 }
 
 export async function withModelLock<T>(dir: string, fn: () => Promise<T>, options?: LockOptions): Promise<T> {
@@ -89,8 +102,8 @@ export async function listContexts(dir: string): Promise<HookContextState[]> {
 }
 
 export async function appendLog(dir: string, unit: string, entries: readonly LogEntry[]): Promise<void> {
-  await mkdir(modelPaths(dir).logs, { recursive: true });
-  await appendFile(logPath(dir, unit), entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+  await makeModelDir(modelPaths(dir).logs);
+  await appendFile(logPath(dir, unit), entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''), { mode: MODEL_FILE_MODE });
 }
 
 export async function readLogs(dir: string, unit: string): Promise<LogEntry[]> {
@@ -98,7 +111,7 @@ export async function readLogs(dir: string, unit: string): Promise<LogEntry[]> {
 }
 
 export async function appendHookRun(dir: string, run: HookRun): Promise<void> {
-  await appendFile(modelPaths(dir).hookLog, `${JSON.stringify(run)}\n`);
+  await appendFile(modelPaths(dir).hookLog, `${JSON.stringify(run)}\n`, { mode: MODEL_FILE_MODE });
 }
 
 export async function readHookRuns(dir: string): Promise<HookRun[]> {

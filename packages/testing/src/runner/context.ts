@@ -1,5 +1,6 @@
 /** What the operations and the hook queue need of a LocalModel, so they can live outside the class. */
 import { SimulatorError } from '../errors.js';
+import { passThroughEnvironment } from '../hook-env.js';
 import { isValidUnit } from '../model/names.js';
 import type { ModelState } from '../model/schema.js';
 import type { SimulatedModel } from '../simulated-model.js';
@@ -23,7 +24,7 @@ export interface Operation {
   readonly model: ModelState;
 }
 
-/** What reaches a unit's daemon from outside a hook, e.g. `lucky kv get`. */
+/** What reaches a unit's daemon from outside a hook, e.g. `lucky kv get`; DOCKER_HOST passes through as for hooks. */
 export function unitEnv(context: ModelContext, unit: string): Record<string, string> {
   if (!isValidUnit(unit)) throw new SimulatorError(`Invalid unit name ${JSON.stringify(unit)}: expected <application>/<number>.`);
   const paths = unitPaths(context.dir, unit);
@@ -32,6 +33,7 @@ export function unitEnv(context: ModelContext, unit: string): Record<string, str
     LUCKY_DAEMON_SOCKET: paths.socketPath,
     JUJU_UNIT_NAME: unit,
     PATH: [...context.path, process.env.PATH ?? ''].join(':'),
+    ...passThroughEnvironment(),
   };
 }
 

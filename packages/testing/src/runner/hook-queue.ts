@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { HookResult, RunHookOptions } from '../hook-runner.js';
 import { unitApplication } from '../model/names.js';
 import { unitStorageIds } from '../model/storage.js';
-import { readModel, updateModel } from '../model/store.js';
+import { MODEL_DIR_MODE, readModel, updateModel } from '../model/store.js';
 import { stopDaemon, type ModelContext } from './context.js';
 import { triggeredHooks } from './diff.js';
 import { liveUnits } from './live.js';
@@ -59,7 +59,7 @@ export async function settle(context: ModelContext, state: RunnerState): Promise
 async function runEntry(context: ModelContext, state: RunnerState, index: number, entry: QueuedHook): Promise<HookOutcome> {
   const before = await readModel(context.dir);
   const paths = unitPaths(context.dir, entry.unit);
-  await mkdir(join(paths.dataDir, '..'), { recursive: true });
+  await mkdir(join(paths.dataDir, '..'), { recursive: true, mode: MODEL_DIR_MODE });
   const relation: RunHookOptions =
     entry.relationId === null
       ? {}

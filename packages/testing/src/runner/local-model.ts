@@ -4,7 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { withFileLock } from '../model/lock.js';
 import { unitFromTag } from '../model/names.js';
 import type { HookRun } from '../model/schema.js';
-import { modelPaths, readModel } from '../model/store.js';
+import { MODEL_DIR_MODE, modelPaths, readModel } from '../model/store.js';
 import { createSimulatedModel, openSimulatedModel, type SimulatedModel } from '../simulated-model.js';
 import { stopDaemon, unitEnv, type ModelContext, type Operation } from './context.js';
 import { byUnitNumber } from './diff.js';
@@ -74,7 +74,7 @@ export class LocalModel {
     if (options.name !== undefined && !/^[a-z0-9][a-z0-9-]*$/.test(options.name)) {
       throw new SimulatorError(`Invalid model name ${JSON.stringify(options.name)}: use lowercase letters, digits and "-".`);
     }
-    await mkdir(root, { recursive: true });
+    await mkdir(root, { recursive: true, mode: MODEL_DIR_MODE });
     const simulator = await createSimulatedModel(root, options.name !== undefined ? { name: options.name } : {});
     const state: RunnerState = {
       format: RUNNER_FORMAT,

@@ -12,6 +12,7 @@ const PortSpec = v.pipe(
 /** `port.*` (CL-12…CL-14): the unit's firewall ports through `open-port`/`close-port`. */
 export const portMethods = {
   'port.open': defineMethod({
+    container: true,
     params: v.object({ port: PortSpec }),
     result: v.object({}),
     handler: async ({ port }, ctx) => {
@@ -20,6 +21,7 @@ export const portMethods = {
     },
   }),
   'port.close': defineMethod({
+    container: true,
     params: v.object({ port: PortSpec }),
     result: v.object({}),
     handler: async ({ port }, ctx) => {
@@ -28,6 +30,7 @@ export const portMethods = {
     },
   }),
   'port.close-all': defineMethod({
+    container: true,
     params: v.object({}),
     result: v.object({ closed: v.array(v.string()) }),
     handler: async (_params, ctx) => {
@@ -38,6 +41,7 @@ export const portMethods = {
     },
   }),
   'port.list': defineMethod({
+    container: true,
     params: v.object({}),
     result: v.object({ ports: v.array(v.string()) }),
     handler: async (_params, ctx) => ({ ports: await openedPorts(ctx.hook().env) }),

@@ -21,12 +21,16 @@ export class DaemonStartCommand extends DaemonCommand {
     const location = this.location();
     if (!this.foreground) {
       const client = await ensureDaemon(location, { ...this.context.env, ...(this.logFile ? { LUCKY_LOG_FILE: this.logFile } : {}) }, cliPath());
-      const status = await client.call('daemon.status', {});
-      client.close();
+      let status;
+      try {
+        status = await client.call('daemon.status', {});
+      } finally {
+        client.close();
+      }
       this.context.stdout.write(`Lucky daemon running for ${status.unit} (pid ${status.pid}) on ${location.socketPath}\n`);
       return 0;
     }
-    // By package name, so the client bundle loads the daemon from node_modules, not bundled.
+    // Imported on demand: the script-facing bundle leaves the daemon out (scripts/bundle.mjs).
     const { runDaemon } = await import('../../daemon-process.js');
     const ran = await runDaemon(location, { logFile: this.logFile, logLevel: this.context.env.LUCKY_LOG_LEVEL, cliPath: cliPath() }, this.context.stdout);
     if (!ran && !this.ignoreRunning) {

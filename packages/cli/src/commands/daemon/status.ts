@@ -18,9 +18,14 @@ export class DaemonStatusCommand extends DaemonCommand {
     if (this.format !== 'plain' && this.format !== 'json') throw new UsageError(`Invalid --format "${this.format}": expected plain or json`);
     const { socketPath } = this.location();
     const client = await DaemonClient.connect(socketPath);
-    const status = await client.call('daemon.status', {});
-    const lucky = await client.call('status.get', {});
-    client.close();
+    let status;
+    let lucky;
+    try {
+      status = await client.call('daemon.status', {});
+      lucky = await client.call('status.get', {});
+    } finally {
+      client.close();
+    }
     if (this.format === 'json') {
       writeJson(this.context.stdout, { ...status, socketPath, status: lucky });
       return 0;
@@ -37,6 +42,7 @@ export class DaemonStatusCommand extends DaemonCommand {
       `plugins: ${status.plugins.join(', ')}`,
       `running hook: ${status.hook ?? '(none)'}`,
       `unit status: ${lucky.state}${lucky.message ? ` (${lucky.message})` : ''}`,
+      ...(status.stateProblem ? [`state problem: ${status.stateProblem}`] : []),
     ];
     this.context.stdout.write(`${lines.join('\n')}\n`);
     return 0;

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, Option } from 'clipanion';
 import { DaemonClient, ErrorCode, LuckyError, isLuckyError, isProcessRunning } from '@lucky/core/client';
@@ -17,16 +17,26 @@ export class DaemonStopCommand extends DaemonCommand {
 
   async execute(): Promise<number> {
     const { socketPath, unit } = this.location();
-    let client: DaemonClient;
+    let pid: number;
     try {
-      client = await DaemonClient.connect(socketPath);
+      const client = await DaemonClient.connect(socketPath);
+      try {
+        pid = (await client.call('daemon.status', {})).pid;
+        await client.call('daemon.stop', {});
+      } finally {
+        client.close();
+      }
     } catch (error) {
-      if (this.ignoreStopped && isLuckyError(error) && error.code === ErrorCode.DaemonUnavailable) return 0;
-      throw error;
+      if (!isLuckyError(error) || error.code !== ErrorCode.DaemonUnavailable) throw error;
+      // No answer on the socket, but the unit's lock may still name a live daemon (its socket was deleted): stop it by signal.
+      const holder = lockHolder(socketPath);
+      if (holder === undefined) {
+        if (this.ignoreStopped) return 0;
+        throw error;
+      }
+      pid = holder;
+      process.kill(pid, 'SIGTERM');
     }
-    const { pid } = await client.call('daemon.status', {});
-    await client.call('daemon.stop', {});
-    client.close();
     // Unlike Lucky (GAP-45), return only when the state is saved and the socket is gone.
     for (let waited = 0; waited < 30_000; waited += 50) {
       if (!existsSync(`${socketPath}.pid`) && !isProcessRunning(pid)) {
@@ -37,4 +47,15 @@ export class DaemonStopCommand extends DaemonCommand {
     }
     throw new LuckyError(ErrorCode.DaemonUnavailable, `The Lucky daemon for ${unit} (pid ${pid}) did not exit within 30 s; see its log.`);
   }
+}
+
+/** The live process holding the unit's daemon lock, if any. */
+function lockHolder(socketPath: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number.parseInt(readFileSync(`${socketPath}.pid`, 'utf8'), 10);
+  } catch {
+    return undefined;
+  }
+  return Number.isInteger(pid) && pid > 0 && isProcessRunning(pid) ? pid : undefined;
 }
