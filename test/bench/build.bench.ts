@@ -53,7 +53,10 @@ export async function benchBuild(): Promise<void> {
     await build(charm, out, []);
 
     // Bundled last: its output is the one the launcher figure below runs.
-    for (const [runtime, args] of [['--runtime system', ['--runtime', 'system']], ['bundled runtime', []]] as const) {
+    for (const [runtime, args] of [
+      ['--runtime system', ['--runtime', 'system']],
+      ['bundled runtime', []],
+    ] as const) {
       const times: number[] = [];
       for (let i = 0; i < RUNS; i++) times.push(await timed(() => build(charm, out, args)));
       const charmFile = (await stat(join(out, `${name}.charm`))).size;
@@ -69,7 +72,7 @@ export async function benchBuild(): Promise<void> {
       calls.push(await timed(() => execa(launcher, ['--version'], { stdin: 'ignore' })));
       workspace.push(await timed(() => execa(process.execPath, [LUCKY_BIN, '--version'], { stdin: 'ignore' })));
     }
-    report('`lucky --version` through a built charm\'s launcher', ms(median(calls)));
+    report("`lucky --version` through a built charm's launcher", ms(median(calls)));
     report('`lucky --version` of the workspace (client bundle)', ms(median(workspace)));
 
     // The first build with a Node.js version deflates its 100 MB binary; later ones reuse that.

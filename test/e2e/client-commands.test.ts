@@ -109,7 +109,7 @@ test('kv: get, set, delete, key=value parsing and output formats', async (ctx) =
   fails(r[12], 2, /^Error: Not enough positional arguments/);
 });
 
-test('a reader that leaves early (| head) ends lucky quietly with SIGPIPE\'s status, on stdout and on stderr', async (ctx) => {
+test("a reader that leaves early (| head) ends lucky quietly with SIGPIPE's status, on stdout and on stderr", async (ctx) => {
   // 120 kB: more than a pipe holds, so the write meets the closed pipe (one argument may hold 128 kB).
   const r = await probe(ctx, [
     'lucky kv set big="$(head -c 120000 /dev/zero | tr "\\0" x)" && lucky kv get big | wc -c',
@@ -128,7 +128,7 @@ test('a reader that leaves early (| head) ends lucky quietly with SIGPIPE\'s sta
   ok(r[5], '');
 });
 
-test('get-config: Lucky\'s rendering of each type, unknown keys and JSON', async (ctx) => {
+test("get-config: Lucky's rendering of each type, unknown keys and JSON", async (ctx) => {
   const r = await probe(ctx, [
     'lucky get-config name',
     'lucky get-config count',
@@ -151,7 +151,7 @@ test('get-config: Lucky\'s rendering of each type, unknown keys and JSON', async
   ok(r[8], '100\n');
 });
 
-test('relation get: the hook\'s remote unit by default, -r/-u, --app, keys and JSON', async (ctx) => {
+test("relation get: the hook's remote unit by default, -r/-u, --app, keys and JSON", async (ctx) => {
   const r = await probe(
     ctx,
     [
@@ -216,11 +216,14 @@ test('relation set, list-units and list-ids, and leader-only application data', 
   assert.is(data.units['probe/0']?.note, 'a b=c');
   assert.is(data.app.probe?.shared, 'yes');
   // A non-leader may not write application data; the tool's error names the tool.
-  const follower = await probe(ctx, ['lucky relation set --app x=1'], 'probe/1', 'cluster-relation-changed', { relationId: ctx.cluster, remoteUnit: 'probe/0' });
+  const follower = await probe(ctx, ['lucky relation set --app x=1'], 'probe/1', 'cluster-relation-changed', {
+    relationId: ctx.cluster,
+    remoteUnit: 'probe/0',
+  });
   fails(follower[0], 1, /^Error: relation-set failed: cannot write relation settings \(exit 1\)\n$/);
 });
 
-test('leader: is-leader, get and set, and the follower\'s refusal', async (ctx) => {
+test("leader: is-leader, get and set, and the follower's refusal", async (ctx) => {
   const leader = await probe(ctx, [
     'lucky leader is-leader',
     'lucky leader is-leader --format json',
@@ -312,9 +315,15 @@ test('random: passwords, inclusive ranges, floats, free ports and conflicting fl
   assert.match(r[14]!.out, /^900719925474099[01]\n$/);
 });
 
-test('dispatch from a hook\'s script is refused at once instead of waiting for its own hook', async (ctx) => {
+test("dispatch from a hook's script is refused at once instead of waiting for its own hook", async (ctx) => {
   // Were it not refused, the hook would hang until the timeout.
-  const r = await probe(ctx, ['lucky dispatch probe', 'lucky trigger-hook install', 'lucky dispatch', 'echo "$LUCKY_CONTEXT $LUCKY_SCRIPT_ID"'], 'probe/0', 'probe', { timeoutMs: 60_000 });
+  const r = await probe(
+    ctx,
+    ['lucky dispatch probe', 'lucky trigger-hook install', 'lucky dispatch', 'echo "$LUCKY_CONTEXT $LUCKY_SCRIPT_ID"'],
+    'probe/0',
+    'probe',
+    { timeoutMs: 60_000 },
+  );
   const [context, scriptId] = r[3]!.out.trim().split(' ');
   assert.is(context, 'client');
   assert.ok(scriptId, r[3]!.out);
@@ -331,7 +340,10 @@ test('outside a hook: kv works, Juju-backed commands say they need a hook', asyn
   assert.is(kv.exitCode, 0, kv.stderr);
   const relation = await lucky(['relation', 'get', 'host'], env);
   assert.is(relation.exitCode, 1);
-  assert.is(relation.stderr, 'Error: Not in a hook context: "relation.get" needs a running Juju hook, and no hook is running for probe/0. Call it from a hook\'s script.\n');
+  assert.is(
+    relation.stderr,
+    'Error: Not in a hook context: "relation.get" needs a running Juju hook, and no hook is running for probe/0. Call it from a hook\'s script.\n',
+  );
   const stale = await lucky(['leader', 'is-leader'], { ...env, JUJU_CONTEXT_ID: 'probe/0-old-hook-1' });
   assert.is(stale.exitCode, 1);
   assert.match(stale.stderr, /^Error: Not in a hook context/);
@@ -340,7 +352,10 @@ test('outside a hook: kv works, Juju-backed commands say they need a hook', asyn
 test('no daemon or no unit: a message saying exactly that', async () => {
   const none = await lucky(['kv', 'get', 'x'], {});
   assert.is(none.exitCode, 1);
-  assert.is(none.stderr, 'Error: Not in a hook context: neither LUCKY_DAEMON_SOCKET nor JUJU_UNIT_NAME is set. Run lucky from a charm script, or pass --socket-path <path>.\n');
+  assert.is(
+    none.stderr,
+    'Error: Not in a hook context: neither LUCKY_DAEMON_SOCKET nor JUJU_UNIT_NAME is set. Run lucky from a charm script, or pass --socket-path <path>.\n',
+  );
   const down = await lucky(['kv', 'get', 'x'], { LUCKY_DAEMON_SOCKET: '/tmp/lucky-no-such-dir/daemon.sock' });
   assert.is(down.exitCode, 1);
   assert.match(down.stderr, /^Error: The Lucky daemon is not running: nothing answers at \/tmp\/lucky-no-such-dir\/daemon\.sock \(ENOENT\)\./);
@@ -348,9 +363,29 @@ test('no daemon or no unit: a message saying exactly that', async () => {
 });
 
 const COMMAND_LINES = [
-  'set-status', 'kv get', 'kv set', 'kv delete', 'get-config', 'relation get', 'relation set', 'relation list-units',
-  'relation list-ids', 'leader get', 'leader set', 'leader is-leader', 'port open', 'port close', 'port get-opened',
-  'private-address', 'public-address', 'get-resource', 'random', 'dispatch', 'daemon start', 'daemon stop', 'daemon status',
+  'set-status',
+  'kv get',
+  'kv set',
+  'kv delete',
+  'get-config',
+  'relation get',
+  'relation set',
+  'relation list-units',
+  'relation list-ids',
+  'leader get',
+  'leader set',
+  'leader is-leader',
+  'port open',
+  'port close',
+  'port get-opened',
+  'private-address',
+  'public-address',
+  'get-resource',
+  'random',
+  'dispatch',
+  'daemon start',
+  'daemon stop',
+  'daemon status',
 ];
 
 test('--help works on every command, and the top level lists them all', async () => {

@@ -44,7 +44,10 @@ async function refused(ctx: Ctx, args: string[], exit: number, message: RegExp):
 test('a mutation before image set warns on stderr and exits 0 (GAP-50)', async (ctx) => {
   const result = await run(ctx, 'env', 'set', 'A=1');
   assert.is(result.exitCode, 0);
-  assert.is(result.stderr, 'Warning: The default container has no definition yet, so nothing changed; define it first with "lucky container image set <image>".\n');
+  assert.is(
+    result.stderr,
+    'Warning: The default container has no definition yet, so nothing changed; define it first with "lucky container image set <image>".\n',
+  );
   const named = await run(ctx, 'port', 'add', '80:80', '-c', 'web');
   assert.match(named.stderr, /container "web" has no definition yet.*image set <image> -c web/);
   await ok(ctx, ['image', 'get'], '\n');
@@ -83,7 +86,10 @@ test('image, env, entrypoint, command, volumes, ports and network round-trip', a
     entrypoint: '/docker-entrypoint.sh',
     command: ['nginx', '-g', 'daemon off;'],
     volumes: { '/usr/share/nginx/html': 'site', '/etc/ssl': '/etc/ssl' },
-    ports: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }, { hostPort: 53, containerPort: 53, protocol: 'udp' }],
+    ports: [
+      { hostPort: 8080, containerPort: 80, protocol: 'tcp' },
+      { hostPort: 53, containerPort: 53, protocol: 'udp' },
+    ],
     network: 'host',
   });
   await ok(ctx, ['set-entrypoint', '--unset']);
@@ -102,9 +108,19 @@ test('bad input is refused with a clear message and leaves the definition unchan
   await refused(ctx, ['port', 'add', '80'], 1, /^Error: Could not parse port binding "80"/);
   await refused(ctx, ['port', 'add', '70000:80'], 1, /^Error: Invalid port number 70000/);
   await ok(ctx, ['port', 'add', '8080:80']);
-  await refused(ctx, ['port', 'add', '8080:81'], 1, /^Error: Not adding port binding `8080:81\/tcp` because it conflicts with a port binding already added to the container: 8080:80\/tcp\n$/);
+  await refused(
+    ctx,
+    ['port', 'add', '8080:81'],
+    1,
+    /^Error: Not adding port binding `8080:81\/tcp` because it conflicts with a port binding already added to the container: 8080:80\/tcp\n$/,
+  );
   await ok(ctx, ['port', 'add', '8080:81/udp']);
-  await refused(ctx, ['volume', 'add', 'data', 'relative/path'], 1, /^Error: Invalid volume target "relative\/path": the path inside the container must be absolute/);
+  await refused(
+    ctx,
+    ['volume', 'add', 'data', 'relative/path'],
+    1,
+    /^Error: Invalid volume target "relative\/path": the path inside the container must be absolute/,
+  );
   await refused(ctx, ['volume', 'add', 'bad name!', '/data'], 1, /^Error: Invalid volume source "bad name!"/);
   await refused(ctx, ['set-network', 'no such net'], 1, /^Error: Invalid network "no such net"/);
   await refused(ctx, ['env', 'set', '_JAVA=1'], 2, /^Error: Could not parse key-value pair: _JAVA=1/);

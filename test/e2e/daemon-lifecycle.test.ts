@@ -66,7 +66,10 @@ test('start, status and stop say what happened; stop returns after the daemon ex
   assert.is(statSync(join(ctx.dir, 'data', 'state.json')).mode & 0o777, 0o600);
   const status = await lucky(['daemon', 'status'], ctx.env);
   assert.match(status.stdout, /^unit: race\/0\npid: \d+\n/);
-  assert.match(status.stdout, /\ncontainer runtime: \(none\)\nplugins: @lucky\/plugin-juju, @lucky\/plugin-scripts, @lucky\/core:containers\nrunning hook: \(none\)\nunit status: active\n$/);
+  assert.match(
+    status.stdout,
+    /\ncontainer runtime: \(none\)\nplugins: @lucky\/plugin-juju, @lucky\/plugin-scripts, @lucky\/core:containers\nrunning hook: \(none\)\nunit status: active\n$/,
+  );
   const pid = Number(/pid: (\d+)/.exec(status.stdout)?.[1]);
   const stopped = await lucky(['daemon', 'stop'], ctx.env);
   assert.is(stopped.exitCode, 0, stopped.stderr);
@@ -96,7 +99,10 @@ test('a daemon that cannot start reports why, and dispatch fails with that reaso
     reject: false,
   });
   assert.is(result.exitCode, 1);
-  assert.match(String(result.stderr), /^Error: The Lucky daemon for race\/0 failed to start: Error: .*lucky\.yaml:2:26: hooks\.hello\.0\.host-script: the script host_scripts\/nope\.sh does not exist/);
+  assert.match(
+    String(result.stderr),
+    /^Error: The Lucky daemon for race\/0 failed to start: Error: .*lucky\.yaml:2:26: hooks\.hello\.0\.host-script: the script host_scripts\/nope\.sh does not exist/,
+  );
 });
 
 test('dispatch outside Juju says what is missing', async (ctx) => {

@@ -91,7 +91,10 @@ test('peers exchange addresses over the cluster relation', async (ctx) => {
   ctx.cluster = Number(id.split(':')[1]);
   await ctx.sim.model.joinUnit(ctx.cluster, 'demo/0');
   await ctx.sim.model.joinUnit(ctx.cluster, 'demo/1');
-  for (const [unit, remote] of [['demo/0', 'demo/1'], ['demo/1', 'demo/0']] as const) {
+  for (const [unit, remote] of [
+    ['demo/0', 'demo/1'],
+    ['demo/1', 'demo/0'],
+  ] as const) {
     const joined = await ctx.sim.hook(unit, 'cluster-relation-joined', { relationId: ctx.cluster, remoteUnit: remote });
     assert.is(joined.exitCode, 0, joined.stderr);
   }
@@ -128,7 +131,7 @@ test('a failing script fails the hook, names the script and its code, and stops 
   assert.is((await kv(ctx, 'demo/0'))['never-ran'], undefined);
 });
 
-test('a departing peer is seen through the current hook\'s JUJU_DEPARTING_UNIT', async (ctx) => {
+test("a departing peer is seen through the current hook's JUJU_DEPARTING_UNIT", async (ctx) => {
   await ctx.sim.model.departUnit(ctx.cluster, 'demo/1');
   const result = await ctx.sim.hook('demo/0', 'cluster-relation-departed', { relationId: ctx.cluster, remoteUnit: 'demo/1', departingUnit: 'demo/1' });
   assert.is(result.exitCode, 0, result.stderr);
@@ -141,7 +144,10 @@ test('the daemon log holds the script output and hook results', async (ctx) => {
   assert.match(log, /"hook":"install","s":"out","lines":\[[^\n]*"\[lucky-demo\] installing demo\/0 in hook install"/);
   assert.match(log, 'Hook fail-on-purpose failed');
   const jujuLog = (await ctx.sim.model.logs('demo/0')).map((entry) => entry.message);
-  assert.ok(jujuLog.some((message) => message.includes('Hook fail-on-purpose failed')), jujuLog.join('\n'));
+  assert.ok(
+    jujuLog.some((message) => message.includes('Hook fail-on-purpose failed')),
+    jujuLog.join('\n'),
+  );
 });
 
 test.run();

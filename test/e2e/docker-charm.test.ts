@@ -114,7 +114,9 @@ test('a missing container is skipped with ignore-missing-container', async (ctx)
 });
 
 test('a daemon SIGKILLed in the middle of an apply leaves no duplicate after the next hook', async (ctx) => {
-  const status = JSON.parse((await lucky(['daemon', 'status', '--format', 'json'], { ...ctx.sim.unitEnv(UNIT), JUJU_UNIT_NAME: UNIT })).stdout) as { pid: number };
+  const status = JSON.parse((await lucky(['daemon', 'status', '--format', 'json'], { ...ctx.sim.unitEnv(UNIT), JUJU_UNIT_NAME: UNIT })).stdout) as {
+    pid: number;
+  };
   const events = await ctx.docker.getEvents({ filters: { type: ['container'], event: ['create'], label: [`lucky.unit=${UNIT}`] } });
   let killed = false;
   events.on('data', () => {

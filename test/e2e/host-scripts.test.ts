@@ -15,7 +15,7 @@ test.before(async (ctx) => {
   ctx.sim = await TestModel.create();
   ctx.charm = await writeCharm(join(ctx.sim.dir, 'charm'), {
     'metadata.yaml': 'name: hs\nsummary: host script checks\nrequires:\n  db:\n    interface: pgsql\n',
-    'dispatch': '#!/bin/sh\nexec lucky dispatch\n',
+    dispatch: '#!/bin/sh\nexec lucky dispatch\n',
     'lucky.yaml': [
       'use-docker: false',
       'hooks:',
@@ -84,7 +84,10 @@ test('shell-command picks the interpreter of inline scripts; stdout and stderr s
 test('a script that is not executable fails the hook with a hint', async (ctx) => {
   const result = await ctx.sim.hook('hs/0', 'start');
   assert.is(result.exitCode, 1);
-  assert.match(result.stderr, /Error: Hook "start" failed: Error executing script: .*host_scripts\/not-executable\.sh \(it is not executable: chmod \+x it, or build the charm with "lucky charm build"\)/);
+  assert.match(
+    result.stderr,
+    /Error: Hook "start" failed: Error executing script: .*host_scripts\/not-executable\.sh \(it is not executable: chmod \+x it, or build the charm with "lucky charm build"\)/,
+  );
 });
 
 test('a script killed by a signal is reported with the signal', async (ctx) => {

@@ -58,7 +58,7 @@ test.after(async (ctx) => {
   await removeDir(ctx.dir);
 });
 
-test('a plugin\'s method is served (params checked by its schema) and its hook runs before the scripts', async (ctx) => {
+test("a plugin's method is served (params checked by its schema) and its hook runs before the scripts", async (ctx) => {
   const run = await execa(process.execPath, [LUCKY_BIN, 'dispatch', 'hello'], { env: { PATH: process.env.PATH, ...ctx.env }, extendEnv: false, reject: false });
   assert.is(run.exitCode, 0, String(run.stderr));
   const client = await DaemonClient.connect(ctx.env.LUCKY_DAEMON_SOCKET!);
@@ -78,7 +78,10 @@ test('a plugin that cannot be found stops the daemon from starting, with the rea
   await writeCharm(ctx.charm, { 'lucky.yaml': 'plugins: [lucky-plugin-missing]\nhooks: {}\n' });
   const start = await lucky(['daemon', 'start'], ctx.env);
   assert.is(start.exitCode, 1);
-  assert.match(start.stderr, /Cannot find the plugin "lucky-plugin-missing" listed in lucky\.yaml from .*; install it in the charm \(npm install lucky-plugin-missing\)\./);
+  assert.match(
+    start.stderr,
+    /Cannot find the plugin "lucky-plugin-missing" listed in lucky\.yaml from .*; install it in the charm \(npm install lucky-plugin-missing\)\./,
+  );
 });
 
 test.run();

@@ -99,7 +99,7 @@ for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     const [script, child] = [pidOf(ctx, 'hang'), pidOf(ctx, 'hang-child')];
     hung.kill(signal);
     await hung;
-    await waitFor(() => processGone(script) && processGone(child), 'the hook\'s processes to be ended');
+    await waitFor(() => processGone(script) && processGone(child), "the hook's processes to be ended");
     const next = await timed(() => dispatch(ctx, 'quick'));
     assert.is(next.value.exitCode, 0, String(next.value.stderr));
     assert.is(next.value.stdout, 'quick');
@@ -117,7 +117,7 @@ test('a hook that runs past hook-timeout is ended with a clear message, with its
   console.log(`  [figure] hook-timeout 2 s: hook ended after ${ms.toFixed(0)} ms, leaked processes 0 of 2`);
 });
 
-test('a successful script\'s background child keeps running but does not hold the hook', async (ctx) => {
+test("a successful script's background child keeps running but does not hold the hook", async (ctx) => {
   const { value: result, ms } = await timed(() => dispatch(ctx, 'background'));
   assert.is(result.exitCode, 0, String(result.stderr));
   assert.is(result.stdout, 'done');
@@ -135,7 +135,7 @@ test('a failing entry ends the scripts still running beside it', async (ctx) => 
   assert.ok(processGone(pidOf(ctx, 'async-sibling')), 'the async sibling outlived the failed hook');
 });
 
-test('a killed hook\'s script never writes into the state later', async (ctx) => {
+test("a killed hook's script never writes into the state later", async (ctx) => {
   rmSync(pidFile(ctx, 'writer'), { force: true });
   const run = dispatch(ctx, 'write-after');
   await waitFor(() => existsSync(pidFile(ctx, 'writer')), 'the writer to start');
@@ -191,14 +191,18 @@ test('the container channel serves script commands only: no hooks, no daemon con
 
 test('idle connections beyond the cap are refused; the daemon keeps serving', async (ctx) => {
   const sockets = await Promise.all(
-    Array.from({ length: 300 }, () => new Promise<ReturnType<typeof connect>>((resolve) => {
-      const socket = connect(ctx.daemon.socketPath);
-      socket.on('error', () => undefined);
-      // Read, as a client would: the refusal is a line, then the end of the connection.
-      socket.resume();
-      socket.once('connect', () => resolve(socket));
-      socket.once('close', () => resolve(socket));
-    })),
+    Array.from(
+      { length: 300 },
+      () =>
+        new Promise<ReturnType<typeof connect>>((resolve) => {
+          const socket = connect(ctx.daemon.socketPath);
+          socket.on('error', () => undefined);
+          // Read, as a client would: the refusal is a line, then the end of the connection.
+          socket.resume();
+          socket.once('connect', () => resolve(socket));
+          socket.once('close', () => resolve(socket));
+        }),
+    ),
   );
   try {
     await waitFor(() => sockets.filter((socket) => socket.destroyed).length >= 300 - 256, 'connections over the cap to be refused');
@@ -240,7 +244,10 @@ test('a corrupt state is moved aside and reported in the hook output, daemon sta
   assert.is(hook.exitCode, 0, String(hook.stderr));
   assert.match(readFileSync(join(ctx.dir, 'status-set.log'), 'utf8'), 'blocked Unit state was corrupt and was reset');
   assert.match(String(hook.stderr), /^Warning: The unit state .*state\.json was not valid JSON .*moved to .*state\.json\.corrupt-/);
-  const status = JSON.parse((await lucky(['daemon', 'status', '--format', 'json'], ctx.daemon.env)).stdout) as { stateProblem: string; status: { state: string; message: string } };
+  const status = JSON.parse((await lucky(['daemon', 'status', '--format', 'json'], ctx.daemon.env)).stdout) as {
+    stateProblem: string;
+    status: { state: string; message: string };
+  };
   assert.match(status.stateProblem, 'was not valid JSON');
   assert.is(status.status.state, 'blocked');
   assert.is(status.status.message, 'Unit state was corrupt and was reset; see "lucky daemon status"');
@@ -301,14 +308,16 @@ test('a small write with a 40 MB state appends to the journal instead of rewriti
     assert.is(readFileSync(join(ctx.daemon.dataDir, 'state.json')).length, snapshot, 'the 40 MB snapshot was rewritten for a small write');
     assert.equal(await client.call('kv.get', { key: 'small' }), { value: '19' });
     const journal = readFileSync(join(ctx.daemon.dataDir, 'state.json.journal')).length;
-    console.log(`  [figure] small kv set with a ${((snapshot + journal) / 1e6).toFixed(0)} MB state (snapshot + journal): median ${times[10]!.toFixed(1)} ms over 20 writes`);
+    console.log(
+      `  [figure] small kv set with a ${((snapshot + journal) / 1e6).toFixed(0)} MB state (snapshot + journal): median ${times[10]!.toFixed(1)} ms over 20 writes`,
+    );
     await client.call('kv.delete', { keys: Array.from({ length: 400 }, (_, i) => `big${i}`) });
   } finally {
     client.close();
   }
 });
 
-test('SIGKILL of the daemon in the middle of a hook: its successor ends the hook\'s processes', async (ctx) => {
+test("SIGKILL of the daemon in the middle of a hook: its successor ends the hook's processes", async (ctx) => {
   rmSync(pidFile(ctx, 'hang'), { force: true });
   const hung = dispatch(ctx, 'hang');
   await waitFor(() => existsSync(pidFile(ctx, 'hang')) && existsSync(pidFile(ctx, 'hang-child')), 'the hang hook to start');
@@ -317,7 +326,7 @@ test('SIGKILL of the daemon in the middle of a hook: its successor ends the hook
   assert.is(result.exitCode, 1);
   const [script, child] = [pidOf(ctx, 'hang'), pidOf(ctx, 'hang-child')];
   ctx.daemon = await startTestDaemon({ charmDir: ctx.charm, dir: ctx.dir });
-  await waitFor(() => processGone(script) && processGone(child), 'the successor to end the killed hook\'s processes');
+  await waitFor(() => processGone(script) && processGone(child), "the successor to end the killed hook's processes");
   console.log('  [figure] daemon SIGKILLed mid-hook: leaked processes 0 of 2 after restart');
 });
 

@@ -41,8 +41,10 @@ class RawClient {
     this.socket.write(text);
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw frames of any shape, inspected field by field
   async next(count = 1): Promise<Record<string, any>> {
     await waitFor(() => this.lines.length >= count, `${count} response line(s)`);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
     return this.lines[count - 1] as Record<string, any>;
   }
 }
@@ -83,7 +85,10 @@ test('a request that is not JSON-RPC 2.0 gets invalid request', async (ctx) => {
   const client = await RawClient.open(ctx.daemon.socketPath);
   client.send('[1,2,3]\n{"id":5,"method":"kv.list"}\n"text"\n');
   const answers = [await client.next(1), await client.next(2), await client.next(3)];
-  assert.equal(answers.map((a) => a.error.code), [-32600, -32600, -32600]);
+  assert.equal(
+    answers.map((a) => a.error.code),
+    [-32600, -32600, -32600],
+  );
   assert.is(answers[1]!.id, 5);
   client.socket.destroy();
 });

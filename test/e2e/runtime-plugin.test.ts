@@ -130,13 +130,20 @@ test.after(async (ctx) => {
 
 function calls(ctx: Ctx): Call[] {
   if (!existsSync(ctx.calls)) return [];
-  return readFileSync(ctx.calls, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Call);
+  return readFileSync(ctx.calls, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Call);
 }
 
 test('install asks the selected runtime (not Docker) for its engine', async (ctx) => {
   const result = await ctx.sim.hook('recorded/0', 'install');
   assert.is(result.exitCode, 0, result.stderr);
-  assert.equal(calls(ctx).filter((call) => call.call === 'ensureEngine'), [{ call: 'ensureEngine', hook: 'install' }]);
+  assert.equal(
+    calls(ctx).filter((call) => call.call === 'ensureEngine'),
+    [{ call: 'ensureEngine', hook: 'install' }],
+  );
   const status = await lucky(['daemon', 'status', '--format', 'json'], { ...ctx.sim.unitEnv('recorded/0'), JUJU_UNIT_NAME: 'recorded/0' });
   const daemon = JSON.parse(status.stdout) as { runtime: string; plugins: string[] };
   assert.is(daemon.runtime, 'recorder');
@@ -152,12 +159,27 @@ test('every container command reaches the runtime through apply, and container s
   const applies = made.filter((call) => call.call === 'apply');
   // After the first script: both containers, as the commands defined them.
   assert.equal(applies[0]?.definitions, {
-    '': { image: 'registry.example/app:1', pull: true, env: { A: '1', B: 'two' }, entrypoint: '/bin/app', command: ['serve', '--port', '80'], volumes: { '/data': 'data' }, ports: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }], network: 'host' },
+    '': {
+      image: 'registry.example/app:1',
+      pull: true,
+      env: { A: '1', B: 'two' },
+      entrypoint: '/bin/app',
+      command: ['serve', '--port', '80'],
+      volumes: { '/data': 'data' },
+      ports: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }],
+      network: 'host',
+    },
     side: { image: 'helper:2', pull: true, env: {}, entrypoint: null, command: null, volumes: {}, ports: [], network: null },
   });
   // The container scripts: the path is the runtime's scriptsDir, the socket its clientEnvironment.
   const execs = made.filter((call) => call.call === 'exec');
-  assert.equal(execs.map((call) => [call.container, call.command]), [['', ['/recorded/scripts/probe.sh', 'first']], ['side', ['/bin/bash', '-c', 'echo inline']]]);
+  assert.equal(
+    execs.map((call) => [call.container, call.command]),
+    [
+      ['', ['/recorded/scripts/probe.sh', 'first']],
+      ['side', ['/bin/bash', '-c', 'echo inline']],
+    ],
+  );
   const env = execs[0]?.env as Record<string, string>;
   assert.is(env.LUCKY_DAEMON_SOCKET, '/in-default/lucky.sock');
   assert.is(env.LUCKY_HOOK, 'config-changed');
@@ -166,7 +188,16 @@ test('every container command reaches the runtime through apply, and container s
   assert.match(result.stdout, 'recorded exec of /recorded/scripts/probe.sh first');
   // The last script's removals, then apply-updates: one apply with the result, and the plugin's command answered.
   assert.equal(applies.at(-1)?.definitions, {
-    '': { image: 'registry.example/app:1', pull: true, env: { A: '1' }, entrypoint: '/bin/app', command: ['serve', '--port', '80'], volumes: {}, ports: [], network: 'host' },
+    '': {
+      image: 'registry.example/app:1',
+      pull: true,
+      env: { A: '1' },
+      entrypoint: '/bin/app',
+      command: ['serve', '--port', '80'],
+      volumes: {},
+      ports: [],
+      network: 'host',
+    },
   });
   assert.match(result.stdout, 'execs: 2\n', result.stdout + result.stderr);
 });
@@ -196,7 +227,10 @@ test('the plugin command has --help and appears in lucky --help for the charm', 
 test('stop removes the containers through the runtime', async (ctx) => {
   const result = await ctx.sim.hook('recorded/0', 'stop');
   assert.is(result.exitCode, 0, result.stderr);
-  assert.equal(calls(ctx).filter((call) => call.call === 'removeAll'), [{ call: 'removeAll', hook: 'stop' }]);
+  assert.equal(
+    calls(ctx).filter((call) => call.call === 'removeAll'),
+    [{ call: 'removeAll', hook: 'stop' }],
+  );
 });
 
 test.run();

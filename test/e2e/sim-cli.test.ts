@@ -13,7 +13,19 @@ interface Ctx {
 }
 
 interface StatusJson {
-  applications: Array<{ name: string; units: Array<{ name: string; leader: boolean; workload: { status: string; message: string }; agent: { status: string; message: string }; address: string; ports: string[]; dataDir: string; socketPath: string }> }>;
+  applications: Array<{
+    name: string;
+    units: Array<{
+      name: string;
+      leader: boolean;
+      workload: { status: string; message: string };
+      agent: { status: string; message: string };
+      address: string;
+      ports: string[];
+      dataDir: string;
+      socketPath: string;
+    }>;
+  }>;
   relations: Array<{ id: number; endpoints: string[]; interface: string; peer: boolean }>;
 }
 
@@ -54,14 +66,23 @@ async function kv(s: StatusJson, name: string): Promise<Record<string, string>> 
 test('deploy runs the install sequence on every unit, leader first', async (ctx) => {
   const demo = await sim(ctx, 'deploy', DEMO, 'demo', '-n', '2');
   assert.is(demo.exitCode, 0, demo.stdout + demo.stderr);
-  const lines = demo.stdout.split('\n').filter(Boolean).map((line) => line.split(/\s+/).slice(0, 2).join(' '));
+  const lines = demo.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split(/\s+/).slice(0, 2).join(' '));
   for (const hook of ['install', 'leader-elected', 'config-changed', 'start']) assert.ok(lines.includes(`demo/0 ${hook}`), `${hook}:\n${demo.stdout}`);
   assert.ok(lines.includes('demo/1 leader-settings-changed'), demo.stdout);
   assert.ok(lines.indexOf('demo/0 install') < lines.indexOf('demo/0 start'));
   const db = await sim(ctx, 'deploy', DB, 'db');
   assert.is(db.exitCode, 0, db.stdout + db.stderr);
   const s = await status(ctx);
-  assert.equal(s.applications.map((app) => [app.name, app.units.length]), [['db', 1], ['demo', 2]].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)));
+  assert.equal(
+    s.applications.map((app) => [app.name, app.units.length]),
+    [
+      ['db', 1],
+      ['demo', 2],
+    ].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)),
+  );
   assert.is(unit(s, 'demo/0').leader, true);
   assert.is(unit(s, 'demo/1').leader, false);
   assert.is.not(unit(s, 'demo/0').address, unit(s, 'demo/1').address);
@@ -128,7 +149,10 @@ test('removing a unit runs departed on the others, and broken, stop and remove o
   assert.match(removed.stdout, /demo\/1\s+stop\s+ok/);
   assert.match(removed.stdout, /demo\/1\s+remove\s+ok/);
   const s = await status(ctx);
-  assert.equal(s.applications.find((app) => app.name === 'demo')?.units.map((u) => u.name), ['demo/0']);
+  assert.equal(
+    s.applications.find((app) => app.name === 'demo')?.units.map((u) => u.name),
+    ['demo/0'],
+  );
   assert.is((await kv(s, 'demo/0'))['peer-demo-1'], undefined);
 });
 

@@ -26,7 +26,14 @@ export interface RuntimeFiles {
  * stubs, and the runtime. Then gives every entry a fixed mode and time, and returns
  * the entries of the zip in path order.
  */
-export async function assembleCharm(target: string, charm: ValidCharm, files: readonly CharmFile[], runtime: RuntimeFiles, stubs: HookStubs, mtime: Date): Promise<ZipEntry[]> {
+export async function assembleCharm(
+  target: string,
+  charm: ValidCharm,
+  files: readonly CharmFile[],
+  runtime: RuntimeFiles,
+  stubs: HookStubs,
+  mtime: Date,
+): Promise<ZipEntry[]> {
   const put = async (path: string, write: (file: string) => Promise<void>, mode: number) => {
     const file = join(target, path);
     await mkdir(dirname(file), { recursive: true });

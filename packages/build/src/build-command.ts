@@ -13,21 +13,21 @@ export function charmBuildCommand({ Command, Option, UsageError }: CommandKit): 
       category: 'Charm',
       description: 'build a deployable charm directory and .charm file',
       details: [
-        'Checks metadata.yaml (or charmcraft.yaml), config.yaml, actions.yaml and lucky.yaml first and writes nothing if any is wrong. Then writes `<out>/<name>/` and `<out>/<name>.charm` (default out: `<dir>/build`): the charm\'s files, fresh hook stubs, manifest.yaml, and the Lucky runtime under `lucky/`.',
-        'With `--runtime bundled` (the default) the charm carries Node.js for each architecture of `--arch` (default: this machine\'s), fetched once from the npm registry; with `--runtime system` it uses the machine\'s `node`, which must be version 20 or later.',
+        "Checks metadata.yaml (or charmcraft.yaml), config.yaml, actions.yaml and lucky.yaml first and writes nothing if any is wrong. Then writes `<out>/<name>/` and `<out>/<name>.charm` (default out: `<dir>/build`): the charm's files, fresh hook stubs, manifest.yaml, and the Lucky runtime under `lucky/`.",
+        "With `--runtime bundled` (the default) the charm carries Node.js for each architecture of `--arch` (default: this machine's), fetched once from the npm registry; with `--runtime system` it uses the machine's `node`, which must be version 20 or later.",
         'The same inputs give the same bytes; SOURCE_DATE_EPOCH sets the file times (default 1980-01-01).',
       ].join('\n\n'),
       examples: [
         ['Build the charm in this directory', 'lucky charm build'],
         ['For both architectures, into ./dist', 'lucky charm build ./my-charm -o dist --arch amd64,arm64'],
-        ['Use the machine\'s Node.js', 'lucky charm build --runtime system'],
+        ["Use the machine's Node.js", 'lucky charm build --runtime system'],
       ],
     });
 
     dir = Option.String({ required: false, name: 'dir' });
     output = Option.String('-o,--output,-b,--build-dir', { description: 'Output directory (default: <dir>/build)' });
-    arch = Option.String('--arch', { description: 'Architectures, comma-separated: amd64, arm64 (default: this machine\'s; with --runtime system, both)' });
-    runtime = Option.String('--runtime', 'bundled', { description: 'bundled (Node.js in the charm, the default) or system (the machine\'s node >= 20)' });
+    arch = Option.String('--arch', { description: "Architectures, comma-separated: amd64, arm64 (default: this machine's; with --runtime system, both)" });
+    runtime = Option.String('--runtime', 'bundled', { description: "bundled (Node.js in the charm, the default) or system (the machine's node >= 20)" });
 
     async execute(): Promise<number> {
       if (this.runtime !== 'bundled' && this.runtime !== 'system') throw new UsageError(`Invalid --runtime "${this.runtime}": expected bundled or system`);
@@ -53,7 +53,7 @@ export function charmBuildCommand({ Command, Option, UsageError }: CommandKit): 
         return 1;
       }
       const size = `${(result.bytes / 1024 / 1024).toFixed(1)} MB`;
-      const runtime = result.nodeVersion ? `Node.js ${result.nodeVersion} bundled` : 'the machine\'s Node.js';
+      const runtime = result.nodeVersion ? `Node.js ${result.nodeVersion} bundled` : "the machine's Node.js";
       this.context.stdout.write(`Built ${result.charmFile} (${size}) and ${result.charmDir}/ for ${result.architectures.join(', ')}, with ${runtime}\n`);
       return 0;
     }

@@ -97,7 +97,10 @@ function chooseArchitectures(options: BuildOptions): Architecture[] {
   if (options.runtime === 'system') return [...ARCHITECTURES];
   const machine = machineArchitecture();
   if (!machine) {
-    throw new LuckyError(ErrorCode.InvalidArgument, `This machine (${process.arch}) is not one Lucky builds charms for; choose with --arch ${ARCHITECTURES.join(',')}.`);
+    throw new LuckyError(
+      ErrorCode.InvalidArgument,
+      `This machine (${process.arch}) is not one Lucky builds charms for; choose with --arch ${ARCHITECTURES.join(',')}.`,
+    );
   }
   return [machine];
 }

@@ -65,14 +65,14 @@ export function launcherScript(runtime: RuntimeKind, architectures: readonly Arc
 export function entryScript(): string {
   return [
     '#!/usr/bin/env node',
-    '\'use strict\';',
+    "'use strict';",
     '// The entry of this charm\'s Lucky runtime, written by "lucky charm build".',
-    'var major = Number(process.versions.node.split(\'.\')[0]);',
+    "var major = Number(process.versions.node.split('.')[0]);",
     'if (major < 20) {',
-    '  process.stderr.write(\'Error: Lucky needs Node.js 20 or later, but \' + process.execPath + \' is \' + process.version + \'; install a newer Node.js or build the charm with its own runtime.\\n\');',
+    "  process.stderr.write('Error: Lucky needs Node.js 20 or later, but ' + process.execPath + ' is ' + process.version + '; install a newer Node.js or build the charm with its own runtime.\\n');",
     '  process.exit(1);',
     '}',
-    'require(\'../lucky.cjs\');',
+    "require('../lucky.cjs');",
     '',
   ].join('\n');
 }

@@ -10,7 +10,10 @@ const SIZE = /^\d+(\.\d+)?[MGTPE]?(i?B)?$/;
 
 /** A mapping (valibot's record alone would take a list too). */
 function mapping<K extends v.GenericSchema<string, string>, V extends v.GenericSchema>(key: K, value: V, message: string) {
-  return v.pipe(v.custom<Record<string, unknown>>((input) => typeof input === 'object' && input !== null && !Array.isArray(input), message), v.record(key, value, message));
+  return v.pipe(
+    v.custom<Record<string, unknown>>((input) => typeof input === 'object' && input !== null && !Array.isArray(input), message),
+    v.record(key, value, message),
+  );
 }
 const text = (what: string) => v.string(`${what} must be a string`);
 const flag = (what: string) => v.boolean(`${what} must be true or false`);
@@ -25,14 +28,30 @@ const Endpoint = v.pipe(
         v.string('the endpoint needs an "interface" (a string naming the relation\'s protocol)'),
         v.nonEmpty('the endpoint\'s "interface" must not be empty'),
       ),
-      limit: v.optional(v.pipe(v.number('"limit" must be a whole number'), v.integer('"limit" must be a whole number'), v.minValue(0, '"limit" must be at least 0'))),
+      limit: v.optional(
+        v.pipe(v.number('"limit" must be a whole number'), v.integer('"limit" must be a whole number'), v.minValue(0, '"limit" must be at least 0')),
+      ),
       optional: v.optional(flag('"optional"')),
       scope: v.optional(v.picklist(['global', 'container'], '"scope" must be "global" or "container"')),
     },
     'a relation endpoint must be a mapping with an "interface", or the interface name alone',
   ),
 );
-const Endpoints = v.optional(v.nullable(mapping(v.pipe(v.string(), v.check((name) => ENDPOINT_NAME.test(name), (issue) => `"${String(issue.input)}" is not a valid relation name: use lowercase letters, digits, "-" and "_", starting with a letter`)), Endpoint, 'must be a mapping of endpoint names to endpoints')));
+const Endpoints = v.optional(
+  v.nullable(
+    mapping(
+      v.pipe(
+        v.string(),
+        v.check(
+          (name) => ENDPOINT_NAME.test(name),
+          (issue) => `"${String(issue.input)}" is not a valid relation name: use lowercase letters, digits, "-" and "_", starting with a letter`,
+        ),
+      ),
+      Endpoint,
+      'must be a mapping of endpoint names to endpoints',
+    ),
+  ),
+);
 
 const Storage = v.looseObject(
   {
@@ -47,7 +66,17 @@ const Storage = v.looseObject(
         v.check((size) => SIZE.test(String(size)), '"minimum-size" must be a size such as "1G" or "512M"'),
       ),
     ),
-    multiple: v.optional(v.looseObject({ range: v.pipe(v.union([v.string(), v.number()], '"range" must be like "1", "1-3" or "2+"'), v.check((range) => /^\d+(-\d*|\+)?$/.test(String(range)), '"range" must be like "1", "1-3" or "2+"')) }, '"multiple" must be a mapping with a "range"')),
+    multiple: v.optional(
+      v.looseObject(
+        {
+          range: v.pipe(
+            v.union([v.string(), v.number()], '"range" must be like "1", "1-3" or "2+"'),
+            v.check((range) => /^\d+(-\d*|\+)?$/.test(String(range)), '"range" must be like "1", "1-3" or "2+"'),
+          ),
+        },
+        '"multiple" must be a mapping with a "range"',
+      ),
+    ),
     properties: v.optional(v.array(v.picklist(['transient'], 'the only storage property is "transient"'), '"properties" must be a list')),
   },
   'a storage entry must be a mapping with a "type"',
@@ -65,8 +94,21 @@ const Resource = v.looseObject(
 const Container = v.looseObject(
   {
     resource: v.optional(text('"resource"')),
-    bases: v.optional(v.array(v.looseObject({ name: text('"name"'), channel: text('"channel"'), architectures: strings('"architectures"') }, 'a base must be a mapping with name, channel and architectures'), '"bases" must be a list')),
-    mounts: v.optional(v.array(v.looseObject({ storage: text('"storage"'), location: v.optional(text('"location"')) }, 'a mount must be a mapping with a "storage"'), '"mounts" must be a list')),
+    bases: v.optional(
+      v.array(
+        v.looseObject(
+          { name: text('"name"'), channel: text('"channel"'), architectures: strings('"architectures"') },
+          'a base must be a mapping with name, channel and architectures',
+        ),
+        '"bases" must be a list',
+      ),
+    ),
+    mounts: v.optional(
+      v.array(
+        v.looseObject({ storage: text('"storage"'), location: v.optional(text('"location"')) }, 'a mount must be a mapping with a "storage"'),
+        '"mounts" must be a list',
+      ),
+    ),
   },
   'a container must be a mapping (with "resource" or "bases", and optional "mounts")',
 );
@@ -77,7 +119,13 @@ const Container = v.looseObject(
  */
 export const MetadataSchema = v.looseObject(
   {
-    name: v.pipe(v.string('the charm needs a "name" (a string)'), v.check((name) => CHARM_NAME.test(name), (issue) => `"${String(issue.input)}" is not a valid charm name: use lowercase letters, digits and hyphens, starting with a letter`)),
+    name: v.pipe(
+      v.string('the charm needs a "name" (a string)'),
+      v.check(
+        (name) => CHARM_NAME.test(name),
+        (issue) => `"${String(issue.input)}" is not a valid charm name: use lowercase letters, digits and hyphens, starting with a letter`,
+      ),
+    ),
     'display-name': v.optional(text('"display-name"')),
     summary: v.optional(text('"summary"')),
     description: v.optional(text('"description"')),
@@ -91,9 +139,37 @@ export const MetadataSchema = v.looseObject(
     requires: Endpoints,
     peers: Endpoints,
     'extra-bindings': v.optional(v.nullable(mapping(v.string(), v.nullable(v.unknown()), '"extra-bindings" must be a mapping'))),
-    storage: v.optional(v.nullable(mapping(v.pipe(v.string(), v.check((name) => STORAGE_NAME.test(name), (issue) => `"${String(issue.input)}" is not a valid storage name`)), Storage, '"storage" must be a mapping of storage names to storage'))),
+    storage: v.optional(
+      v.nullable(
+        mapping(
+          v.pipe(
+            v.string(),
+            v.check(
+              (name) => STORAGE_NAME.test(name),
+              (issue) => `"${String(issue.input)}" is not a valid storage name`,
+            ),
+          ),
+          Storage,
+          '"storage" must be a mapping of storage names to storage',
+        ),
+      ),
+    ),
     resources: v.optional(v.nullable(mapping(v.string(), Resource, '"resources" must be a mapping of resource names to resources'))),
-    containers: v.optional(v.nullable(mapping(v.pipe(v.string(), v.check((name) => STORAGE_NAME.test(name), (issue) => `"${String(issue.input)}" is not a valid container name`)), Container, '"containers" must be a mapping of container names to containers'))),
+    containers: v.optional(
+      v.nullable(
+        mapping(
+          v.pipe(
+            v.string(),
+            v.check(
+              (name) => STORAGE_NAME.test(name),
+              (issue) => `"${String(issue.input)}" is not a valid container name`,
+            ),
+          ),
+          Container,
+          '"containers" must be a mapping of container names to containers',
+        ),
+      ),
+    ),
   },
   'the metadata must be a mapping with at least a "name"',
 );
@@ -103,7 +179,13 @@ export type Metadata = v.InferOutput<typeof MetadataSchema>;
 /** `actions.yaml`: action name → its description and parameters (or nothing). */
 export const ActionsSchema = v.nullable(
   mapping(
-    v.pipe(v.string(), v.check((name) => ACTION_NAME.test(name), (issue) => `"${String(issue.input)}" is not a valid action name: use lowercase letters and hyphens, starting and ending with a letter`)),
+    v.pipe(
+      v.string(),
+      v.check(
+        (name) => ACTION_NAME.test(name),
+        (issue) => `"${String(issue.input)}" is not a valid action name: use lowercase letters and hyphens, starting and ending with a letter`,
+      ),
+    ),
     v.nullable(
       v.looseObject(
         {

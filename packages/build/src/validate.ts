@@ -29,7 +29,9 @@ export interface ValidCharm {
 export class CharmInvalid extends LuckyError {
   readonly problems: readonly Problem[];
   constructor(problems: readonly Problem[]) {
-    super(ErrorCode.ConfigInvalid, problems.length === 1 ? (problems[0] as string) : `${problems.length} problems:\n${problems.join('\n')}`, { data: { problems } });
+    super(ErrorCode.ConfigInvalid, problems.length === 1 ? (problems[0] as string) : `${problems.length} problems:\n${problems.join('\n')}`, {
+      data: { problems },
+    });
     this.problems = problems;
   }
 }
@@ -104,7 +106,14 @@ export async function validateCharm(dir: string, stubs: HookStubs): Promise<Vali
   const receivable = new Set([...hooks, ...actions, ...LUCKY_HOOKS]);
   const warnings = Object.keys(lucky.hooks)
     .filter((hook) => !receivable.has(hook))
-    .map((hook) => problemAt(luckySource, ['hooks', hook], `the charm never receives the hook "${hook}": it is not a hook of this charm's metadata nor an action, so these scripts never run`, true));
+    .map((hook) =>
+      problemAt(
+        luckySource,
+        ['hooks', hook],
+        `the charm never receives the hook "${hook}": it is not a hook of this charm's metadata nor an action, so these scripts never run`,
+        true,
+      ),
+    );
   return {
     dir,
     root,
@@ -135,7 +144,7 @@ function check<S extends v.GenericSchema>(
   more: (source: YamlSource, data: v.InferOutput<S>) => Problem[],
 ): v.InferOutput<S> | undefined {
   if (source.data === undefined || source.data === null) {
-    if (v.is(schema, null)) return null as v.InferOutput<S>;
+    if (v.is(schema, null)) return null;
     problems.push(problemAt(source, [], 'the file is empty'));
     return undefined;
   }
@@ -162,7 +171,8 @@ function metadataProblems(source: YamlSource, metadata: Metadata): Problem[] {
   }
   const resources = metadata.resources ?? {};
   for (const [name, resource] of Object.entries(resources)) {
-    if (resource.type === 'file' && resource.filename === undefined) problems.push(problemAt(source, ['resources', name], 'a file resource needs a "filename"'));
+    if (resource.type === 'file' && resource.filename === undefined)
+      problems.push(problemAt(source, ['resources', name], 'a file resource needs a "filename"'));
   }
   for (const [name, container] of Object.entries(metadata.containers ?? {})) {
     if (container.resource === undefined && container.bases === undefined) {
@@ -172,7 +182,8 @@ function metadataProblems(source: YamlSource, metadata: Metadata): Problem[] {
       problems.push(problemAt(source, ['containers', name, 'resource'], `"${container.resource}" is not an oci-image resource declared under "resources"`));
     }
     for (const [index, mount] of (container.mounts ?? []).entries()) {
-      if (!metadata.storage?.[mount.storage]) problems.push(problemAt(source, ['containers', name, 'mounts', index, 'storage'], `"${mount.storage}" is not a storage declared under "storage"`));
+      if (!metadata.storage?.[mount.storage])
+        problems.push(problemAt(source, ['containers', name, 'mounts', index, 'storage'], `"${mount.storage}" is not a storage declared under "storage"`));
     }
   }
   return problems;

@@ -3,7 +3,6 @@ import type * as v from 'valibot';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { formatKeyPath, positionOf, type KeyPath } from '@lucky/core';
 
-
 /** A YAML file parsed with source positions, so problems can name `file:line:col`. */
 export interface YamlSource {
   /** The path as the user gave it (relative paths stay relative in messages). */

@@ -12,7 +12,10 @@ export const lazyClipanionContext = {
         .replace('stdin: process.stdin,', '')
         .replace('stdout: process.stdout,', '')
         .replace('stderr: process.stderr,', '')
-        .replace('function noopCaptureActivator', "for (const name of ['stdin', 'stdout', 'stderr']) Object.defineProperty(Cli.defaultContext, name, { get: () => process[name], enumerable: false });\nfunction noopCaptureActivator")
+        .replace(
+          'function noopCaptureActivator',
+          "for (const name of ['stdin', 'stdout', 'stderr']) Object.defineProperty(Cli.defaultContext, name, { get: () => process[name], enumerable: false });\nfunction noopCaptureActivator",
+        )
         .replace('colorDepth: platform.getDefaultColorDepth(),', 'get colorDepth() { return platform.getDefaultColorDepth(); },')
         .replace("var tty = require('tty');", "var tty = { get WriteStream() { return require('tty').WriteStream; } };");
       return { contents: text, loader: 'js' };

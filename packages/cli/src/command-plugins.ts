@@ -15,7 +15,6 @@ const DEVELOPMENT_PLUGINS: Readonly<Record<string, { readonly module: string; re
   charm: { module: '@lucky/build', what: 'the charm builder' },
 };
 
-
 export function isDevelopmentWord(word: string | undefined): boolean {
   return word !== undefined && Object.hasOwn(DEVELOPMENT_PLUGINS, word);
 }

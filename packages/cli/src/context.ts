@@ -31,7 +31,7 @@ export abstract class ClientCommand extends Command {
 
 /** Base of getters: adds `--format plain|json`. */
 export abstract class GetterCommand extends ClientCommand {
-  formatOption = Option.String('--format', 'plain', { description: 'Output format: plain (Lucky\'s) or json' });
+  formatOption = Option.String('--format', 'plain', { description: "Output format: plain (Lucky's) or json" });
 
   protected get format(): Format {
     if (this.formatOption === 'plain' || this.formatOption === 'json') return this.formatOption;

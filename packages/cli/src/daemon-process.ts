@@ -6,7 +6,6 @@ import { ALREADY_RUNNING_LINE, READY_LINE } from './daemon-lines.js';
 import type { DaemonLocation } from './daemon-options.js';
 import { VERSION } from './version.js';
 
-
 /**
  * Runs the unit's daemon in this process until it stops (SIGTERM and SIGINT stop
  * it cleanly), with the built-in plugins and the runtime the charm selects.

@@ -5,9 +5,21 @@ export * from './client.js';
 
 // The plugin API.
 export {
-  definePlugin, defineMethod,
-  type Plugin, type PluginFactory, type PluginMethod, type PluginMethods, type MethodTypes, type CoreHooks,
-  type DaemonContext, type HookContext, type MethodContext, type ScriptRun, type ScriptRunner, type CommandKit, type CommandClass,
+  definePlugin,
+  defineMethod,
+  type Plugin,
+  type PluginFactory,
+  type PluginMethod,
+  type PluginMethods,
+  type MethodTypes,
+  type CoreHooks,
+  type DaemonContext,
+  type HookContext,
+  type MethodContext,
+  type ScriptRun,
+  type ScriptRunner,
+  type CommandKit,
+  type CommandClass,
 } from './plugin.js';
 export type { RpcCall, RpcConnection } from './rpc/server.js';
 export type { ContainerRuntime, OutputSink } from './containers/runtime.js';

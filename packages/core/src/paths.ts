@@ -73,7 +73,10 @@ export function checkTrustedDir(dir: string): void {
       );
     }
     if (!info.isSymbolicLink() && (info.mode & 0o022) !== 0 && (info.mode & 0o1000) === 0) {
-      throw new LuckyError(ErrorCode.DaemonUnavailable, `Refusing the daemon socket directory: ${current} is writable by other users (mode ${(info.mode & 0o777).toString(8)}); make it 0755 or stricter.`);
+      throw new LuckyError(
+        ErrorCode.DaemonUnavailable,
+        `Refusing the daemon socket directory: ${current} is writable by other users (mode ${(info.mode & 0o777).toString(8)}); make it 0755 or stricter.`,
+      );
     }
     if (current === dirname(current)) return;
   }
@@ -83,7 +86,8 @@ export function checkTrustedDir(dir: string): void {
 export function ensurePrivateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const info = lstatSync(dir);
-  if (!info.isDirectory()) throw new LuckyError(ErrorCode.DaemonStartFailed, `The daemon socket directory ${dir} is not a directory (a symbolic link?); remove it.`);
+  if (!info.isDirectory())
+    throw new LuckyError(ErrorCode.DaemonStartFailed, `The daemon socket directory ${dir} is not a directory (a symbolic link?); remove it.`);
   if (info.uid === currentUid() && (info.mode & 0o077) !== 0) chmodSync(dir, 0o700);
   checkTrustedDir(dir);
 }

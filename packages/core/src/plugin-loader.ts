@@ -14,11 +14,7 @@ export type PluginModule = Record<string, unknown>;
  * default-exported factory called with the entry's options. `builtins` holds
  * plugins Lucky carries itself (the docker runtime), loaded only when named.
  */
-export async function loadPlugin(
-  charmDir: string,
-  entry: PluginEntry,
-  builtins: Readonly<Record<string, () => Promise<PluginModule>>> = {},
-): Promise<Plugin> {
+export async function loadPlugin(charmDir: string, entry: PluginEntry, builtins: Readonly<Record<string, () => Promise<PluginModule>>> = {}): Promise<Plugin> {
   const { specifier, options } = entry;
   const builtin = Object.hasOwn(builtins, specifier) ? builtins[specifier] : undefined;
   let where = 'built in';
@@ -47,7 +43,7 @@ export async function loadPlugin(
 async function instantiate(module: PluginModule, specifier: string, where: string, options: PluginEntry['options']): Promise<Plugin> {
   // ESM default export, or a CommonJS module.exports seen through import().
   let exported: unknown = module.default ?? module;
-  if (typeof exported === 'object' && exported !== null && 'default' in exported) exported = (exported as { default: unknown }).default;
+  if (typeof exported === 'object' && exported !== null && 'default' in exported) exported = exported.default;
   let plugin: unknown;
   try {
     plugin = typeof exported === 'function' ? await (exported as (o: unknown) => unknown)(options) : exported;
@@ -55,7 +51,10 @@ async function instantiate(module: PluginModule, specifier: string, where: strin
     throw new LuckyError(ErrorCode.PluginFailed, `The plugin "${specifier}" (${where}) failed to start: ${(error as Error).message}`, { cause: error });
   }
   if (typeof plugin !== 'object' || plugin === null || typeof (plugin as { name?: unknown }).name !== 'string') {
-    throw new LuckyError(ErrorCode.PluginFailed, `The plugin "${specifier}" (${where}) must default-export a factory returning an object with a string "name".`);
+    throw new LuckyError(
+      ErrorCode.PluginFailed,
+      `The plugin "${specifier}" (${where}) must default-export a factory returning an object with a string "name".`,
+    );
   }
   return plugin as Plugin;
 }

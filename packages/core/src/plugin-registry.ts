@@ -36,11 +36,17 @@ export async function loadPluginSet(config: LuckyConfig, charmDir: string, sourc
     const { specifier } = config.runtime;
     const index = config.plugins.findIndex((entry) => entry.specifier === specifier);
     if (index >= 0 && config.runtime.options !== undefined && config.plugins[index]!.options !== undefined) {
-      throw new LuckyError(ErrorCode.ConfigInvalid, `${config.file}: "${specifier}" gets options both under runtime: and under plugins:; give them in one place.`);
+      throw new LuckyError(
+        ErrorCode.ConfigInvalid,
+        `${config.file}: "${specifier}" gets options both under runtime: and under plugins:; give them in one place.`,
+      );
     }
     runtimePlugin = index >= 0 ? listed[index] : await loadPlugin(charmDir, config.runtime, sources.runtimes);
     if (!runtimePlugin?.runtime) {
-      throw new LuckyError(ErrorCode.PluginFailed, `${config.file}: "runtime: ${specifier}" selects the plugin ${runtimePlugin?.name ?? specifier}, which provides no container runtime.`);
+      throw new LuckyError(
+        ErrorCode.PluginFailed,
+        `${config.file}: "runtime: ${specifier}" selects the plugin ${runtimePlugin?.name ?? specifier}, which provides no container runtime.`,
+      );
     }
   }
   for (const plugin of listed) {
@@ -59,7 +65,11 @@ export async function loadPluginSet(config: LuckyConfig, charmDir: string, sourc
     if (names.has(plugin.name)) throw new LuckyError(ErrorCode.PluginFailed, `${config.file}: the plugin ${plugin.name} is loaded twice; list it once.`);
     names.add(plugin.name);
   }
-  return { plugins, runtime: runtimePlugin?.runtime, runners: chooseRunners(sources.builtins, [...listed, ...(runtimePlugin && !listed.includes(runtimePlugin) ? [runtimePlugin] : [])]) };
+  return {
+    plugins,
+    runtime: runtimePlugin?.runtime,
+    runners: chooseRunners(sources.builtins, [...listed, ...(runtimePlugin && !listed.includes(runtimePlugin) ? [runtimePlugin] : [])]),
+  };
 }
 
 function chooseRunners(builtins: readonly Plugin[], charmPlugins: readonly Plugin[]): Map<ScriptKind, ScriptRunner> {

@@ -19,7 +19,12 @@ const EXPECTED: Record<string, { line: number; col: number; path: string; reason
   'missing-script.yaml': { line: 4, col: 20, path: 'hooks.install.1.host-script', reason: /the script host_scripts\/does-not-exist\.sh does not exist/ },
   'empty.yaml': { line: 1, col: 1, path: '(root)', reason: /the file is empty/ },
   'tabs.yaml': { line: 3, col: 1, path: '(yaml)', reason: /[Tt]ab/ },
-  'no-shape.yaml': { line: 3, col: 7, path: 'hooks.start.0', reason: /needs exactly one of host-script, inline-host-script, container-script, inline-container-script/ },
+  'no-shape.yaml': {
+    line: 3,
+    col: 7,
+    path: 'hooks.start.0',
+    reason: /needs exactly one of host-script, inline-host-script, container-script, inline-container-script/,
+  },
   'two-shapes.yaml': { line: 3, col: 7, path: 'hooks.start.0', reason: /only one of host-script, inline-host-script/ },
   'hooks-not-map.yaml': { line: 2, col: 3, path: 'hooks', reason: /hooks must map hook names/ },
 };
@@ -39,7 +44,9 @@ function load(name: string): unknown {
 const broken = suite('lucky.yaml: broken files');
 
 broken('the corpus holds exactly the files listed here', () => {
-  const files = readdirSync(corpus).filter((name) => name.endsWith('.yaml')).sort();
+  const files = readdirSync(corpus)
+    .filter((name) => name.endsWith('.yaml'))
+    .sort();
   assert.equal(files, Object.keys(EXPECTED).sort());
 });
 
@@ -82,11 +89,17 @@ valid('parses every script shape with Lucky defaults', () => {
   const config = parseLuckyConfig(source, 'lucky.yaml', fileURLToPath(new URL('./fixtures/valid-charm/', import.meta.url)));
   assert.is(config.runtime, undefined);
   const install = config.hooks.install ?? [];
-  assert.equal(install.map((entry) => entry.kind), ['host-script', 'inline-host-script', 'container-script', 'inline-container-script']);
+  assert.equal(
+    install.map((entry) => entry.kind),
+    ['host-script', 'inline-host-script', 'container-script', 'inline-container-script'],
+  );
   assert.equal(install[0]?.spec, { 'host-script': 'ok.sh', args: ['a', 'b'], async: false });
   assert.equal(install[1]?.spec, { 'inline-host-script': 'echo hi', 'shell-command': ['/bin/bash', '-c'], async: true });
   assert.equal(config.hooks.stop, []);
-  assert.equal(config.cronJobs.map((job) => job.schedule), ['0 0 0 * * *']);
+  assert.equal(
+    config.cronJobs.map((job) => job.schedule),
+    ['0 0 0 * * *'],
+  );
 });
 
 valid('collects several problems into one error, one line each', () => {
@@ -121,7 +134,10 @@ valid('a runtime that contradicts use-docker is an error at its position', () =>
     () => parseLuckyConfig('use-docker: true\nruntime: lucky-runtime-podman\nhooks: {}\n', 'lucky.yaml', corpus),
     /^lucky\.yaml:2:10: runtime: "use-docker: true" selects the docker runtime, but "runtime: lucky-runtime-podman" selects another; a unit has exactly one runtime, so remove "use-docker"$/,
   );
-  assert.throws(() => parseLuckyConfig('runtime: 3\nhooks: {}\n', 'lucky.yaml', corpus), /lucky\.yaml:1:10: runtime: a runtime is "docker", a plugin package name, or \[name, \{options\}\]/);
+  assert.throws(
+    () => parseLuckyConfig('runtime: 3\nhooks: {}\n', 'lucky.yaml', corpus),
+    /lucky\.yaml:1:10: runtime: a runtime is "docker", a plugin package name, or \[name, \{options\}\]/,
+  );
 });
 
 valid('a script entry must name a file inside the charm: no "..", no absolute path, no link out', async () => {
@@ -137,7 +153,10 @@ valid('a script entry must name a file inside the charm: no "..", no absolute pa
     writeFileSync(join(charm, 'host_scripts', 'ok.sh'), '#!/bin/sh\n');
     symlinkSync('ok.sh', join(charm, 'host_scripts', 'alias.sh'));
     const parse = (name: string) => () => parseLuckyConfig(`hooks:\n  install:\n    - host-script: ${name}\n`, 'lucky.yaml', charm);
-    assert.throws(parse('../../outside.sh'), /lucky\.yaml:3:20: hooks\.install\.0\.host-script: the script \.\.\/\.\.\/outside\.sh must be a path inside host_scripts\/ \(no absolute path, no "\.\."\)/);
+    assert.throws(
+      parse('../../outside.sh'),
+      /lucky\.yaml:3:20: hooks\.install\.0\.host-script: the script \.\.\/\.\.\/outside\.sh must be a path inside host_scripts\/ \(no absolute path, no "\.\."\)/,
+    );
     assert.throws(parse('/etc/passwd'), /must be a path inside host_scripts\//);
     assert.throws(parse('linked.sh'), /the script host_scripts\/linked\.sh is a link out of the charm \(to .*outside\.sh\); copy the script into the charm/);
     assert.is(parse('alias.sh')().hooks.install?.length, 1);
@@ -181,14 +200,23 @@ large('a generated 3 MB lucky.yaml loads completely (linear, not quadratic, in t
   assert.is(names[0], 'hook-0');
   assert.is(names.at(-1), `hook-${hooks - 1}`);
   const last = config.hooks[`hook-${hooks - 1}`] ?? [];
-  assert.equal(last.map((entry) => entry.kind), ['inline-host-script', 'inline-host-script', 'inline-host-script']);
+  assert.equal(
+    last.map((entry) => entry.kind),
+    ['inline-host-script', 'inline-host-script', 'inline-host-script'],
+  );
   assert.equal(last[0]?.spec, { 'inline-host-script': `echo one ${hooks - 1}`, 'shell-command': ['/bin/bash', '-c'], async: false });
   assert.is(last[1]?.spec.async, true);
 });
 
-large('a repeated key is still refused at its position, at any depth (yaml\'s own check is off)', () => {
-  assert.throws(() => parseLuckyConfig('hooks:\n  a: []\n  b: []\n  a: []\n', 'lucky.yaml', corpus), /^lucky\.yaml:4:3: \(yaml\): Map keys must be unique; "a" is repeated$/);
-  assert.throws(() => parseLuckyConfig('hooks: {x: [], x: []}\n', 'lucky.yaml', corpus), /^lucky\.yaml:1:16: \(yaml\): Map keys must be unique; "x" is repeated$/);
+large("a repeated key is still refused at its position, at any depth (yaml's own check is off)", () => {
+  assert.throws(
+    () => parseLuckyConfig('hooks:\n  a: []\n  b: []\n  a: []\n', 'lucky.yaml', corpus),
+    /^lucky\.yaml:4:3: \(yaml\): Map keys must be unique; "a" is repeated$/,
+  );
+  assert.throws(
+    () => parseLuckyConfig('hooks: {x: [], x: []}\n', 'lucky.yaml', corpus),
+    /^lucky\.yaml:1:16: \(yaml\): Map keys must be unique; "x" is repeated$/,
+  );
   assert.throws(
     () => parseLuckyConfig('hooks:\n  a:\n    - inline-host-script: x\n      inline-host-script: y\n', 'lucky.yaml', corpus),
     /^lucky\.yaml:4:7: \(yaml\): Map keys must be unique; "inline-host-script" is repeated$/,

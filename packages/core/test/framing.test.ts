@@ -6,7 +6,11 @@ const test = suite('rpc framing: line splitter');
 
 function collect(max = 16): { lines: string[]; oversize: number; splitter: LineSplitter } {
   const out = { lines: [] as string[], oversize: 0, splitter: undefined as unknown as LineSplitter };
-  out.splitter = new LineSplitter((line) => out.lines.push(line), () => out.oversize++, max);
+  out.splitter = new LineSplitter(
+    (line) => out.lines.push(line),
+    () => out.oversize++,
+    max,
+  );
   return out;
 }
 

@@ -42,7 +42,8 @@ function writePlugin(charmDir: string, name: string, factory: string): void {
 /** A plugin that hands back the options its factory got, so tests can see them. */
 const echoFactory = (name: string): string => `(options) => ({ name: ${JSON.stringify(name)}, options })`;
 /** A plugin providing a container runtime. */
-const runtimeFactory = (name: string): string => `(options) => ({ name: ${JSON.stringify(name)}, options, runtime: { name: ${JSON.stringify(`${name}-runtime`)} } })`;
+const runtimeFactory = (name: string): string =>
+  `(options) => ({ name: ${JSON.stringify(name)}, options, runtime: { name: ${JSON.stringify(`${name}-runtime`)} } })`;
 /** A plugin running host scripts. */
 const runnerFactory = (name: string): string => `() => ({ name: ${JSON.stringify(name)}, runners: [{ kinds: ['host-script'], run: async () => {} }] })`;
 
@@ -98,7 +99,10 @@ test('plugins load in order after the built-ins, each with its options', async (
   writePlugin(ctx.charmDir, '@scope/second', echoFactory('@scope/second'));
   const builtin: Plugin = { name: 'builtin' };
   const set = await loadPluginSet(config(ctx.charmDir, { plugins: [entry('first', { a: 1 }), entry('@scope/second')] }), ctx.charmDir, { builtins: [builtin] });
-  assert.equal(set.plugins.map((p) => p.name), ['builtin', 'first', '@scope/second']);
+  assert.equal(
+    set.plugins.map((p) => p.name),
+    ['builtin', 'first', '@scope/second'],
+  );
   assert.is(set.plugins[0], builtin);
   assert.equal(optionsOf(set.plugins[1]), { a: 1 });
   assert.is(set.runtime, undefined);
@@ -108,8 +112,15 @@ test('the runtime selected by runtime: is the one returned, with its options, lo
   writePlugin(ctx.charmDir, 'pebble', runtimeFactory('pebble'));
   writePlugin(ctx.charmDir, 'extra', echoFactory('extra'));
   const docker = builtinDocker();
-  const set = await loadPluginSet(config(ctx.charmDir, { runtime: entry('pebble', { socket: '/p.sock' }), plugins: [entry('extra')] }), ctx.charmDir, docker.sources);
-  assert.equal(set.plugins.map((p) => p.name), ['extra', 'pebble']);
+  const set = await loadPluginSet(
+    config(ctx.charmDir, { runtime: entry('pebble', { socket: '/p.sock' }), plugins: [entry('extra')] }),
+    ctx.charmDir,
+    docker.sources,
+  );
+  assert.equal(
+    set.plugins.map((p) => p.name),
+    ['extra', 'pebble'],
+  );
   assert.is(set.runtime, set.plugins[1]!.runtime);
   assert.is(set.runtime?.name, 'pebble-runtime');
   assert.equal(optionsOf(set.plugins[1]), { socket: '/p.sock' });
@@ -131,9 +142,16 @@ test('a built-in runtime is imported only when selected', async (ctx) => {
 
 test('a runtime also listed under plugins is loaded once, with the options given in either place', async (ctx) => {
   const docker = builtinDocker();
-  const set = await loadPluginSet(config(ctx.charmDir, { runtime: entry('docker'), plugins: [entry('docker', { stopTimeout: 5 })] }), ctx.charmDir, docker.sources);
+  const set = await loadPluginSet(
+    config(ctx.charmDir, { runtime: entry('docker'), plugins: [entry('docker', { stopTimeout: 5 })] }),
+    ctx.charmDir,
+    docker.sources,
+  );
   assert.is(docker.imports, 1);
-  assert.equal(set.plugins.map((p) => p.name), ['@lucky/plugin-docker']);
+  assert.equal(
+    set.plugins.map((p) => p.name),
+    ['@lucky/plugin-docker'],
+  );
   assert.equal(optionsOf(set.plugins[0]), { stopTimeout: 5 });
   assert.is(set.runtime, set.plugins[0]!.runtime);
 });
@@ -146,7 +164,9 @@ test('a listed plugin that provides a runtime but is not selected is an error na
   assert.match(none.message, 'the plugin pebble provides a container runtime, but no runtime is selected');
   assert.match(none.message, 'select it with "runtime: pebble"');
 
-  const other = await rejection(loadPluginSet(config(ctx.charmDir, { runtime: entry('docker'), plugins: [entry('pebble')] }), ctx.charmDir, builtinDocker().sources));
+  const other = await rejection(
+    loadPluginSet(config(ctx.charmDir, { runtime: entry('docker'), plugins: [entry('pebble')] }), ctx.charmDir, builtinDocker().sources),
+  );
   assert.match(other.message, 'the plugin pebble provides a container runtime, but "runtime: docker" selects another');
 });
 

@@ -203,7 +203,10 @@ test('params are checked by the schema: InvalidParams lists each issue with its 
   assert.is(reply.error?.code, RpcErrorCode.InvalidParams);
   assert.match(reply.error!.message, /^Invalid params for test\.echo: text: .+; user\.name: .+/);
   const issues = (reply.error?.data as { issues: string[] }).issues;
-  assert.equal(issues.map((issue) => issue.split(':')[0]), ['text', 'user.name']);
+  assert.equal(
+    issues.map((issue) => issue.split(':')[0]),
+    ['text', 'user.name'],
+  );
   assert.equal(ctx.calls, []);
 });
 
@@ -264,7 +267,10 @@ test('a non-Lucky error becomes InternalError, is logged, and the server keeps s
   assert.is(reply.id, 5);
   assert.is(reply.error?.code, RpcErrorCode.InternalError);
   assert.match(reply.error!.message, 'Internal error in the Lucky daemon while running test.crash: cannot read properties of undefined');
-  assert.ok(ctx.logs.some((line) => line.startsWith('Internal error in RPC method test.crash')), ctx.logs.join('\n'));
+  assert.ok(
+    ctx.logs.some((line) => line.startsWith('Internal error in RPC method test.crash')),
+    ctx.logs.join('\n'),
+  );
   // Same connection, and a new one, still work.
   assert.equal((await client.call(6, 'test.echo', { text: 'alive' })).result, { echo: 'alive' });
   const other = await LineClient.open(ctx);

@@ -12,7 +12,7 @@ export function describeParseError(message: string, argv: readonly string[], cli
   const bin = cli.binaryName;
   const first = (message.split('\n').find((line) => line.trim() !== '') ?? message).trim();
   const definitions = cli.definitions();
-  const meant = commandMeant(definitions, argv, bin);
+  const meant = commandMeant(definitions, argv);
   const help = (path: string) => `Run "${[bin, path, '--help'].filter(Boolean).join(' ')}" for the options.`;
   const unsupported = /^Unsupported option name \("([^"]+)"\)/.exec(first);
   if (unsupported) return `Error: Unknown option ${unsupported[1]}. ${help(meant?.path ?? '')}\n`;
@@ -22,7 +22,9 @@ export function describeParseError(message: string, argv: readonly string[], cli
   if (!meant) return `Error: Unknown command: ${[bin, ...argv].join(' ')}\n${commandsHint(bin)}`;
   // clipanion lists the candidates' full usages (positionals included) in its message.
   const prefix = [bin, meant.path].filter(Boolean).join(' ');
-  const listed = [...message.matchAll(/^\s*(?:\$|\d+\.)\s+(\S.*)$/gm)].map((match) => match[1]!.trim()).find((line) => line === prefix || line.startsWith(`${prefix} `));
+  const listed = [...message.matchAll(/^\s*(?:\$|\d+\.)\s+(\S.*)$/gm)]
+    .map((match) => match[1]!.trim())
+    .find((line) => line === prefix || line.startsWith(`${prefix} `));
   if (listed) meant.usage = listed.replace(/#\d+/g, '<value>');
   const rest = argv.slice(meant.words);
   const problem = argumentProblem(meant.definition, rest, listed);
@@ -35,7 +37,10 @@ function commandsHint(bin: string): string {
 }
 
 /** The command whose path is the longest prefix of argv, if exactly one is. */
-function commandMeant(definitions: readonly Definition[], argv: readonly string[], bin: string): { definition: Definition; path: string; words: number; usage: string } | undefined {
+function commandMeant(
+  definitions: readonly Definition[],
+  argv: readonly string[],
+): { definition: Definition; path: string; words: number; usage: string } | undefined {
   let best: Array<{ definition: Definition; words: string[] }> = [];
   for (const definition of definitions) {
     // `path` is the short usage, `lucky relation list-ids [-n,--relation-name #0] …`: the command's words come first.
@@ -92,7 +97,8 @@ function argumentProblem(definition: Definition, argv: readonly string[], usage:
     positionals.push(arg);
   }
   const accepted = usage === undefined ? undefined : countPositionals(usage.split(' ').slice(1).join(' '));
-  if (accepted !== undefined && positionals.length > accepted) return `Too many arguments: ${positionals.slice(accepted).join(' ')} (quote an argument that holds spaces).`;
+  if (accepted !== undefined && positionals.length > accepted)
+    return `Too many arguments: ${positionals.slice(accepted).join(' ')} (quote an argument that holds spaces).`;
   return undefined;
 }
 

@@ -72,7 +72,8 @@ export async function readCharmInfo(charmDir: string): Promise<CharmInfo> {
   let endpoints: Record<string, EndpointInfo> | null = null;
   let extraBindings: string[] = [];
   const storage: Record<string, StorageDefinition> = {};
-  const metadataSource = metadataRaw !== undefined ? { data: metadataRaw, path: metadataPath } : charmcraftRaw !== undefined ? { data: charmcraftRaw, path: charmcraftPath } : null;
+  const metadataSource =
+    metadataRaw !== undefined ? { data: metadataRaw, path: metadataPath } : charmcraftRaw !== undefined ? { data: charmcraftRaw, path: charmcraftPath } : null;
   if (metadataSource) {
     const metadata = check(MetadataSchema, metadataSource.data, metadataSource.path);
     endpoints = {};
@@ -83,7 +84,8 @@ export async function readCharmInfo(charmDir: string): Promise<CharmInfo> {
     }
     extraBindings = Object.keys(metadata['extra-bindings'] ?? {});
     for (const [name, store] of Object.entries(metadata.storage ?? {})) {
-      const problem = (text: string) => new SimulatorError(`${metadataSource.path}: charm ${JSON.stringify(metadata.name ?? '')} storage ${JSON.stringify(name)}: ${text}`);
+      const problem = (text: string) =>
+        new SimulatorError(`${metadataSource.path}: charm ${JSON.stringify(metadata.name ?? '')} storage ${JSON.stringify(name)}: ${text}`);
       // Storage ids are `<name>/<n>`, so the name must be one Juju's names package accepts.
       if (!STORAGE_NAME.test(name)) throw problem('not a valid storage name');
       storage[name] = toStorageDefinition(store, problem);
@@ -112,7 +114,8 @@ const STORAGE_RANGE = /^([0-9]+)([-+]|-[0-9]+)$/;
 /** A `storage:` entry as Juju's charm metadata reads and checks it (storageSchema, Meta.Check). */
 function toStorageDefinition(store: v.InferOutput<typeof StorageSchema>, problem: (text: string) => SimulatorError): StorageDefinition {
   if (store.shared === true) throw problem('shared storage support not implemented');
-  if (store.location !== undefined && store.location !== '' && store.type !== 'filesystem') throw problem(`location may not be specified for "type: ${store.type}"`);
+  if (store.location !== undefined && store.location !== '' && store.type !== 'filesystem')
+    throw problem(`location may not be specified for "type: ${store.type}"`);
   let countMin = 1;
   let countMax = 1;
   const range = store.multiple?.range;
@@ -160,10 +163,13 @@ export function toConfigOption(name: string, input: ConfigOptionInput, source: s
 /** Checks a value against its option type (Juju rejects mismatches at `juju config`). */
 export function checkConfigValue(name: string, option: ConfigOption, value: unknown, context = 'config'): ConfigValue {
   const ok =
-    option.type === 'int' ? Number.isSafeInteger(value)
-    : option.type === 'float' ? typeof value === 'number' && Number.isFinite(value)
-    : option.type === 'boolean' ? typeof value === 'boolean'
-    : typeof value === 'string';
+    option.type === 'int'
+      ? Number.isSafeInteger(value)
+      : option.type === 'float'
+        ? typeof value === 'number' && Number.isFinite(value)
+        : option.type === 'boolean'
+          ? typeof value === 'boolean'
+          : typeof value === 'string';
   if (!ok) throw new SimulatorError(`${context} option ${JSON.stringify(name)}: expected ${option.type}, got ${JSON.stringify(value)}`);
   return value as ConfigValue;
 }

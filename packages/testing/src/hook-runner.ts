@@ -10,17 +10,7 @@ import { unitApplication } from './model/names.js';
 import { localEndpoint, relationsOf, remoteApplication } from './model/relations.js';
 import type { HookContextState, HookRun, ModelState } from './model/schema.js';
 import { createStorageDirectories, storageNameOf, unitStorageIds } from './model/storage.js';
-import {
-  appendHookRun,
-  listContexts,
-  modelPaths,
-  readContext,
-  readModel,
-  removeContext,
-  withModelLock,
-  writeContext,
-  writeModel,
-} from './model/store.js';
+import { appendHookRun, listContexts, modelPaths, readContext, readModel, removeContext, withModelLock, writeContext, writeModel } from './model/store.js';
 
 /** Which relation a relation hook is about, and who is on the other side. */
 export interface RelationHookOptions {
@@ -126,13 +116,15 @@ const STORAGE_HOOK = /^(.+)-storage-(?:attached|detaching)$/;
 function selectStorage(model: ModelState, unit: string, hook: string, options: HookContextOptions): string {
   const match = STORAGE_HOOK.exec(hook);
   if (!match) {
-    if (options.storageId !== undefined) throw new Error(`"${hook}" is not a storage hook; storageId applies to <name>-storage-attached/-detaching hooks only.`);
+    if (options.storageId !== undefined)
+      throw new Error(`"${hook}" is not a storage hook; storageId applies to <name>-storage-attached/-detaching hooks only.`);
     return '';
   }
   const name = match[1] ?? '';
   const ids = unitStorageIds(model, unit).filter((id) => storageNameOf(id) === name);
   if (options.storageId !== undefined) {
-    if (!ids.includes(options.storageId)) throw new Error(`${options.storageId} is not "${name}" storage of ${unit} (its "${name}" storage: ${ids.join(', ') || 'none'}).`);
+    if (!ids.includes(options.storageId))
+      throw new Error(`${options.storageId} is not "${name}" storage of ${unit} (its "${name}" storage: ${ids.join(', ') || 'none'}).`);
     return options.storageId;
   }
   const [only] = ids;
@@ -212,7 +204,10 @@ async function isExecutableFile(path: string): Promise<boolean> {
 }
 
 async function isFile(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isFile(), () => false);
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 /**
@@ -229,6 +224,7 @@ export async function runHookProcess(modelDir: string, unit: string, hook: strin
   let stderr = '';
   let exitCode = 0;
   let committed = false;
+  let closeFailure: unknown;
   try {
     const charmDir = env.JUJU_CHARM_DIR ?? '';
     if (await isExecutableFile(join(charmDir, 'dispatch'))) handler = 'dispatch';
@@ -275,13 +271,16 @@ export async function runHookProcess(modelDir: string, unit: string, hook: strin
     try {
       await closeHookContext(modelDir, context.id, committed);
     } catch (error) {
-      if (!(error instanceof CommitError)) throw error;
-      // Juju fails a hook whose changes cannot be committed, whatever its exit code.
-      committed = false;
-      exitCode = 1;
-      const message = `cannot apply changes: ${error.message}\n`;
-      stderr += message;
-      options.onStderr?.(message);
+      // Thrown after the run is recorded, unless the hook's own failure is already on its way.
+      if (!(error instanceof CommitError)) closeFailure = error;
+      else {
+        // Juju fails a hook whose changes cannot be committed, whatever its exit code.
+        committed = false;
+        exitCode = 1;
+        const message = `cannot apply changes: ${error.message}\n`;
+        stderr += message;
+        options.onStderr?.(message);
+      }
     }
     const run: HookRun = {
       unit,
@@ -298,5 +297,6 @@ export async function runHookProcess(modelDir: string, unit: string, hook: strin
     };
     await withModelLock(modelDir, () => appendHookRun(modelDir, run));
   }
+  if (closeFailure !== undefined) throw closeFailure;
   return { exitCode, stdout, stderr, env, contextId: context.id, skipped: handler === null };
 }

@@ -28,13 +28,5 @@ export type {
   UnitState,
 } from './model/schema.js';
 export { LocalModel, DEFAULT_MAX_HOOKS_PER_OPERATION } from './runner/local-model.js';
-export type {
-  DeployOptions,
-  HookOutcome,
-  LocalModelListener,
-  LocalModelOptions,
-  ModelStatus,
-  ResolvedOptions,
-  UnitView,
-} from './runner/local-model.js';
+export type { DeployOptions, HookOutcome, LocalModelListener, LocalModelOptions, ModelStatus, ResolvedOptions, UnitView } from './runner/local-model.js';
 export { SimulatorError } from './errors.js';

@@ -3,12 +3,29 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { checkConfigValue, readCharmInfo, toConfigOption, type ConfigOptionInput } from './charm-metadata.js';
-import { closeHookContext, openHookContext, runHookProcess, type HookContextHandle, type HookContextOptions, type HookResult, type RunHookOptions } from './hook-runner.js';
+import {
+  closeHookContext,
+  openHookContext,
+  runHookProcess,
+  type HookContextHandle,
+  type HookContextOptions,
+  type HookResult,
+  type RunHookOptions,
+} from './hook-runner.js';
 import { isValidApplication, unitApplication } from './model/names.js';
 import { formatPortRange, uniquePortRanges } from './model/ports.js';
 import { setOwn } from './model/records.js';
 import { applicationUnits, applyEdit, autoUnitSettings, localEndpoint, relationKey } from './model/relations.js';
-import { MODEL_FORMAT, type ConfigOption, type ConfigValue, type HookRun, type LogEntry, type ModelState, type RelationState, type StatusEntry } from './model/schema.js';
+import {
+  MODEL_FORMAT,
+  type ConfigOption,
+  type ConfigValue,
+  type HookRun,
+  type LogEntry,
+  type ModelState,
+  type RelationState,
+  type StatusEntry,
+} from './model/schema.js';
 import { checkStorageAdditions, createStorage, createStorageDirectories, createUnitStorage } from './model/storage.js';
 import { MODEL_DIR_MODE, modelPaths, readHookRuns, readLogs, updateModel, withModelLock, writeModel } from './model/store.js';
 import { validateModelState } from './model/validate.js';
@@ -79,7 +96,13 @@ export async function createSimulatedModel(dir: string, init: { readonly name?: 
   await mkdir(paths.contexts, { recursive: true, mode: MODEL_DIR_MODE });
   await mkdir(paths.logs, { recursive: true, mode: MODEL_DIR_MODE });
   const created = await withModelLock(root, async () => {
-    if (await readFile(paths.model, 'utf8').then(() => true, () => false)) return false;
+    if (
+      await readFile(paths.model, 'utf8').then(
+        () => true,
+        () => false,
+      )
+    )
+      return false;
     const model: ModelState = {
       format: MODEL_FORMAT,
       name: init.name ?? 'test-model',
@@ -228,7 +251,9 @@ class LocalModel implements SimulatedModel {
       }
       const endpoints = peer ? [first] : [first, second];
       const duplicate = Object.values(model.relations).some(
-        (relation) => relation.endpoints.length === endpoints.length && endpoints.every((e) => relation.endpoints.some((r) => r.application === e.application && r.name === e.name)),
+        (relation) =>
+          relation.endpoints.length === endpoints.length &&
+          endpoints.every((e) => relation.endpoints.some((r) => r.application === e.application && r.name === e.name)),
       );
       if (duplicate) throw new SimulatorError(`Relation ${a} ${b} already exists.`);
       const relation: RelationState = { id: model.counters.relation++, endpoints, joined: [], appData: {}, unitData: {} };

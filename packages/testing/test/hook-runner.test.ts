@@ -109,7 +109,13 @@ running('runs hooks/<name> when the charm has no dispatch, and skips missing hoo
   const start = await model.runHook('legacy/0', 'start');
   assert.equal([start.exitCode, start.skipped, start.stdout], [0, true, '']);
   const log = await model.hookLog('legacy/0');
-  assert.equal(log.map((run) => [run.hook, run.handler, run.exitCode, run.committed]), [['install', 'hooks/install', 0, true], ['start', null, 0, true]]);
+  assert.equal(
+    log.map((run) => [run.hook, run.handler, run.exitCode, run.committed]),
+    [
+      ['install', 'hooks/install', 0, true],
+      ['start', null, 0, true],
+    ],
+  );
   assert.equal(await model.unitStatus('legacy/0'), { status: 'active', message: 'installed' });
 });
 
@@ -178,7 +184,10 @@ models('creates, reopens and validates a model directory', async () => {
   const state = await reopened.state();
   assert.is(state.name, 'reopen');
   assert.equal(Object.keys(state.units), ['app/0', 'app/1', 'app/2']);
-  assert.equal(Object.values(state.units).map((unit) => unit.privateAddress), ['127.0.1.1', '127.0.1.2', '127.0.1.3']);
+  assert.equal(
+    Object.values(state.units).map((unit) => unit.privateAddress),
+    ['127.0.1.1', '127.0.1.2', '127.0.1.3'],
+  );
   assert.is(state.applications.app?.leader, 'app/0');
   const unit = await reopened.addUnit('app');
   assert.is(unit, 'app/3');

@@ -264,7 +264,11 @@ leadership('application status is for the leader only, with Go bool option synta
     fails(await tool(f3.model, minion.env, 'status-set', ['--application', 'blocked', 'no']), 1, 'ERROR this unit is not the leader\n');
     fails(await tool(f3.model, minion.env, 'status-get', ['--application']), 1, 'ERROR finding application status: this unit is not the leader\n');
     ok(await tool(f3.model, minion.env, 'status-set', ['--application=false', 'waiting', 'for leader']), '');
-    fails(await tool(f3.model, minion.env, 'status-set', ['--application=maybe', 'waiting']), 2, 'ERROR invalid value "maybe" for option --application: strconv.ParseBool: parsing "maybe": invalid syntax\n');
+    fails(
+      await tool(f3.model, minion.env, 'status-set', ['--application=maybe', 'waiting']),
+      2,
+      'ERROR invalid value "maybe" for option --application: strconv.ParseBool: parsing "maybe": invalid syntax\n',
+    );
   } finally {
     await minion.close(true);
   }
@@ -314,7 +318,10 @@ relationGet('reads the remote unit of the hook by default, with auto-populated a
   try {
     const run = bind(f4.model, ctx.env);
     ok(await run('relation-get'), 'egress-subnets: 127.0.1.3/32\ningress-address: 127.0.1.3\nprivate-address: 127.0.1.3\nuser: jim\n');
-    ok(await run('relation-get', ['--format=json', '-', 'pg/0']), '{"egress-subnets":"127.0.1.3/32","ingress-address":"127.0.1.3","private-address":"127.0.1.3","user":"jim"}\n');
+    ok(
+      await run('relation-get', ['--format=json', '-', 'pg/0']),
+      '{"egress-subnets":"127.0.1.3/32","ingress-address":"127.0.1.3","private-address":"127.0.1.3","user":"jim"}\n',
+    );
     ok(await run('relation-get', ['user']), 'jim\n');
     ok(await run('relation-get', ['host']), '');
     ok(await run('relation-get', ['--format=json', 'host', 'pg/0']), 'null\n');
@@ -500,9 +507,21 @@ relationSet('--file reports unreadable files and non-map content', async () => {
   const ctx = await f5.model.openContext('web/0', 'db-relation-changed', { remoteUnit: 'pg/0' });
   try {
     const run = bind(f5.model, ctx.env);
-    fails(await run('relation-set', ['--file', 'missing.yaml'], { cwd: f5.root }), 1, `ERROR open ${join(f5.root, 'missing.yaml')}: no such file or directory\n`);
-    fails(await run('relation-set', ['--file', '-'], { input: '- a\n- b\n' }), 1, 'ERROR yaml: unmarshal errors:\n  line 1: cannot unmarshal !!seq into map[string]string\n');
-    fails(await run('relation-set', ['--file', '-'], { input: 'a:\n  nested: 1\n' }), 1, 'ERROR yaml: unmarshal errors:\n  line 2: cannot unmarshal !!map into string\n');
+    fails(
+      await run('relation-set', ['--file', 'missing.yaml'], { cwd: f5.root }),
+      1,
+      `ERROR open ${join(f5.root, 'missing.yaml')}: no such file or directory\n`,
+    );
+    fails(
+      await run('relation-set', ['--file', '-'], { input: '- a\n- b\n' }),
+      1,
+      'ERROR yaml: unmarshal errors:\n  line 1: cannot unmarshal !!seq into map[string]string\n',
+    );
+    fails(
+      await run('relation-set', ['--file', '-'], { input: 'a:\n  nested: 1\n' }),
+      1,
+      'ERROR yaml: unmarshal errors:\n  line 2: cannot unmarshal !!map into string\n',
+    );
   } finally {
     await ctx.close(false);
   }
@@ -613,13 +632,17 @@ ports('open-port is buffered: opened-ports shows committed ports only', async ()
   }
 });
 
-ports('rejects conflicting ranges with Juju\'s message', async () => {
+ports("rejects conflicting ranges with Juju's message", async () => {
   const ctx = await f7.model.openContext('web/0', 'config-changed');
   try {
     const run = bind(f7.model, ctx.env);
     fails(await run('open-port', ['79-81']), 1, 'ERROR cannot open 79-81/tcp (unit "web/0"): port range conflicts with 80/tcp (unit "web/0")\n');
     ok(await run('open-port', ['8000-8010']), '');
-    fails(await run('open-port', ['8005']), 1, 'ERROR cannot open 8005/tcp (unit "web/0"): port range conflicts with 8000-8010/tcp (unit "web/0") requested earlier\n');
+    fails(
+      await run('open-port', ['8005']),
+      1,
+      'ERROR cannot open 8005/tcp (unit "web/0"): port range conflicts with 8000-8010/tcp (unit "web/0") requested earlier\n',
+    );
     ok(await run('open-port', ['80']), '', 'reopening an open port is a no-op');
   } finally {
     await ctx.close(false);
@@ -721,7 +744,7 @@ unit('unit-get prints the unit addresses', async () => {
   fails(await runUnit('unit-get', ['hostname']), 2, 'ERROR unknown setting "hostname"\n');
 });
 
-unit('network-get prints the binding in Juju\'s struct order', async () => {
+unit("network-get prints the binding in Juju's struct order", async () => {
   ok(
     await runUnit('network-get', ['db', '--format=json']),
     '{"bind-addresses":[{"mac-address":"","interface-name":"lo","addresses":[{"hostname":"","value":"127.0.1.1","cidr":"127.0.1.0/24"}]}],"egress-subnets":["127.0.1.1/32"],"ingress-addresses":["127.0.1.1"]}\n',
@@ -751,7 +774,10 @@ unit('network-get prints the binding in Juju\'s struct order', async () => {
 unit('network-get prints one value per flag, or a map for several', async () => {
   ok(await runUnit('network-get', ['website', '--ingress-address']), '127.0.1.1\n');
   ok(await runUnit('network-get', ['website', '--egress-subnets']), '127.0.1.1/32\n');
-  ok(await runUnit('network-get', ['website', '--bind-address', '--ingress-address', '--format=json']), '{"bind-address":"127.0.1.1","ingress-address":"127.0.1.1"}\n');
+  ok(
+    await runUnit('network-get', ['website', '--bind-address', '--ingress-address', '--format=json']),
+    '{"bind-address":"127.0.1.1","ingress-address":"127.0.1.1"}\n',
+  );
   ok(await runUnit('network-get', ['-r', `db:${f9.db}`, 'db', '--primary-address']), '127.0.1.1\n');
   fails(await runUnit('network-get', ['nope']), 1, 'ERROR no network config found for binding "nope"\n');
   fails(await runUnit('network-get'), 2, 'ERROR no arguments specified\n');
@@ -812,7 +838,13 @@ buffering('discards buffered changes on failure but keeps immediate ones', async
   assert.is(state.units['web/0']?.workloadVersion, '2.0');
   assert.equal((await f10.model.logs('web/0')).at(-1), { level: 'ERROR', message: 'dying' });
   const runs = await f10.model.hookLog('web/0');
-  assert.equal(runs.map((run) => [run.hook, run.exitCode, run.committed]), [['config-changed', 0, true], ['config-changed', 3, false]]);
+  assert.equal(
+    runs.map((run) => [run.hook, run.exitCode, run.committed]),
+    [
+      ['config-changed', 0, true],
+      ['config-changed', 3, false],
+    ],
+  );
 });
 
 buffering('reads in the hook see own pending relation data but not pending ports', async () => {

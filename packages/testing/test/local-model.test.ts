@@ -133,13 +133,26 @@ scenario('deploy runs install, relation-created, leader hooks, config-changed, s
 
   const status = await ctx.model.status();
   assert.is(status.name, 'dev');
-  assert.equal(status.applications.map((app) => [app.name, app.charm, app.units.map((unit) => unit.name)]), [
-    ['demo', 'lucky-demo', ['demo/0', 'demo/1']],
-    ['pg', 'fake-pg', ['pg/0']],
-  ]);
+  assert.equal(
+    status.applications.map((app) => [app.name, app.charm, app.units.map((unit) => unit.name)]),
+    [
+      ['demo', 'lucky-demo', ['demo/0', 'demo/1']],
+      ['pg', 'fake-pg', ['pg/0']],
+    ],
+  );
   const units = status.applications.flatMap((app) => app.units);
-  assert.equal(units.map((unit) => unit.leader), [true, false, true]);
-  assert.equal(units.map((unit) => unit.agent), [{ status: 'idle', message: '' }, { status: 'idle', message: '' }, { status: 'idle', message: '' }]);
+  assert.equal(
+    units.map((unit) => unit.leader),
+    [true, false, true],
+  );
+  assert.equal(
+    units.map((unit) => unit.agent),
+    [
+      { status: 'idle', message: '' },
+      { status: 'idle', message: '' },
+      { status: 'idle', message: '' },
+    ],
+  );
   assert.is(new Set(units.map((unit) => unit.address)).size, 3, 'a distinct address per unit');
   assert.is(new Set(units.map((unit) => unit.socketPath)).size, 3, 'a daemon per unit');
   for (const unit of units) assert.match(unit.address, /^127\.0\.1\.\d+$/);
@@ -152,7 +165,10 @@ scenario('deploy runs install, relation-created, leader hooks, config-changed, s
   const password = state.applications.demo?.leaderSettings.password ?? '';
   assert.is(password.length, 16);
   assert.is((await kv(ctx.model, 'demo/1'))['shared-password'], password, 'the follower read the leader password');
-  assert.match(demo.find((outcome) => outcome.unit === 'demo/1' && outcome.hook === 'leader-settings-changed')?.stdout ?? '', 'follower: leader password has 17 bytes');
+  assert.match(
+    demo.find((outcome) => outcome.unit === 'demo/1' && outcome.hook === 'leader-settings-changed')?.stdout ?? '',
+    'follower: leader password has 17 bytes',
+  );
   assert.is((await kv(ctx.model, 'demo/1'))['peer-demo-0'], units[0]?.address);
   assert.is((await kv(ctx.model, 'demo/0'))['peer-demo-1'], units[1]?.address);
 });
@@ -176,7 +192,10 @@ scenario('relate: -created on every unit, then -joined/-changed both ways; data 
   // pg/0 published in its first -joined after demo/0's -changed had run: demo/0 hears of it again.
   assert.ok(names(db).slice(11).includes('demo/0 db-relation-changed'), names(db).join('\n'));
   const runs = (await ctx.model.hookLog('pg/0')).filter((run) => run.hook === 'db-relation-joined');
-  assert.equal(runs.map((run) => run.env.JUJU_REMOTE_UNIT), ['demo/0', 'demo/1']);
+  assert.equal(
+    runs.map((run) => run.env.JUJU_REMOTE_UNIT),
+    ['demo/0', 'demo/1'],
+  );
 
   const status = await ctx.model.status();
   const [demo0, demo1, pg0] = status.applications.flatMap((app) => app.units);
@@ -268,7 +287,10 @@ scenario('lucky-demo fail-on-purpose: error, a retry that fails again, then reso
   assert.match(failed[0]?.stderr ?? '', 'about to fail');
   const retry = await ctx.model.resolved('demo/1');
   ctx.all.push(...retry);
-  assert.equal(retry.map((outcome) => [outcome.unit, outcome.hook, outcome.exitCode]), [['demo/1', 'fail-on-purpose', 1]]);
+  assert.equal(
+    retry.map((outcome) => [outcome.unit, outcome.hook, outcome.exitCode]),
+    [['demo/1', 'fail-on-purpose', 1]],
+  );
   assert.is((await ctx.model.status()).applications[0]?.units[1]?.agent.status, 'error');
   assert.equal(await ctx.model.resolved('demo/1', { retry: false }), []);
   assert.is((await ctx.model.status()).applications[0]?.units[1]?.agent.status, 'idle');
@@ -301,8 +323,16 @@ scenario('bad input is refused with one clear line and leaves the model unchange
     ['no metadata', () => ctx.model.deploy(empty), /is not a charm: it has neither metadata\.yaml nor charmcraft\.yaml\.$/],
     ['no directory', () => ctx.model.deploy(join(ctx.root, 'nowhere')), /^Charm directory .*nowhere does not exist\.$/],
     ['duplicate application', () => ctx.model.deploy(ctx.pgCharm, { name: 'pg' }), /^Application pg already exists\.$/],
-    ['undeclared config key', () => ctx.model.deploy(DEMO, { name: 'demo2', config: { colour: 'red' } }), /^Application demo2 has no config option "colour"; its charm declares: greeting, port\.$/],
-    ['wrong config type at deploy', () => ctx.model.deploy(DEMO, { name: 'demo2', config: { port: 'eighty' } }), /^Invalid value "eighty" for config option "port" of demo2: expected an int\.$/],
+    [
+      'undeclared config key',
+      () => ctx.model.deploy(DEMO, { name: 'demo2', config: { colour: 'red' } }),
+      /^Application demo2 has no config option "colour"; its charm declares: greeting, port\.$/,
+    ],
+    [
+      'wrong config type at deploy',
+      () => ctx.model.deploy(DEMO, { name: 'demo2', config: { port: 'eighty' } }),
+      /^Invalid value "eighty" for config option "port" of demo2: expected an int\.$/,
+    ],
     ['undeclared config key', () => ctx.model.config('demo', { colour: 'red' }), /has no config option "colour"/],
     ['not an int', () => ctx.model.config('demo', { port: 1.5 }), /^Invalid value 1\.5 for config option "port" of demo: expected an int\.$/],
     ['not a string', () => ctx.model.config('demo', { greeting: 42 }), /expected a string/],
@@ -313,7 +343,11 @@ scenario('bad input is refused with one clear line and leaves the model unchange
     ['not in error', () => ctx.model.resolved('demo/0'), /^Unit demo\/0 is not in error/],
     ['relation hook', () => ctx.model.run('demo/0', 'db-relation-changed'), /is a relation hook/],
     ['bad hook name', () => ctx.model.run('demo/0', 'Bad Hook'), /^Invalid hook name "Bad Hook"/],
-    ['interfaces differ', () => ctx.model.relate('demo:website', 'pg:db'), /^Cannot relate demo:website \(provides, interface http\) to pg:db \(provides, interface pgsql\): their interfaces differ\.$/],
+    [
+      'interfaces differ',
+      () => ctx.model.relate('demo:website', 'pg:db'),
+      /^Cannot relate demo:website \(provides, interface http\) to pg:db \(provides, interface pgsql\): their interfaces differ\.$/,
+    ],
     ['provides to provides', () => ctx.model.relate('demo:website', 'pg:admin'), /: both are provides endpoints\.$/],
     ['unknown endpoint', () => ctx.model.relate('demo:nope', 'pg'), /^Application demo has no endpoint "nope" \(endpoints: cluster, db, website\)\.$/],
     ['unknown application', () => ctx.model.relate('demo', 'ghost'), /^Application ghost does not exist/],
@@ -322,7 +356,11 @@ scenario('bad input is refused with one clear line and leaves the model unchange
     ['no relation', () => ctx.model.removeRelation('demo', 'pg:admin'), /^There is no relation between demo and pg:admin\.$/],
     ['ambiguous', () => ctx.model.removeRelation('demo', 'pg'), /^Ambiguous: demo and pg are related more than once/],
     ['bad units', () => ctx.model.addUnit('demo', 0), /at least 1/],
-    ['upgrade dropping an endpoint in use', () => ctx.model.upgrade('pg', dropsDb), /^Cannot upgrade pg: relation 1 uses endpoint "db", which the new charm does not declare\.$/],
+    [
+      'upgrade dropping an endpoint in use',
+      () => ctx.model.upgrade('pg', dropsDb),
+      /^Cannot upgrade pg: relation 1 uses endpoint "db", which the new charm does not declare\.$/,
+    ],
     ['upgrade to no charm', () => ctx.model.upgrade('pg', empty), /is not a charm/],
   ];
   for (const [what, call, pattern] of cases) {
@@ -370,7 +408,10 @@ scenario('removing the leader: the others see -departed, it runs -broken, stop, 
 
   const status = await ctx.model.status();
   const demo = status.applications.find((app) => app.name === 'demo');
-  assert.equal(demo?.units.map((unit) => [unit.name, unit.leader]), [['demo/1', true]]);
+  assert.equal(
+    demo?.units.map((unit) => [unit.name, unit.leader]),
+    [['demo/1', true]],
+  );
   const state = await ctx.model.simulator.state();
   assert.is(state.applications.demo?.leaderSettings.password, password);
   assert.equal(Object.keys((await ctx.model.simulator.relationData(1)).units).sort(), ['demo/1', 'pg/0']);
@@ -381,8 +422,16 @@ scenario('remove-relation: -departed on both sides, then -broken on every unit',
   const removed = await ctx.model.removeRelation('demo', 'pg:website');
   ctx.all.push(...removed);
   assertAllSucceeded(removed);
-  assert.equal(names(removed), ['demo/1 website-relation-departed', 'pg/0 website-relation-departed', 'demo/1 website-relation-broken', 'pg/0 website-relation-broken']);
-  assert.equal((await ctx.model.status()).relations.map((relation) => relation.endpoints.join(' ')), ['demo:cluster', 'demo:db pg:db']);
+  assert.equal(names(removed), [
+    'demo/1 website-relation-departed',
+    'pg/0 website-relation-departed',
+    'demo/1 website-relation-broken',
+    'pg/0 website-relation-broken',
+  ]);
+  assert.equal(
+    (await ctx.model.status()).relations.map((relation) => relation.endpoints.join(' ')),
+    ['demo:cluster', 'demo:db pg:db'],
+  );
   assert.is((await kv(ctx.model, 'pg/0'))['web-demo-1'], undefined);
 });
 
@@ -436,8 +485,14 @@ scenario('upgrade runs upgrade-charm then config-changed, with a fresh daemon on
 
 scenario('the hook log holds every hook the operations returned, in order', async (ctx) => {
   const log = await ctx.model.hookLog();
-  assert.equal(log.map((run) => `${run.unit} ${run.hook} ${run.exitCode}`), ctx.all.map((outcome) => `${outcome.unit} ${outcome.hook} ${outcome.exitCode}`));
-  assert.equal((await ctx.model.hookLog('pg/0')).map((run) => run.unit), log.filter((run) => run.unit === 'pg/0').map((run) => run.unit));
+  assert.equal(
+    log.map((run) => `${run.unit} ${run.hook} ${run.exitCode}`),
+    ctx.all.map((outcome) => `${outcome.unit} ${outcome.hook} ${outcome.exitCode}`),
+  );
+  assert.equal(
+    (await ctx.model.hookLog('pg/0')).map((run) => run.unit),
+    log.filter((run) => run.unit === 'pg/0').map((run) => run.unit),
+  );
 });
 
 scenario.run();
@@ -466,7 +521,10 @@ limits('charms that answer each other forever are stopped with a clear message',
     '#!/bin/sh\ncase "$JUJU_HOOK_NAME" in\n  ring-relation-changed) n=$(relation-get n "$JUJU_UNIT_NAME"); relation-set n=$(( ${n:-0} + 1 )) ;;\nesac\n',
   );
   await chmod(join(charm, 'dispatch'), 0o755);
-  await rejects(ctx.model.deploy(charm, { units: 2 }), /^Stopped after 24 hooks in one operation without the model settling; the charms seem to trigger each other endlessly \(last: .*echo\/\d ring-relation-changed.*\)\. The remaining hooks stay queued\.$/);
+  await rejects(
+    ctx.model.deploy(charm, { units: 2 }),
+    /^Stopped after 24 hooks in one operation without the model settling; the charms seem to trigger each other endlessly \(last: .*echo\/\d ring-relation-changed.*\)\. The remaining hooks stay queued\.$/,
+  );
   assert.is((await ctx.model.hookLog()).length, 24);
 });
 

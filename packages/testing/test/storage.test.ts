@@ -92,8 +92,14 @@ instances('addStorage attaches more instances, within the range of the store', a
   assert.equal(await ctx.model.addStorage('db/1', 'disks', 2), ['disks/8', 'disks/9']);
   const state = await ctx.model.state();
   // The first loop device the machine does not use yet.
-  assert.equal(['disks/7', 'disks/8', 'disks/9'].map((id) => state.storage[id]?.location), ['/dev/loop0', '/dev/loop1', '/dev/loop2']);
-  await rejects(ctx.model.addStorage('db/1', 'cache', 2), /^Cannot add storage: adding storage cache for unit-db-1: attaching 2 storage instances brings the total to 4, exceeding the maximum of 3\.$/);
+  assert.equal(
+    ['disks/7', 'disks/8', 'disks/9'].map((id) => state.storage[id]?.location),
+    ['/dev/loop0', '/dev/loop1', '/dev/loop2'],
+  );
+  await rejects(
+    ctx.model.addStorage('db/1', 'cache', 2),
+    /^Cannot add storage: adding storage cache for unit-db-1: attaching 2 storage instances brings the total to 4, exceeding the maximum of 3\.$/,
+  );
   await rejects(ctx.model.addStorage('db/1', 'data'), /^Cannot add storage: adding storage data for unit-db-1: cannot attach, storage is singular\.$/);
   await rejects(ctx.model.addStorage('db/1', 'logs'), /^Cannot add storage: adding storage logs for unit-db-1: storage "logs" not found\.$/);
   await rejects(ctx.model.addStorage('db/9', 'cache'), /^Unit db\/9 does not exist/);
@@ -113,11 +119,17 @@ instances('bad storage metadata is refused with the store named', async (ctx) =>
     const charm = await writeCharm(join(ctx.root, `bad-${i}`), { 'metadata.yaml': `name: bad\nstorage:\n  ${storage}` });
     await rejects(ctx.model.addApplication(`bad${'x'.repeat(i)}`, { charmDir: charm }), pattern);
   }
-  const sized = await writeCharm(join(ctx.root, 'sized'), { 'metadata.yaml': 'name: sized\nstorage:\n  logs:\n    type: filesystem\n    minimum-size: 1.5G\n    multiple:\n      range: 0-\n' });
+  const sized = await writeCharm(join(ctx.root, 'sized'), {
+    'metadata.yaml': 'name: sized\nstorage:\n  logs:\n    type: filesystem\n    minimum-size: 1.5G\n    multiple:\n      range: 0-\n',
+  });
   await ctx.model.addApplication('sized', { charmDir: sized });
   const state = await ctx.model.state();
   assert.equal(state.applications.sized?.storage.logs, { type: 'filesystem', location: '', countMin: 0, countMax: -1, minimumSize: 1536, readOnly: false });
-  assert.equal(Object.values(state.storage).filter((instance) => instance.name === 'logs'), [], 'a range from 0 creates nothing');
+  assert.equal(
+    Object.values(state.storage).filter((instance) => instance.name === 'logs'),
+    [],
+    'a range from 0 creates nothing',
+  );
 });
 
 instances('the storage tools are generated with the others', async (ctx) => {
@@ -153,7 +165,12 @@ tools.after(async (ctx) => {
   await rm(ctx.root, { recursive: true, force: true });
 });
 
-async function withContext(model: SimulatedModel, hook: string, options: { storageId?: string }, fn: (run: (name: string, args?: readonly string[]) => Promise<ToolResult>) => Promise<void>): Promise<void> {
+async function withContext(
+  model: SimulatedModel,
+  hook: string,
+  options: { storageId?: string },
+  fn: (run: (name: string, args?: readonly string[]) => Promise<ToolResult>) => Promise<void>,
+): Promise<void> {
   const ctx = await model.openContext('db/0', hook, options);
   try {
     await fn((name, args = []) => tool(model, ctx.env, name, args));
@@ -162,7 +179,7 @@ async function withContext(model: SimulatedModel, hook: string, options: { stora
   }
 }
 
-tools('storage-list lists the unit\'s storage, optionally of one store', async (ctx) => {
+tools("storage-list lists the unit's storage, optionally of one store", async (ctx) => {
   await withContext(ctx.model, 'install', {}, async (run) => {
     ok(await run('storage-list'), 'cache/0\ncache/1\ndata/2\ndisks/3\n');
     ok(await run('storage-list', ['--format=json']), '["cache/0","cache/1","data/2","disks/3"]\n');
@@ -175,7 +192,7 @@ tools('storage-list lists the unit\'s storage, optionally of one store', async (
   });
 });
 
-tools('storage-get prints the hook\'s storage, or the one named with -s', async (ctx) => {
+tools("storage-get prints the hook's storage, or the one named with -s", async (ctx) => {
   const data = join(ctx.model.dir, 'machines/0/srv/data');
   await withContext(ctx.model, 'data-storage-attached', {}, async (run) => {
     ok(await run('storage-get', ['--format=json']), `{"kind":"filesystem","location":${JSON.stringify(data)}}\n`);
@@ -194,7 +211,7 @@ tools('storage-get prints the hook\'s storage, or the one named with -s', async 
   });
 });
 
-tools('storage-get errors are Juju\'s, with its exit codes', async (ctx) => {
+tools("storage-get errors are Juju's, with its exit codes", async (ctx) => {
   await withContext(ctx.model, 'install', {}, async (run) => {
     fails(await run('storage-get'), 2, 'ERROR no storage instance specified\n');
     fails(await run('storage-get', ['location']), 2, 'ERROR no storage instance specified\n');
@@ -202,7 +219,11 @@ tools('storage-get errors are Juju\'s, with its exit codes', async (ctx) => {
     fails(await run('storage-get', ['-s', 'Data/1']), 2, 'ERROR invalid value "Data/1" for option -s: invalid storage ID "Data/1"\n');
     // Storage of another unit is not attached to this one.
     fails(await run('storage-get', ['-s', 'data/6']), 2, 'ERROR invalid value "data/6" for option -s: storage attachment data/6:db/0 not found\n');
-    fails(await run('storage-get', ['-s', 'data/99', '--format=json']), 2, 'ERROR invalid value "data/99" for option -s: storage attachment data/99:db/0 not found\n');
+    fails(
+      await run('storage-get', ['-s', 'data/99', '--format=json']),
+      2,
+      'ERROR invalid value "data/99" for option -s: storage attachment data/99:db/0 not found\n',
+    );
     fails(await run('storage-get', ['-s']), 2, 'ERROR option needs an argument: -s\n');
     fails(await run('storage-get', ['-s', 'data/2', 'size']), 1, 'ERROR invalid storage attribute "size"\n');
     fails(await run('storage-get', ['-s', 'data/2', '--format=json', 'constructor']), 1, 'ERROR invalid storage attribute "constructor"\n');
@@ -230,10 +251,17 @@ tools('storage hooks get JUJU_STORAGE_ID, _LOCATION and _KIND; other hooks do no
 tools('storage hook options are checked', async (ctx) => {
   await rejects(ctx.model.runHook('db/0', 'cache-storage-attached'), /^db\/0 has 2 instances of storage "cache"; pass storageId to runHook\/openContext\.$/);
   await rejects(ctx.model.runHook('db/0', 'logs-storage-attached'), /^db\/0 has 0 instances of storage "logs"/);
-  await rejects(ctx.model.runHook('db/0', 'cache-storage-attached', { storageId: 'cache/4' }), /^cache\/4 is not "cache" storage of db\/0 \(its "cache" storage: cache\/0, cache\/1\)\.$/);
+  await rejects(
+    ctx.model.runHook('db/0', 'cache-storage-attached', { storageId: 'cache/4' }),
+    /^cache\/4 is not "cache" storage of db\/0 \(its "cache" storage: cache\/0, cache\/1\)\.$/,
+  );
   await rejects(ctx.model.runHook('db/0', 'data-storage-attached', { storageId: 'cache/0' }), /^cache\/0 is not "data" storage of db\/0/);
   await rejects(ctx.model.runHook('db/0', 'install', { storageId: 'data/2' }), /^"install" is not a storage hook/);
-  assert.equal((await ctx.model.hookLog('db/0')).filter((run) => run.hook !== 'cache-storage-attached' && run.hook !== 'install'), [], 'nothing ran');
+  assert.equal(
+    (await ctx.model.hookLog('db/0')).filter((run) => run.hook !== 'cache-storage-attached' && run.hook !== 'install'),
+    [],
+    'nothing ran',
+  );
 });
 
 tools.run();
@@ -248,7 +276,7 @@ adding.after(async (ctx) => {
   await rm(ctx.root, { recursive: true, force: true });
 });
 
-adding('refuses bad directives as the tool\'s Init does (exit 2)', async (ctx) => {
+adding("refuses bad directives as the tool's Init does (exit 2)", async (ctx) => {
   const ctxHandle = await ctx.model.openContext('db/0', 'install');
   const run = (args: readonly string[]) => tool(ctx.model, ctxHandle.env, 'storage-add', args);
   try {
@@ -261,7 +289,11 @@ adding('refuses bad directives as the tool\'s Init does (exit 2)', async (ctx) =
     fails(await run(['cache=']), 2, 'ERROR cannot parse directive for storage "cache": storage directives require at least one field to be specified\n');
     fails(await run(['cache=2#']), 2, 'ERROR cannot parse directive for storage "cache": unrecognized storage directive "2#" not valid\n');
     fails(await run(['cache=-1G']), 2, 'ERROR cannot parse directive for storage "cache": cannot parse size: expected a non-negative number, got "-1G"\n');
-    fails(await run(['cache=ebs,ebs2']), 2, 'ERROR cannot parse directive for storage "cache": pool name is already set to "ebs", new value "ebs2" not valid\n');
+    fails(
+      await run(['cache=ebs,ebs2']),
+      2,
+      'ERROR cannot parse directive for storage "cache": pool name is already set to "ebs", new value "ebs2" not valid\n',
+    );
     // Valid directives, but a hook may only ask for a count.
     fails(await run(['cache=ebs']), 2, 'ERROR only count can be specified for "cache"\n');
     fails(await run(['data', 'cache=2,10G']), 2, 'ERROR only count can be specified for "cache"\n');
@@ -285,7 +317,9 @@ adding('is buffered: nothing exists until the hook succeeds', async (ctx) => {
   await committed.close(true);
   const state = await ctx.model.state();
   assert.equal(
-    Object.entries(state.storage).filter(([id]) => Number(id.split('/')[1]) >= 8).map(([id, instance]) => [id, instance.unit, instance.location.replace(ctx.model.dir, '<model>')]),
+    Object.entries(state.storage)
+      .filter(([id]) => Number(id.split('/')[1]) >= 8)
+      .map(([id, instance]) => [id, instance.unit, instance.location.replace(ctx.model.dir, '<model>')]),
     [
       ['disks/8', 'db/0', '/dev/loop1'],
       ['disks/9', 'db/0', '/dev/loop2'],
@@ -303,19 +337,36 @@ adding('storage the model refuses fails the hook at commit, and none of its chan
   assert.is(unknown.stderr, 'cannot apply changes: adding storage nope for unit-db-1: storage "nope" not found\n');
   await setHookScript(ctx.charm, 'storage-add cache=2\n');
   const tooMany = await ctx.model.runHook('db/1', 'update-status');
-  assert.is(tooMany.stderr, 'cannot apply changes: adding storage cache for unit-db-1: attaching 2 storage instances brings the total to 4, exceeding the maximum of 3\n');
+  assert.is(
+    tooMany.stderr,
+    'cannot apply changes: adding storage cache for unit-db-1: attaching 2 storage instances brings the total to 4, exceeding the maximum of 3\n',
+  );
   await setHookScript(ctx.charm, 'storage-add data\n');
   const singular = await ctx.model.runHook('db/1', 'update-status');
   assert.is(singular.stderr, 'cannot apply changes: adding storage data for unit-db-1: cannot attach, storage is singular\n');
   // Two directives that together pass the maximum.
   await setHookScript(ctx.charm, 'storage-add cache\nstorage-add cache\n');
   const together = await ctx.model.runHook('db/1', 'update-status');
-  assert.is(together.stderr, 'cannot apply changes: adding storage cache for unit-db-1: attaching 1 storage instance brings the total to 4, exceeding the maximum of 3\n');
+  assert.is(
+    together.stderr,
+    'cannot apply changes: adding storage cache for unit-db-1: attaching 1 storage instance brings the total to 4, exceeding the maximum of 3\n',
+  );
 
   const state = await ctx.model.state();
   assert.equal(await ctx.model.openedPorts('db/1'), [], 'the port of the refused hook stays closed');
-  assert.equal(Object.keys(state.storage).filter((id) => state.storage[id]?.unit === 'db/1'), ['cache/4', 'cache/5', 'data/6', 'disks/7']);
-  assert.equal((await ctx.model.hookLog('db/1')).map((run) => [run.exitCode, run.committed]), [[1, false], [1, false], [1, false], [1, false]]);
+  assert.equal(
+    Object.keys(state.storage).filter((id) => state.storage[id]?.unit === 'db/1'),
+    ['cache/4', 'cache/5', 'data/6', 'disks/7'],
+  );
+  assert.equal(
+    (await ctx.model.hookLog('db/1')).map((run) => [run.exitCode, run.committed]),
+    [
+      [1, false],
+      [1, false],
+      [1, false],
+      [1, false],
+    ],
+  );
 
   const handle = await ctx.model.openContext('db/1', 'install');
   ok(await tool(ctx.model, handle.env, 'storage-add', ['nope']), '');
@@ -425,21 +476,44 @@ runner('deploy attaches every storage instance before install, with the storage 
     'store/0 data-storage-attached id=data/2 kind=filesystem dir=yes get=filesystem list=["cache/0","cache/1","data/2"]',
     'store/0 install list=["cache/0","cache/1","data/2"]',
   ]);
-  assert.ok(seen.includes('store/1 data-storage-attached id=data/5 kind=filesystem dir=yes get=filesystem list=["cache/3","cache/4","data/5"]'), seen.join('\n'));
+  assert.ok(
+    seen.includes('store/1 data-storage-attached id=data/5 kind=filesystem dir=yes get=filesystem list=["cache/3","cache/4","data/5"]'),
+    seen.join('\n'),
+  );
   const runs = await ctx.model.hookLog('store/0');
   assert.equal(runs[2]?.env.JUJU_STORAGE_LOCATION, join(ctx.model.dir, 'machines/0/var/lib/juju/storage/data/2'));
 
   const status = await ctx.model.status();
   const units = status.applications[0]?.units ?? [];
-  assert.equal(units.map((unit) => [unit.name, unit.storage.map((s) => `${s.id} ${s.kind} ${s.location.replace(ctx.model.dir, '<model>')}`)]), [
-    ['store/0', ['cache/0 filesystem <model>/machines/0/var/lib/juju/storage/cache/0', 'cache/1 filesystem <model>/machines/0/var/lib/juju/storage/cache/1', 'data/2 filesystem <model>/machines/0/var/lib/juju/storage/data/2']],
-    ['store/1', ['cache/3 filesystem <model>/machines/1/var/lib/juju/storage/cache/3', 'cache/4 filesystem <model>/machines/1/var/lib/juju/storage/cache/4', 'data/5 filesystem <model>/machines/1/var/lib/juju/storage/data/5']],
-  ]);
+  assert.equal(
+    units.map((unit) => [unit.name, unit.storage.map((s) => `${s.id} ${s.kind} ${s.location.replace(ctx.model.dir, '<model>')}`)]),
+    [
+      [
+        'store/0',
+        [
+          'cache/0 filesystem <model>/machines/0/var/lib/juju/storage/cache/0',
+          'cache/1 filesystem <model>/machines/0/var/lib/juju/storage/cache/1',
+          'data/2 filesystem <model>/machines/0/var/lib/juju/storage/data/2',
+        ],
+      ],
+      [
+        'store/1',
+        [
+          'cache/3 filesystem <model>/machines/1/var/lib/juju/storage/cache/3',
+          'cache/4 filesystem <model>/machines/1/var/lib/juju/storage/cache/4',
+          'data/5 filesystem <model>/machines/1/var/lib/juju/storage/data/5',
+        ],
+      ],
+    ],
+  );
 });
 
 runner('storage-add in a failed hook adds nothing; in a successful one it attaches the new instance', async (ctx) => {
   const failed = await ctx.model.run('store/0', 'grow-and-fail');
-  assert.equal(failed.map((outcome) => [outcome.hook, outcome.exitCode]), [['grow-and-fail', 3]]);
+  assert.equal(
+    failed.map((outcome) => [outcome.hook, outcome.exitCode]),
+    [['grow-and-fail', 3]],
+  );
   assert.equal((await ctx.model.simulator.state()).counters.storage, 6);
   await ctx.model.resolved('store/0', { retry: false });
   await takeSeen(ctx.charm);
@@ -456,9 +530,16 @@ runner('storage-add in a failed hook adds nothing; in a successful one it attach
 
 runner('storage-add past the maximum fails the hook: the unit is in error until resolved', async (ctx) => {
   const outcomes = await ctx.model.run('store/0', 'grow');
-  assert.equal(outcomes.map((outcome) => [outcome.hook, outcome.exitCode, outcome.stderr]), [
-    ['grow', 1, 'cannot apply changes: adding storage cache for unit-store-0: attaching 1 storage instance brings the total to 4, exceeding the maximum of 3\n'],
-  ]);
+  assert.equal(
+    outcomes.map((outcome) => [outcome.hook, outcome.exitCode, outcome.stderr]),
+    [
+      [
+        'grow',
+        1,
+        'cannot apply changes: adding storage cache for unit-store-0: attaching 1 storage instance brings the total to 4, exceeding the maximum of 3\n',
+      ],
+    ],
+  );
   const unit = (await ctx.model.status()).applications[0]?.units[0];
   assert.equal(unit?.agent, { status: 'error', message: 'hook failed: "grow"' });
   await ctx.model.resolved('store/0', { retry: false });
@@ -470,12 +551,23 @@ runner('addStorage (juju add-storage) and add-unit attach storage with their hoo
   assert.equal(names(added), ['store/1 cache-storage-attached']);
   const unit = await ctx.model.addUnit('store');
   assertAllSucceeded(unit);
-  assert.equal(names(unit).slice(0, 4), ['store/2 cache-storage-attached', 'store/2 cache-storage-attached', 'store/2 data-storage-attached', 'store/2 install']);
+  assert.equal(names(unit).slice(0, 4), [
+    'store/2 cache-storage-attached',
+    'store/2 cache-storage-attached',
+    'store/2 data-storage-attached',
+    'store/2 install',
+  ]);
   const seen = await takeSeen(ctx.charm);
   assert.is(seen[0], 'store/1 cache-storage-attached id=cache/7 kind=filesystem dir=yes get=filesystem list=["cache/3","cache/4","data/5","cache/7"]');
   assert.is(seen[1], 'store/2 cache-storage-attached id=cache/8 kind=filesystem dir=yes get=filesystem list=["cache/8","cache/9","data/10"]');
-  await rejects(ctx.model.addStorage('store/1', 'cache'), /^Cannot add storage: adding storage cache for unit-store-1: attaching 1 storage instance brings the total to 4, exceeding the maximum of 3\.$/);
-  await rejects(ctx.model.run('store/1', 'cache-storage-attached'), /^cache-storage-attached is a storage hook; storage hooks run when storage is attached or detached/);
+  await rejects(
+    ctx.model.addStorage('store/1', 'cache'),
+    /^Cannot add storage: adding storage cache for unit-store-1: attaching 1 storage instance brings the total to 4, exceeding the maximum of 3\.$/,
+  );
+  await rejects(
+    ctx.model.run('store/1', 'cache-storage-attached'),
+    /^cache-storage-attached is a storage hook; storage hooks run when storage is attached or detached/,
+  );
 });
 
 runner('remove-unit runs -storage-detaching for each instance after stop, before remove', async (ctx) => {
@@ -493,9 +585,18 @@ runner('remove-unit runs -storage-detaching for each instance after stop, before
     'store/1 remove',
   ]);
   const detaching = (await takeSeen(ctx.charm)).filter((line) => line.includes('-storage-detaching'));
-  assert.equal(detaching, ['cache/3', 'cache/4', 'data/5', 'cache/7'].map((id) => `store/1 ${id.split('/')[0]}-storage-detaching id=${id} kind=filesystem dir=yes get=filesystem list=["cache/3","cache/4","data/5","cache/7"]`));
+  assert.equal(
+    detaching,
+    ['cache/3', 'cache/4', 'data/5', 'cache/7'].map(
+      (id) => `store/1 ${id.split('/')[0]}-storage-detaching id=${id} kind=filesystem dir=yes get=filesystem list=["cache/3","cache/4","data/5","cache/7"]`,
+    ),
+  );
   const state = await ctx.model.simulator.state();
-  assert.equal(Object.values(state.storage).filter((instance) => instance.unit === 'store/1'), [], 'its storage left the model with it');
+  assert.equal(
+    Object.values(state.storage).filter((instance) => instance.unit === 'store/1'),
+    [],
+    'its storage left the model with it',
+  );
   assert.ok(existsSync(join(ctx.model.dir, 'machines/1/var/lib/juju/storage/data/5')), 'the directory stays, as detached storage does');
 });
 
@@ -515,7 +616,13 @@ runner('an upgrade keeps storage, creates what a new store requires, and refuses
       'store/2 logs-storage-attached',
     ]);
     const logs = Object.entries((await ctx.model.simulator.state()).storage).filter(([, instance]) => instance.name === 'logs');
-    assert.equal(logs.map(([id, instance]) => [id, instance.unit, instance.kind, instance.location]), [['logs/11', 'store/0', 'block', '/dev/loop0'], ['logs/12', 'store/2', 'block', '/dev/loop0']]);
+    assert.equal(
+      logs.map(([id, instance]) => [id, instance.unit, instance.kind, instance.location]),
+      [
+        ['logs/11', 'store/0', 'block', '/dev/loop0'],
+        ['logs/12', 'store/2', 'block', '/dev/loop0'],
+      ],
+    );
     await writeFile(metadata, original.replace('range: 2-3', 'range: 2-2'));
     await rejects(ctx.model.upgrade('store'), /^Cannot upgrade store: required storage "logs" removed\.$/);
     await writeFile(metadata, original.replace('storage:\n', 'storage:\n  logs:\n    type: filesystem\n'));

@@ -51,7 +51,12 @@ function canonical(value: unknown): string {
 }
 
 /** The hash label of a definition with its mounts (the pull policy is not part of the container). */
-export function specHash(definition: ContainerDefinition, mounts: readonly Mount[], clientEnv: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): string {
+export function specHash(
+  definition: ContainerDefinition,
+  mounts: readonly Mount[],
+  clientEnv: Readonly<Record<string, string>>,
+  labels: Readonly<Record<string, string>>,
+): string {
   const content = {
     format: SPEC_FORMAT,
     image: definition.image,

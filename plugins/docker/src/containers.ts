@@ -51,7 +51,7 @@ export function demuxLogs(buffer: Buffer): string {
 /** The last `count` lines a container wrote (stdout and stderr), for error messages. */
 export async function lastLogLines(engine: Engine, id: string, count = 10): Promise<string[]> {
   try {
-    const logs = (await engine.docker.getContainer(id).logs({ stdout: true, stderr: true, follow: false, tail: count })) as unknown as Buffer;
+    const logs = await engine.docker.getContainer(id).logs({ stdout: true, stderr: true, follow: false, tail: count });
     return demuxLogs(Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs)))
       .split('\n')
       .map((line) => line.trimEnd())

@@ -70,7 +70,9 @@ export class Engine {
   async ping(timeoutMs = PING_TIMEOUT_MS): Promise<string | undefined> {
     try {
       // The typings lack ping's options; dockerode passes abortSignal through.
-      await (this.docker.ping as (options: { abortSignal: AbortSignal }) => Promise<unknown>).call(this.docker, { abortSignal: AbortSignal.timeout(timeoutMs) });
+      await (this.docker.ping as (options: { abortSignal: AbortSignal }) => Promise<unknown>).call(this.docker, {
+        abortSignal: AbortSignal.timeout(timeoutMs),
+      });
       return undefined;
     } catch (error) {
       if ((error as Error).name === 'TimeoutError' || (error as Error).name === 'AbortError') return `no answer within ${timeoutMs} ms`;

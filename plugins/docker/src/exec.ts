@@ -33,7 +33,13 @@ function sink(output: OutputSink, stream: 'stdout' | 'stderr'): Writable & { flu
  * streams stdout and stderr separately as they arrive, and resolves with the
  * command's real exit code from exec inspect.
  */
-export async function execInContainer(engine: Engine, containerName: string, display: string, command: readonly string[], options: ExecOptions): Promise<number> {
+export async function execInContainer(
+  engine: Engine,
+  containerName: string,
+  display: string,
+  command: readonly string[],
+  options: ExecOptions,
+): Promise<number> {
   const { signal } = options;
   signal?.throwIfAborted();
   const container = engine.docker.getContainer(containerName);
@@ -49,8 +55,13 @@ export async function execInContainer(engine: Engine, containerName: string, dis
     });
   } catch (error) {
     const code = statusCode(error);
-    if (code === 404) throw new LuckyError(ErrorCode.ContainerFailed, `Cannot run ${command[0] ?? 'a command'} in container "${display}" because container does not exist.`);
-    if (code === 409) throw new LuckyError(ErrorCode.ContainerFailed, `Cannot run ${command[0] ?? 'a command'} in container "${display}" because container has not been started.`);
+    if (code === 404)
+      throw new LuckyError(ErrorCode.ContainerFailed, `Cannot run ${command[0] ?? 'a command'} in container "${display}" because container does not exist.`);
+    if (code === 409)
+      throw new LuckyError(
+        ErrorCode.ContainerFailed,
+        `Cannot run ${command[0] ?? 'a command'} in container "${display}" because container has not been started.`,
+      );
     throw engineFailure(`Could not run ${command[0] ?? 'a command'} in container "${display}"`, error);
   }
   const stdout = sink(options.output, 'stdout');

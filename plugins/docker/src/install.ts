@@ -55,7 +55,14 @@ function environmentLine(name: ProxyName, variable: string, value: string): stri
   const bad = CONTROL.exec(value);
   if (bad) {
     const code = bad[0].charCodeAt(0);
-    const what = code === 0x0a ? 'a newline' : code === 0x0d ? 'a carriage return' : code === 0x09 ? 'a tab' : `the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    const what =
+      code === 0x0a
+        ? 'a newline'
+        : code === 0x0d
+          ? 'a carriage return'
+          : code === 0x09
+            ? 'a tab'
+            : `the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
     throw new LuckyError(
       ErrorCode.InvalidArgument,
       `The proxy setting ${variable} contains ${what}, which cannot be written safely into Docker's systemd unit (a newline would add settings of its own), so Lucky did not install Docker. Correct ${variable} (under Juju: the model's juju-http-proxy, juju-https-proxy or juju-no-proxy setting) and retry.`,
@@ -103,7 +110,11 @@ async function run(what: string, file: string, args: readonly string[], options:
     options.log.info(`Running ${line}${attempt > 1 ? ` (attempt ${attempt} of ${attempts})` : ''}`);
     const result = await execa(file, args, { env: childEnv(options.env), extendEnv: false, reject: false, stdin: 'ignore', all: true });
     if (!result.failed) return;
-    const output = String(result.all ?? '').trim().split('\n').slice(-5).join(' | ');
+    const output = String(result.all ?? '')
+      .trim()
+      .split('\n')
+      .slice(-5)
+      .join(' | ');
     last = result.exitCode === undefined ? String(result.originalMessage ?? result.shortMessage) : `exit code ${result.exitCode}${output ? `: ${output}` : ''}`;
     options.log.warn(`${line} failed: ${last}`);
     if (attempt < attempts) await sleep(options.retryDelayMs ?? 2_000);

@@ -47,7 +47,10 @@ export function parseLabelList(text: string | undefined): Record<string, string>
     if (trimmed === '') continue;
     const eq = trimmed.indexOf('=');
     if (eq <= 0) {
-      throw new LuckyError(ErrorCode.ContainerFailed, `Invalid label "${trimmed}" in LUCKY_DOCKER_LABELS: expected key=value items separated by commas, e.g. team=db,env=test`);
+      throw new LuckyError(
+        ErrorCode.ContainerFailed,
+        `Invalid label "${trimmed}" in LUCKY_DOCKER_LABELS: expected key=value items separated by commas, e.g. team=db,env=test`,
+      );
     }
     labels[trimmed.slice(0, eq).trim()] = trimmed.slice(eq + 1).trim();
   }

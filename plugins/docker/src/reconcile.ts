@@ -59,7 +59,8 @@ async function createContainer(engine: Engine, unit: string, spec: ContainerSpec
     try {
       return (await engine.docker.createContainer(options)).id;
     } catch (error) {
-      if (statusCode(error) !== 409 || attempt > 0) throw engineFailure(`Could not create container "${spec.display}" (${spec.name}, image ${spec.image})`, error);
+      if (statusCode(error) !== 409 || attempt > 0)
+        throw engineFailure(`Could not create container "${spec.display}" (${spec.name}, image ${spec.image})`, error);
       const holder = await inspectContainer(engine, spec.name);
       if (holder && holder.labels[UNIT_LABEL] !== unit) {
         throw new LuckyError(
@@ -88,7 +89,10 @@ async function checkStarted(engine: Engine, spec: ContainerSpec, id: string): Pr
   const state = await inspectContainer(engine, id);
   if (!state) throw new LuckyError(ErrorCode.ContainerFailed, `Container "${spec.display}" (${spec.name}) disappeared right after it started`);
   if (state.running && !state.restarting) return;
-  throw new LuckyError(ErrorCode.ContainerFailed, exitedMessage(spec, state.exitCode, state.error, await lastLogLines(engine, id), 'exited right after it started'));
+  throw new LuckyError(
+    ErrorCode.ContainerFailed,
+    exitedMessage(spec, state.exitCode, state.error, await lastLogLines(engine, id), 'exited right after it started'),
+  );
 }
 
 function combine(errors: readonly unknown[]): LuckyError {
@@ -161,7 +165,15 @@ export async function reconcile(engine: Engine, unit: string, specs: readonly Co
         if (container.state === 'running' || container.state === 'paused') return;
         const state = await inspectContainer(engine, container.id);
         if (state && (state.restarting || (!state.running && state.exitCode !== 0))) {
-          options.report(exitedMessage(spec, state.exitCode, state.error, await lastLogLines(engine, container.id), state.restarting ? 'keeps crashing; it last exited' : 'was found stopped; it had exited'));
+          options.report(
+            exitedMessage(
+              spec,
+              state.exitCode,
+              state.error,
+              await lastLogLines(engine, container.id),
+              state.restarting ? 'keeps crashing; it last exited' : 'was found stopped; it had exited',
+            ),
+          );
         }
         if (!state || state.running) return;
         await createMountSources(spec.mounts);

@@ -1,4 +1,13 @@
-import { ErrorCode, LuckyError, containerLabel, type ContainerDefinition, type ContainerRuntime, type DaemonContext, type Logger, type OutputSink } from '@lucky/core';
+import {
+  ErrorCode,
+  LuckyError,
+  containerLabel,
+  type ContainerDefinition,
+  type ContainerRuntime,
+  type DaemonContext,
+  type Logger,
+  type OutputSink,
+} from '@lucky/core';
 import { ClientKitCache } from './client-kit.js';
 import { containerSpec, type SpecContext } from './container-spec.js';
 import { inspectContainer, listUnitContainers, removeContainer } from './containers.js';

@@ -2,10 +2,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type Docker from 'dockerode';
-import {
-  lucky, startTestDaemon, tempDir, testImage, useDockerEngine, writeCharm,
-  type DockerEngine, type TestDaemon as RealDaemon,
-} from '@lucky/test-utils';
+import { lucky, startTestDaemon, tempDir, testImage, useDockerEngine, writeCharm, type DockerEngine, type TestDaemon as RealDaemon } from '@lucky/test-utils';
 import { DockerRuntime, parseLdd } from '../src/index.js';
 import { definition, docker, removeDir, removeTestContainers, sleeper, testDaemon, testUnit, type TestDaemon } from './support.js';
 
@@ -65,7 +62,10 @@ test('lucky --version runs in busybox through the mounted Node, loader and libra
   assert.is(result.out, `${(await lucky(['--version'])).stdout}`);
   const wrapper = await inContainer(ctx, ['cat', '/lucky/bin/lucky']);
   assert.match(wrapper.out, /^#!\/bin\/sh\n/);
-  assert.match(wrapper.out, /exec \/lucky\/runtime\/lib\/ld-linux[^ ]* --library-path \/lucky\/runtime\/lib \/lucky\/runtime\/node '\/lucky\/cli\/bin\/lucky.cjs' "\$@"/);
+  assert.match(
+    wrapper.out,
+    /exec \/lucky\/runtime\/lib\/ld-linux[^ ]* --library-path \/lucky\/runtime\/lib \/lucky\/runtime\/node '\/lucky\/cli\/bin\/lucky.cjs' "\$@"/,
+  );
 });
 
 test('lucky kv set inside the container reaches the daemon on the host', async (ctx) => {

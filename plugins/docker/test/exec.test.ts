@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type Docker from 'dockerode';
@@ -37,10 +36,19 @@ test.after(async (ctx) => {
 
 type Chunk = ['stdout' | 'stderr', string];
 
-async function run(ctx: Ctx, command: string[], env: Record<string, string> = {}, name = ''): Promise<{ code: number; chunks: Chunk[]; out: string; err: string }> {
+async function run(
+  ctx: Ctx,
+  command: string[],
+  env: Record<string, string> = {},
+  name = '',
+): Promise<{ code: number; chunks: Chunk[]; out: string; err: string }> {
   const chunks: Chunk[] = [];
   const code = await ctx.runtime.exec(name, command, { env, output: (stream, data) => void chunks.push([stream, data]) }, ctx.daemon);
-  const text = (stream: string) => chunks.filter(([s]) => s === stream).map(([, d]) => d).join('');
+  const text = (stream: string) =>
+    chunks
+      .filter(([s]) => s === stream)
+      .map(([, d]) => d)
+      .join('');
   return { code, chunks, out: text('stdout'), err: text('stderr') };
 }
 

@@ -57,7 +57,10 @@ test('an image missing locally is pulled from the (local) registry, with progres
   assert.is(c?.Image, ref);
   assert.is(c?.State, 'running');
   assert.ok(daemon.logs.some((line) => line === `Pulling image ${ref}`));
-  assert.ok(daemon.logs.some((line) => line.startsWith(`pull ${ref}: `)), daemon.logs.join('\n'));
+  assert.ok(
+    daemon.logs.some((line) => line.startsWith(`pull ${ref}: `)),
+    daemon.logs.join('\n'),
+  );
   // Present now: the next container using it does not pull again.
   const logged = daemon.logs.length;
   await ctx.runtime.apply({ '': definition(ref, { command: sleeper(), env: { X: '1' } }) }, daemon);

@@ -7,7 +7,19 @@ import type Docker from 'dockerode';
 import { isLuckyError } from '@lucky/core';
 import { tempDir, testImage, useDockerEngine, waitFor, type DockerEngine } from '@lucky/test-utils';
 import dockerPlugin, { DockerRuntime } from '../src/index.js';
-import { definition, docker, freePort, rejection, removeDir, removeTestContainers, sleeper, testDaemon, testUnit, unitContainers, type TestDaemon } from './support.js';
+import {
+  definition,
+  docker,
+  freePort,
+  rejection,
+  removeDir,
+  removeTestContainers,
+  sleeper,
+  testDaemon,
+  testUnit,
+  unitContainers,
+  type TestDaemon,
+} from './support.js';
 
 interface Ctx {
   engine: DockerEngine;
@@ -69,7 +81,10 @@ test('image, env, entrypoint, command, named volume, bind mount and port binding
     '': definition(ctx.image, {
       env: { GREETING: 'hi there', EMPTYISH: 'a=b' },
       entrypoint: '/bin/sh',
-      command: ['-c', 'echo "$GREETING|$EMPTYISH|$LUCKY_CONTEXT|$LUCKY_DAEMON_SOCKET|$PATH" > /data/env.txt; trap "exit 0" TERM; httpd -f -p 80 -h /www & wait'],
+      command: [
+        '-c',
+        'echo "$GREETING|$EMPTYISH|$LUCKY_CONTEXT|$LUCKY_DAEMON_SOCKET|$PATH" > /data/env.txt; trap "exit 0" TERM; httpd -f -p 80 -h /www & wait',
+      ],
       volumes: { '/www': 'site', '/data': bind },
       ports: [{ hostPort: port, containerPort: 80, protocol: 'tcp' }],
     }),
@@ -182,7 +197,12 @@ test('a daemon killed between create and start: the next apply starts the create
 
   // Killed with an outdated container created (hash differs) and a duplicate under another name.
   await ctx.client.getContainer(created.id).remove({ force: true });
-  await ctx.client.createContainer({ name: inspect.Name.slice(1), Image: ctx.image, Cmd: sleeper(), Labels: { ...inspect.Config.Labels, 'lucky.hash': 'stale' } });
+  await ctx.client.createContainer({
+    name: inspect.Name.slice(1),
+    Image: ctx.image,
+    Cmd: sleeper(),
+    Labels: { ...inspect.Config.Labels, 'lucky.hash': 'stale' },
+  });
   await ctx.client.createContainer({ name: `${inspect.Name.slice(1)}-dup`, Image: ctx.image, Cmd: sleeper(), Labels: inspect.Config.Labels });
   await ctx.runtime.apply(defs, daemon);
   const again = await unitContainers(ctx.client, daemon.unit);
@@ -203,7 +223,10 @@ test('strays are removed: undefined names, unlabelled leftovers of the unit; oth
   const remaining = { '': defs[''] };
   await ctx.runtime.apply(remaining, daemon);
   const list = await unitContainers(ctx.client, daemon.unit);
-  assert.equal(list.map((c) => c.Labels['lucky.container']), ['default']);
+  assert.equal(
+    list.map((c) => c.Labels['lucky.container']),
+    ['default'],
+  );
   assert.is((await unitContainers(ctx.client, other.unit)).length, 1, 'the other unit keeps its container');
   // An empty set of definitions removes everything of the unit.
   await ctx.runtime.apply({}, daemon);

@@ -34,7 +34,10 @@ test('create options: env with Lucky variables and PATH, entrypoint, command, mo
       entrypoint: '/docker-entrypoint.sh',
       command: ['nginx', '-g', 'daemon off;'],
       volumes: { '/data': 'data', '/etc/cfg': '/srv/cfg' },
-      ports: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }, { hostPort: 5353, containerPort: 53, protocol: 'udp' }],
+      ports: [
+        { hostPort: 8080, containerPort: 80, protocol: 'tcp' },
+        { hostPort: 5353, containerPort: 53, protocol: 'udp' },
+      ],
       network: 'host',
     }),
     context,
@@ -63,15 +66,31 @@ test('create options: env with Lucky variables and PATH, entrypoint, command, mo
 
 test('the hash follows content, not key order or the pull policy', () => {
   const hash = (def: ReturnType<typeof definition>, mounts = context.luckyMounts) => specHash(def, mounts, context.clientEnv(''), context.labels);
-  const base = definition('busybox:1', { env: { A: '1', B: '2' }, ports: [{ hostPort: 1, containerPort: 2, protocol: 'tcp' }, { hostPort: 3, containerPort: 4, protocol: 'udp' }] });
-  const reordered = definition('busybox:1', { env: { B: '2', A: '1' }, ports: [{ hostPort: 3, containerPort: 4, protocol: 'udp' }, { hostPort: 1, containerPort: 2, protocol: 'tcp' }] });
+  const base = definition('busybox:1', {
+    env: { A: '1', B: '2' },
+    ports: [
+      { hostPort: 1, containerPort: 2, protocol: 'tcp' },
+      { hostPort: 3, containerPort: 4, protocol: 'udp' },
+    ],
+  });
+  const reordered = definition('busybox:1', {
+    env: { B: '2', A: '1' },
+    ports: [
+      { hostPort: 3, containerPort: 4, protocol: 'udp' },
+      { hostPort: 1, containerPort: 2, protocol: 'tcp' },
+    ],
+  });
   assert.is(hash(base), hash(reordered));
   assert.is(hash(base), hash({ ...base, pull: false }));
   assert.is.not(hash(base), hash({ ...base, env: { A: '1', B: '3' } }));
   assert.is.not(hash(base), hash({ ...base, command: ['sh'] }));
   assert.is.not(hash(base), hash({ ...base, volumes: { '/d': 'd' } }));
   assert.is.not(hash(base), hash(base, [{ source: '/elsewhere', target: '/run/lucky', readOnly: false }]), 'a moved daemon socket recreates');
-  assert.is.not(hash(base), specHash(base, context.luckyMounts, { LUCKY_DAEMON_SOCKET: '/elsewhere.sock' }, context.labels), 'a changed client environment recreates');
+  assert.is.not(
+    hash(base),
+    specHash(base, context.luckyMounts, { LUCKY_DAEMON_SOCKET: '/elsewhere.sock' }, context.labels),
+    'a changed client environment recreates',
+  );
 });
 
 test.run();

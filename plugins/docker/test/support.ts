@@ -1,10 +1,9 @@
 // Shared by the Docker plugin's tests: a DaemonContext built by hand around a
-// temp directory, a real StateStore and logger, and cleanup of test containers.
+// temp directory (core's plugin test context), and cleanup of test containers.
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import Docker from 'dockerode';
-import { type ContainerDefinition, type ContainerRuntime } from '@lucky/core';
+import type { ContainerDefinition, ContainerRuntime } from '@lucky/core';
 import { createPluginTestContext, type PluginTestContext } from '@lucky/core/testing';
 import { LUCKY_BIN, removeDir } from '@lucky/test-utils';
 
@@ -52,7 +51,12 @@ export async function removeTestContainers(client: Docker, units: readonly strin
   await Promise.all(
     all
       .filter((c) => units.includes(c.Labels['lucky.unit'] ?? ''))
-      .map((c) => client.getContainer(c.Id).remove({ force: true }).catch(() => undefined)),
+      .map((c) =>
+        client
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
   );
 }
 

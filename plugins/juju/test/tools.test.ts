@@ -22,7 +22,9 @@ function fakeTool(ctx: Ctx, name: string, body: string): void {
 }
 
 function argv(ctx: Ctx, name: string): string[] {
-  return readFileSync(join(ctx.dir, `${name}.argv`), 'utf8').split('\0').slice(0, -1);
+  return readFileSync(join(ctx.dir, `${name}.argv`), 'utf8')
+    .split('\0')
+    .slice(0, -1);
 }
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
@@ -30,7 +32,7 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
     await promise;
   } catch (error) {
     assert.ok(isLuckyError(error), `not a LuckyError: ${String(error)}`);
-    return error as Error;
+    return error;
   }
   throw new Error('expected a failure');
 }
@@ -75,7 +77,7 @@ test('output that is not the expected JSON is an error naming the tool', async (
   assert.match((await failure(relationGet(ctx.env, {}))).message, /^relation-get printed unexpected JSON/);
 });
 
-test('a tool\'s ERROR line becomes one clear message with the tool and exit code', async (ctx) => {
+test("a tool's ERROR line becomes one clear message with the tool and exit code", async (ctx) => {
   fakeTool(ctx, 'relation-set', 'echo "ERROR cannot write relation settings" >&2; exit 1');
   const error = await failure(relationSet(ctx.env, { app: true, values: { a: 'b' } }));
   assert.is(error.message, 'relation-set failed: cannot write relation settings (exit 1)');
@@ -88,7 +90,7 @@ test('a missing tool says that a hook (or the simulator) is needed', async (ctx)
   assert.is(error.message, 'The Juju hook tool config-get is not on PATH: this needs a running Juju hook (or the Lucky simulator).');
 });
 
-test('a tool\'s warnings on stderr do not break its JSON (unlike Lucky, GAP-51)', async (ctx) => {
+test("a tool's warnings on stderr do not break its JSON (unlike Lucky, GAP-51)", async (ctx) => {
   fakeTool(ctx, 'config-get', 'echo "WARNING something" >&2; echo \'{"a":true}\'');
   assert.equal(await configGet(ctx.env), { a: true });
 });

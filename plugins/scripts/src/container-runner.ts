@@ -5,7 +5,10 @@ import { ErrorCode, LuckyError, type ContainerRuntime, type DaemonContext, type 
  * The command line of a container entry (DKR-06), without Lucky's exit-code helper.
  * Where the scripts are inside the container is the runtime's to say (`scriptsDir`).
  */
-export function containerCommand(run: ScriptRun, runtime: Pick<ContainerRuntime, 'scriptsDir'>): { command: string[]; name: string; container: string; ignoreMissing: boolean } {
+export function containerCommand(
+  run: ScriptRun,
+  runtime: Pick<ContainerRuntime, 'scriptsDir'>,
+): { command: string[]; name: string; container: string; ignoreMissing: boolean } {
   const { entry } = run;
   if (entry.kind === 'container-script') {
     return {

@@ -66,14 +66,19 @@ export const hostScriptRunner: ScriptRunner = {
     run.signal.removeEventListener('abort', stop);
     if (result.failed && result.exitCode === undefined && result.signal === undefined) {
       const code = (result.cause as NodeJS.ErrnoException | undefined)?.code;
-      const hint = code === 'EACCES' ? ' (it is not executable: chmod +x it, or build the charm with "lucky charm build")' : code === 'ENOENT' ? ' (no such file)' : '';
+      const hint =
+        code === 'EACCES' ? ' (it is not executable: chmod +x it, or build the charm with "lucky charm build")' : code === 'ENOENT' ? ' (no such file)' : '';
       throw new LuckyError(ErrorCode.ScriptFailed, `Error executing script: ${file}${hint}`, { cause: result.cause, data: { script: name } });
     }
     if (result.signal) {
-      throw new LuckyError(ErrorCode.ScriptFailed, `Host script "${name}" terminated by signal (${result.signal})`, { data: { script: name, signal: result.signal } });
+      throw new LuckyError(ErrorCode.ScriptFailed, `Host script "${name}" terminated by signal (${result.signal})`, {
+        data: { script: name, signal: result.signal },
+      });
     }
     if (result.exitCode !== 0) {
-      throw new LuckyError(ErrorCode.ScriptFailed, `Host script "${name}" exited non-zero (${result.exitCode})`, { data: { script: name, exitCode: result.exitCode } });
+      throw new LuckyError(ErrorCode.ScriptFailed, `Host script "${name}" exited non-zero (${result.exitCode})`, {
+        data: { script: name, exitCode: result.exitCode },
+      });
     }
   },
 };

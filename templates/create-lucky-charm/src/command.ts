@@ -26,7 +26,9 @@ export class CreateCommand extends Command {
   });
 
   dir = Option.String({ required: false, name: 'dir' });
-  name = Option.String('-n,--name', { description: 'Charm name: lowercase letters, digits and hyphens, starting with a letter (default: from the display name)' });
+  name = Option.String('-n,--name', {
+    description: 'Charm name: lowercase letters, digits and hyphens, starting with a letter (default: from the display name)',
+  });
   displayName = Option.String('-d,--display-name', { description: 'Display name (default: the directory name)' });
   summary = Option.String('-s,--summary', { description: 'One-line summary' });
   maintainer = Option.String('-m,--maintainer', { description: 'Maintainer, "Name <email>"' });

@@ -10,10 +10,23 @@ export interface CharmMetadataInput {
 
 /** Hooks every charm can receive, whatever its metadata (juju.md §1.3). */
 export const STANDARD_HOOKS: readonly string[] = [
-  'install', 'start', 'stop', 'remove', 'config-changed', 'upgrade-charm', 'update-status',
-  'leader-elected', 'leader-settings-changed', 'leader-deposed', 'collect-metrics',
-  'pre-series-upgrade', 'post-series-upgrade',
-  'secret-changed', 'secret-rotate', 'secret-expired', 'secret-remove',
+  'install',
+  'start',
+  'stop',
+  'remove',
+  'config-changed',
+  'upgrade-charm',
+  'update-status',
+  'leader-elected',
+  'leader-settings-changed',
+  'leader-deposed',
+  'collect-metrics',
+  'pre-series-upgrade',
+  'post-series-upgrade',
+  'secret-changed',
+  'secret-rotate',
+  'secret-expired',
+  'secret-remove',
 ];
 
 const RELATION_SUFFIXES = ['-relation-created', '-relation-joined', '-relation-changed', '-relation-departed', '-relation-broken'];

@@ -35,7 +35,13 @@ export function openPrompts(input: NodeJS.ReadableStream, output: NodeJS.Writabl
 }
 
 /** Asks with `[default]`; an empty answer, or the end of input, takes the default. */
-export async function askWithDefault(ask: Ask, label: string, defaultValue: string, problem?: (value: string) => string | undefined, output?: NodeJS.WritableStream): Promise<string> {
+export async function askWithDefault(
+  ask: Ask,
+  label: string,
+  defaultValue: string,
+  problem?: (value: string) => string | undefined,
+  output?: NodeJS.WritableStream,
+): Promise<string> {
   for (;;) {
     const answer = await ask(`${label} [${defaultValue}]: `);
     const value = answer === undefined || answer === '' ? defaultValue : answer;

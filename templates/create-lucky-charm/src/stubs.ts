@@ -48,7 +48,10 @@ export async function writeHookStubs(charmDir: string, metadata: CharmMetadataIn
   const written: string[] = [];
   await writeExecutable(charmDir, 'dispatch', dispatchScript());
   written.push('dispatch');
-  for (const [kind, names] of [['hooks', wanted.hooks], ['actions', wanted.actions]] as const) {
+  for (const [kind, names] of [
+    ['hooks', wanted.hooks],
+    ['actions', wanted.actions],
+  ] as const) {
     await removeStaleStubs(join(charmDir, kind), new Set(names));
     if (names.length === 0) continue;
     await mkdir(join(charmDir, kind), { recursive: true });

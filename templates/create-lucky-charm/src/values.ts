@@ -19,7 +19,12 @@ export interface ValueFlags {
 
 /** Flag values land in one-line YAML and Markdown fields; refuse what they cannot hold. */
 export function checkFlags(flags: ValueFlags): void {
-  for (const [flag, value] of [['--name', flags.name], ['--display-name', flags.displayName], ['--summary', flags.summary], ['--maintainer', flags.maintainer]] as const) {
+  for (const [flag, value] of [
+    ['--name', flags.name],
+    ['--display-name', flags.displayName],
+    ['--summary', flags.summary],
+    ['--maintainer', flags.maintainer],
+  ] as const) {
     if (value === undefined) continue;
     if (value.trim() === '') throw new UsageError(`${flag} is empty.`);
     if (/[\u0000-\u001f\u007f]/.test(value)) throw new UsageError(`${flag} must be one line of text.`);

@@ -54,7 +54,7 @@ test('LocalModel: deploy, config changes, update-status, the action and the peer
     const values = await kv(model, 'fresh/0');
     assert.is(values.started, 'true');
     assert.match(values['started-at'] ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/, 'the async entry ran');
-    assert.is(values['peer-fresh-1'], '127.0.1.2', 'relation.sh stored the peer\'s address');
+    assert.is(values['peer-fresh-1'], '127.0.1.2', "relation.sh stored the peer's address");
     // install recorded the container; with use-docker: false nothing runs it and the container entries are skipped.
     const image = await execa('lucky', ['container', 'image', 'get', '-c', 'web'], { env: model.unitEnv('fresh/0'), extendEnv: false, reject: false });
     assert.is(String(image.stdout), 'nginx:stable-alpine', String(image.stderr));

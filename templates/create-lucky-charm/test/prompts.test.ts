@@ -49,7 +49,10 @@ test('--interactive reads the answers from piped stdin, in BLD-02 order, with de
 test('an invalid charm name is asked again; the end of input takes the defaults', async ({ cwd }) => {
   const result = await create(cwd, ['shop', '--interactive', '--no-git'], '\nShop Two\nshop-2\n');
   assert.is(result.exitCode, 0, result.stderr);
-  assert.match(result.stdout, 'Charm name [shop]: Shop Two\nInvalid charm name "Shop Two": use lowercase letters, digits and single hyphens, starting with a letter (e.g. my-charm).\nCharm name [shop]: shop-2\n');
+  assert.match(
+    result.stdout,
+    'Charm name [shop]: Shop Two\nInvalid charm name "Shop Two": use lowercase letters, digits and single hyphens, starting with a letter (e.g. my-charm).\nCharm name [shop]: shop-2\n',
+  );
   assert.equal(await metadata(join(cwd, 'shop')), ['shop-2', 'shop', 'A short summary of my app.', DEFAULT_MAINTAINER]);
 });
 
@@ -80,7 +83,11 @@ test('without a terminal and without --interactive, nothing is asked and stdin i
  * Runs the bin on a pseudo-terminal (util-linux `script`) and types each answer
  * only once its prompt has appeared, like a person at a terminal.
  */
-async function onTerminal(cwd: string, args: readonly string[], dialogue: ReadonlyArray<readonly [prompt: string, keys: string]>): Promise<{ exitCode: number; output: string }> {
+async function onTerminal(
+  cwd: string,
+  args: readonly string[],
+  dialogue: ReadonlyArray<readonly [prompt: string, keys: string]>,
+): Promise<{ exitCode: number; output: string }> {
   const quote = (word: string): string => `'${word.replace(/'/g, `'\\''`)}'`;
   const command = [process.execPath, BIN, ...args].map(quote).join(' ');
   const child = execa('script', ['-qfec', command, '/dev/null'], { cwd, reject: false, stdin: 'pipe', env: { TERM: 'xterm', npm_config_user_agent: '' } });
@@ -95,10 +102,22 @@ async function onTerminal(cwd: string, args: readonly string[], dialogue: Readon
   for (const [prompt, keys] of dialogue) {
     const seen = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`No prompt ${JSON.stringify(prompt)} within 20 s; output so far:\n${output}`)), 20_000);
-      waiting = { text: prompt, from, resolve: () => { clearTimeout(timer); resolve(); } };
+      waiting = {
+        text: prompt,
+        from,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
       if (output.indexOf(prompt, from) >= 0) waiting.resolve();
     });
-    await Promise.race([seen, child.then(() => { throw new Error(`Exited before prompt ${JSON.stringify(prompt)}; output:\n${output}`); })]);
+    await Promise.race([
+      seen,
+      child.then(() => {
+        throw new Error(`Exited before prompt ${JSON.stringify(prompt)}; output:\n${output}`);
+      }),
+    ]);
     from = output.indexOf(prompt, from) + prompt.length;
     child.stdin?.write(keys);
   }
@@ -108,13 +127,17 @@ async function onTerminal(cwd: string, args: readonly string[], dialogue: Readon
 }
 
 test('on a terminal the prompts appear without --interactive and typed answers are used', async ({ cwd }) => {
-  const { exitCode, output } = await onTerminal(cwd, ['tty-dir', '--no-git'], [
-    ['Display name [tty-dir]: ', 'Tty Shop\r'],
-    ['Charm name [tty-shop]: ', 'Bad\r'],
-    ['Charm name [tty-shop]: ', '\r'],
-    ['Charm summary [A short summary of my app.]: ', 'Typed on a terminal.\r'],
-    [`Charm maintainer [${DEFAULT_MAINTAINER}]: `, '\r'],
-  ]);
+  const { exitCode, output } = await onTerminal(
+    cwd,
+    ['tty-dir', '--no-git'],
+    [
+      ['Display name [tty-dir]: ', 'Tty Shop\r'],
+      ['Charm name [tty-shop]: ', 'Bad\r'],
+      ['Charm name [tty-shop]: ', '\r'],
+      ['Charm summary [A short summary of my app.]: ', 'Typed on a terminal.\r'],
+      [`Charm maintainer [${DEFAULT_MAINTAINER}]: `, '\r'],
+    ],
+  );
   assert.is(exitCode, 0, output);
   assert.match(output, 'Invalid charm name "Bad"');
   assert.match(output, `Created Tty Shop (tty-shop) in ${join(cwd, 'tty-dir')}.`);
@@ -129,10 +152,14 @@ test('on a terminal --yes asks nothing', async ({ cwd }) => {
 });
 
 test('Ctrl-C at a prompt cancels: exit 1, nothing written', async ({ cwd }) => {
-  const { exitCode, output } = await onTerminal(cwd, ['tty-cancel'], [
-    ['Display name [tty-cancel]: ', 'Half typed'],
-    ['Half typed', '\x03'],
-  ]);
+  const { exitCode, output } = await onTerminal(
+    cwd,
+    ['tty-cancel'],
+    [
+      ['Display name [tty-cancel]: ', 'Half typed'],
+      ['Half typed', '\x03'],
+    ],
+  );
   assert.is(exitCode, 1, output);
   assert.match(output, 'Error: Cancelled; nothing was written.');
   assert.not.ok(existsSync(join(cwd, 'tty-cancel')));

@@ -35,12 +35,15 @@ async function expectedFiles(): Promise<string[]> {
     const last = parts.pop() ?? '';
     return [...parts, renames[last] ?? last].join('/');
   });
-  const { hooks, actions } = charmHooks({
-    name: 'x',
-    provides: { website: {} },
-    requires: { database: {} },
-    peers: { cluster: {} },
-  }, ['refresh']);
+  const { hooks, actions } = charmHooks(
+    {
+      name: 'x',
+      provides: { website: {} },
+      requires: { database: {} },
+      peers: { cluster: {} },
+    },
+    ['refresh'],
+  );
   return [...template, 'dispatch', ...hooks.map((h) => `hooks/${h}`), ...actions.map((a) => `actions/${a}`)].sort();
 }
 
@@ -80,7 +83,14 @@ test('--yes: the template with BLD-02 defaults, stubs, modes, a git repository a
   assert.match(await readFile(join(dir, '.gitignore'), 'utf8'), /^build\/$/m);
   assert.match(await readFile(join(dir, '.gitignore'), 'utf8'), /^\.lucky-sim\/$/m);
 
-  for (const script of ['host_scripts/install.sh', 'host_scripts/configure.sh', 'host_scripts/relation.sh', 'container_scripts/write-page.sh', 'dispatch', 'hooks/install']) {
+  for (const script of [
+    'host_scripts/install.sh',
+    'host_scripts/configure.sh',
+    'host_scripts/relation.sh',
+    'container_scripts/write-page.sh',
+    'dispatch',
+    'hooks/install',
+  ]) {
     assert.is((await stat(join(dir, script))).mode & 0o777, 0o755, script);
   }
   assert.is((await stat(join(dir, 'lucky.yaml'))).mode & 0o777, 0o644);
@@ -102,14 +112,23 @@ test('lucky.yaml shows every script kind and works without Docker', async ({ cwd
   const entries = Object.values(lucky.hooks as Record<string, Array<Record<string, unknown>>>).flat();
   const kinds = new Set(entries.map((entry) => Object.keys(entry).find((key) => key.endsWith('script'))));
   assert.equal([...kinds].sort(), ['container-script', 'host-script', 'inline-container-script', 'inline-host-script']);
-  assert.ok(entries.some((entry) => entry.async === true), 'an async entry');
-  assert.ok(entries.some((entry) => entry['host-script'] && Array.isArray(entry.args)), 'a host script with args');
+  assert.ok(
+    entries.some((entry) => entry.async === true),
+    'an async entry',
+  );
+  assert.ok(
+    entries.some((entry) => entry['host-script'] && Array.isArray(entry.args)),
+    'a host script with args',
+  );
   for (const entry of entries.filter((e) => e['container-script'] || e['inline-container-script'])) {
     assert.is(entry['ignore-missing-container'], true);
     assert.is(entry['container-name'], 'web');
   }
   const cron = Object.keys(lucky['cron-jobs'] as Record<string, unknown>);
-  assert.equal(cron.map((expression) => expression.split(/\s+/).length), [6]);
+  assert.equal(
+    cron.map((expression) => expression.split(/\s+/).length),
+    [6],
+  );
   // Every script lucky.yaml names exists.
   for (const entry of entries) {
     if (typeof entry['host-script'] === 'string') assert.ok(existsSync(join(cwd, 'c', 'host_scripts', entry['host-script'])), entry['host-script']);
@@ -118,7 +137,18 @@ test('lucky.yaml shows every script kind and works without Docker', async ({ cwd
 });
 
 test('flags: every value given, in a directory that does not exist yet, without git', async ({ cwd }) => {
-  const result = await create(cwd, ['nested/dir', '--name', 'shop-2', '--display-name', 'Shop: "Two"', '--summary', 'Sells things: cheaply #1', '--maintainer', 'Ada <ada@example.com>', '--no-git']);
+  const result = await create(cwd, [
+    'nested/dir',
+    '--name',
+    'shop-2',
+    '--display-name',
+    'Shop: "Two"',
+    '--summary',
+    'Sells things: cheaply #1',
+    '--maintainer',
+    'Ada <ada@example.com>',
+    '--no-git',
+  ]);
   assert.is(result.exitCode, 0, result.stderr);
   const dir = join(cwd, 'nested', 'dir');
   const metadata = await yamlOf(join(dir, 'metadata.yaml'));
@@ -168,7 +198,10 @@ test('bad charm names are usage errors (exit 2), given or derived, and write not
   for (const name of ['My-Charm', '2fast', 'trailing-', 'double--hyphen', 'under_score']) {
     const result = await create(cwd, ['out', '--name', name, '--yes']);
     assert.is(result.exitCode, 2, name);
-    assert.is(result.stderr, `Error: Invalid charm name ${JSON.stringify(name)}: use lowercase letters, digits and single hyphens, starting with a letter (e.g. my-charm).\n`);
+    assert.is(
+      result.stderr,
+      `Error: Invalid charm name ${JSON.stringify(name)}: use lowercase letters, digits and single hyphens, starting with a letter (e.g. my-charm).\n`,
+    );
   }
   const derived = await create(cwd, ['2048', '--yes']);
   assert.is(derived.exitCode, 2);
@@ -185,7 +218,11 @@ test('other usage errors: unknown option, empty or multi-line values, --yes with
   assert.is(extra.stderr, 'Error: Too many arguments: charm (quote an argument that holds spaces). Run "create-lucky-charm --help" for the options.\n');
   assert.equal(await create(cwd, ['x', '--summary', '']), { exitCode: 2, stdout: '', stderr: 'Error: --summary is empty.\n' });
   assert.equal(await create(cwd, ['x', '--maintainer', 'a\nb']), { exitCode: 2, stdout: '', stderr: 'Error: --maintainer must be one line of text.\n' });
-  assert.equal(await create(cwd, ['x', '--yes', '--interactive']), { exitCode: 2, stdout: '', stderr: 'Error: --yes and --interactive contradict each other; give one.\n' });
+  assert.equal(await create(cwd, ['x', '--yes', '--interactive']), {
+    exitCode: 2,
+    stdout: '',
+    stderr: 'Error: --yes and --interactive contradict each other; give one.\n',
+  });
   assert.equal(await listFiles(cwd), []);
 });
 
@@ -193,7 +230,8 @@ test('--help and --version', async ({ cwd }) => {
   const help = await create(cwd, ['--help']);
   assert.is(help.exitCode, 0);
   assert.match(help.stdout, '$ create-lucky-charm [dir]');
-  for (const option of ['--name', '--display-name', '--summary', '--maintainer', '--yes', '--interactive', '--force', '--no-git']) assert.match(help.stdout, option);
+  for (const option of ['--name', '--display-name', '--summary', '--maintainer', '--yes', '--interactive', '--force', '--no-git'])
+    assert.match(help.stdout, option);
   assert.is((await create(cwd, ['somewhere', '--help'])).stdout, help.stdout);
   assert.equal(await create(cwd, ['--version']), { exitCode: 0, stdout: `${VERSION}\n`, stderr: '' });
 });

@@ -51,7 +51,7 @@ test('the texts: dispatch keeps a given JUJU_DISPATCH_PATH, a stub names itself'
   );
 });
 
-test('a second run replaces older stubs, removes stale ones and leaves the author\'s files', async ({ dir }) => {
+test("a second run replaces older stubs, removes stale ones and leaves the author's files", async ({ dir }) => {
   await writeHookStubs(dir, METADATA, ['backup']);
   await writeFile(join(dir, 'hooks', 'install'), '#!/bin/sh\n# Lucky hook stub: an older text\n');
   await writeFile(join(dir, 'hooks', 'my-notes.txt'), 'not a stub\n');
@@ -86,7 +86,11 @@ test('stubs run dispatch, which runs the bundled runtime when there is one, else
   await mkdir(join(dir, 'path'));
   await writeFile(join(dir, 'path', 'lucky'), '#!/bin/sh\necho "path lucky $* $JUJU_DISPATCH_PATH"\n', { mode: 0o755 });
 
-  assert.equal(await runStub(dir, 'hooks/db-relation-changed', { JUJU_CHARM_DIR: dir }), { exitCode: 0, stdout: 'path lucky dispatch hooks/db-relation-changed', stderr: '' });
+  assert.equal(await runStub(dir, 'hooks/db-relation-changed', { JUJU_CHARM_DIR: dir }), {
+    exitCode: 0,
+    stdout: 'path lucky dispatch hooks/db-relation-changed',
+    stderr: '',
+  });
   assert.equal(await runStub(dir, 'actions/backup', {}), { exitCode: 0, stdout: 'path lucky dispatch actions/backup', stderr: '' });
   // Modern Juju runs dispatch itself with the path set; a stub never overrides it.
   assert.is((await runStub(dir, 'hooks/install', { JUJU_DISPATCH_PATH: 'hooks/start' })).stdout, 'path lucky dispatch hooks/start');
@@ -95,7 +99,11 @@ test('stubs run dispatch, which runs the bundled runtime when there is one, else
   await mkdir(join(dir, 'lucky', 'bin'), { recursive: true });
   const bundled = join(dir, 'lucky', 'bin', 'lucky');
   await writeFile(bundled, '#!/bin/sh\necho "bundled lucky $* $JUJU_DISPATCH_PATH"\n', { mode: 0o644 });
-  assert.is((await runStub(dir, 'hooks/install', { JUJU_CHARM_DIR: dir })).stdout, 'path lucky dispatch hooks/install', 'a bundled file that is not executable is not used');
+  assert.is(
+    (await runStub(dir, 'hooks/install', { JUJU_CHARM_DIR: dir })).stdout,
+    'path lucky dispatch hooks/install',
+    'a bundled file that is not executable is not used',
+  );
   await chmod(bundled, 0o755);
   assert.is((await runStub(dir, 'hooks/install', { JUJU_CHARM_DIR: dir })).stdout, 'bundled lucky dispatch hooks/install');
   // Without JUJU_CHARM_DIR, dispatch finds the charm from its own location.

@@ -27,7 +27,13 @@ export interface BinResult {
 
 /** Runs the bin in `cwd` without a terminal; `input` is piped to its stdin. */
 export async function create(cwd: string, args: readonly string[], input?: string, env: Record<string, string> = {}): Promise<BinResult> {
-  const options: Options = { cwd, reject: false, stripFinalNewline: false, env: { ...env, npm_config_user_agent: env.npm_config_user_agent ?? '' }, ...(input === undefined ? { stdin: 'ignore' } : { input }) };
+  const options: Options = {
+    cwd,
+    reject: false,
+    stripFinalNewline: false,
+    env: { ...env, npm_config_user_agent: env.npm_config_user_agent ?? '' },
+    ...(input === undefined ? { stdin: 'ignore' } : { input }),
+  };
   const result = await execa(process.execPath, [BIN, ...args], options);
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }

@@ -17,7 +17,9 @@ let installing: Promise<void> | undefined;
  */
 export function ensureContainerPackages(): Promise<void> {
   installing ??= (async () => {
-    const missing = Object.entries(PACKAGES).filter(([, file]) => !existsSync(file)).map(([name]) => name);
+    const missing = Object.entries(PACKAGES)
+      .filter(([, file]) => !existsSync(file))
+      .map(([name]) => name);
     if (missing.length === 0) return;
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     await execa('apt-get', ['update', '-qq'], { env, stdin: 'ignore' });

@@ -32,7 +32,6 @@ export function pingDocker(socketPath: string, timeoutMs = 2_000): Promise<boole
   });
 }
 
-
 interface Started {
   readonly pid: number;
   readonly log: string;

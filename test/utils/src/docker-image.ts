@@ -66,7 +66,9 @@ async function buildTestImage(socketPath: string): Promise<string> {
     await copyFile('/bin/busybox', join(root, 'bin', 'busybox'));
     // `busybox --install -s` would link to the host's resolved path (/usr/bin/busybox on a merged-/usr
     // host); relative links from its own applet list are valid inside the image.
-    const applets = String((await execa('/bin/busybox', ['--list'])).stdout).split('\n').filter((a) => a && a !== 'busybox');
+    const applets = String((await execa('/bin/busybox', ['--list'])).stdout)
+      .split('\n')
+      .filter((a) => a && a !== 'busybox');
     for (const applet of applets) await symlink('busybox', join(root, 'bin', applet));
     await writeFile(join(root, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
     await writeFile(join(root, 'etc', 'group'), 'root:x:0:\n');
@@ -117,7 +119,6 @@ function freePort(): Promise<number> {
   });
 }
 
-
 async function answers(address: string): Promise<boolean> {
   try {
     const res = await fetch(`http://${address}/v2/`, { signal: AbortSignal.timeout(1_000) });
@@ -135,7 +136,9 @@ export async function useRegistry(socketPath = DEFAULT_DOCKER_SOCKET): Promise<T
   const config = join(dir, 'config.yml');
   await writeFile(
     config,
-    ['version: 0.1', 'log:', '  level: warn', 'storage:', '  filesystem:', `    rootdirectory: ${join(dir, 'data')}`, 'http:', `  addr: ${address}`, ''].join('\n'),
+    ['version: 0.1', 'log:', '  level: warn', 'storage:', '  filesystem:', `    rootdirectory: ${join(dir, 'data')}`, 'http:', `  addr: ${address}`, ''].join(
+      '\n',
+    ),
   );
   const log = join(dir, 'registry.log');
   const pid = spawnDetached('/usr/bin/docker-registry', ['serve', config], log);

@@ -60,7 +60,8 @@ export class TestModel {
     const hook = await this.hook(unit, name, { ...options, extraEnv: { ...options.extraEnv, LUCKY_PROBE: script } });
     const results: ProbeResult[] = commands.map((_, i) => {
       const match = new RegExp(`@@begin ${i}\\n([\\s\\S]*?)@@end ${i} (\\d+)\\n`).exec(hook.stdout);
-      if (!match) throw new Error(`probe ${i} (${commands[i]}) produced no result; hook exit ${hook.exitCode}\nstdout:\n${hook.stdout}\nstderr:\n${hook.stderr}`);
+      if (!match)
+        throw new Error(`probe ${i} (${commands[i]}) produced no result; hook exit ${hook.exitCode}\nstdout:\n${hook.stdout}\nstderr:\n${hook.stderr}`);
       return { out: match[1] ?? '', exit: Number(match[2]) };
     });
     return { results, hook };

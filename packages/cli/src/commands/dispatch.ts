@@ -14,9 +14,12 @@ export class DispatchCommand extends DaemonCommand {
   static override paths = [['dispatch'], ['trigger-hook']];
   static override usage = Command.Usage({
     category: 'Daemon',
-    description: 'run a Juju hook through the unit\'s Lucky daemon',
-    details: 'The hook is the argument, else the basename of $JUJU_DISPATCH_PATH. `trigger-hook` is Lucky\'s name for the same command.',
-    examples: [['In a charm\'s dispatch file', 'exec lucky dispatch'], ['Run a hook by name', 'lucky dispatch config-changed']],
+    description: "run a Juju hook through the unit's Lucky daemon",
+    details: "The hook is the argument, else the basename of $JUJU_DISPATCH_PATH. `trigger-hook` is Lucky's name for the same command.",
+    examples: [
+      ["In a charm's dispatch file", 'exec lucky dispatch'],
+      ['Run a hook by name', 'lucky dispatch config-changed'],
+    ],
   });
 
   hook = Option.String({ required: false, name: 'hook' });

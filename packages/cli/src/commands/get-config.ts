@@ -27,7 +27,13 @@ export class GetConfigCommand extends GetterCommand {
       const out = this.context.stdout;
       if (this.format === 'json') writeJson(out, this.key === undefined ? values : (values[this.key] ?? null));
       else if (this.key !== undefined) out.write(`${render(values[this.key])}\n`);
-      else out.write(Object.keys(values).sort().map((key) => `${key}=${render(values[key])}\n`).join(''));
+      else
+        out.write(
+          Object.keys(values)
+            .sort()
+            .map((key) => `${key}=${render(values[key])}\n`)
+            .join(''),
+        );
     } finally {
       client.close();
     }

@@ -7,7 +7,7 @@ export class PrivateAddressCommand extends GetterCommand {
   static override paths = [['private-address']];
   static override usage = Command.Usage({
     category: 'Unit',
-    description: 'print the unit\'s private address',
+    description: "print the unit's private address",
     examples: [['Publish it', 'lucky relation set host="$(lucky private-address)"']],
   });
 

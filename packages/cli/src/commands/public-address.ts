@@ -7,7 +7,7 @@ export class PublicAddressCommand extends GetterCommand {
   static override paths = [['public-address']];
   static override usage = Command.Usage({
     category: 'Unit',
-    description: 'print the unit\'s public address (may be a DNS name)',
+    description: "print the unit's public address (may be a DNS name)",
     examples: [['Print it', 'lucky public-address']],
   });
 

@@ -49,9 +49,7 @@ export function parseCron(expression: string): CronSchedule {
   const text = SHORTHANDS[expression.trim().toLowerCase()] ?? expression.trim();
   const parts = text.split(/\s+/).filter((part) => part !== '');
   if (parts.length !== 6 && parts.length !== 7) {
-    throw new Error(
-      `expected 6 or 7 fields (sec min hour day-of-month month day-of-week [year]) but found ${parts.length}`,
-    );
+    throw new Error(`expected 6 or 7 fields (sec min hour day-of-month month day-of-week [year]) but found ${parts.length}`);
   }
   const sets = parts.map((part, index) => parseField(part, FIELDS[index] as FieldSpec));
   return {

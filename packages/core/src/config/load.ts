@@ -33,10 +33,7 @@ export function findLuckyFile(charmDir: string): string {
     const file = join(charmDir, name);
     if (existsSync(file)) return file;
   }
-  throw new LuckyError(
-    ErrorCode.ConfigInvalid,
-    `No lucky.yaml in the charm directory ${charmDir}; create one with a "hooks:" map (see the charm template).`,
-  );
+  throw new LuckyError(ErrorCode.ConfigInvalid, `No lucky.yaml in the charm directory ${charmDir}; create one with a "hooks:" map (see the charm template).`);
 }
 
 /** Reads and validates the charm's `lucky.yaml`. */
@@ -94,7 +91,12 @@ export function parseLuckyConfig(source: string, file: string, charmDir: string)
   }
   const top = v.safeParse(LuckyFileSchema, data);
   if (!top.success) {
-    throw renderAll(doc, counter, file, top.issues.map((issue) => toIssue(issue)));
+    throw renderAll(
+      doc,
+      counter,
+      file,
+      top.issues.map((issue) => toIssue(issue)),
+    );
   }
   const issues: Issue[] = [];
   const hooks: Record<string, ScriptEntry[]> = {};
@@ -111,7 +113,7 @@ export function parseLuckyConfig(source: string, file: string, charmDir: string)
     }
     cronJobs.push({ schedule, entries: (list ?? []).flatMap((raw, index) => checkEntry(raw, ['cron-jobs', schedule, index], scripts, issues)) });
   }
-  const runtime = selectRuntime(top.output, Object.hasOwn(data as object, 'use-docker'), issues);
+  const runtime = selectRuntime(top.output, Object.hasOwn(data, 'use-docker'), issues);
   if (issues.length > 0) throw renderAll(doc, counter, file, issues);
   return { file, runtime, hooks, cronJobs, plugins: top.output.plugins.map(pluginEntry), hookTimeout: top.output['hook-timeout'] };
 }
@@ -129,9 +131,15 @@ function selectRuntime(top: v.InferOutput<typeof LuckyFileSchema>, useDockerGive
   if (top.runtime === undefined) return useDocker ? { specifier: DOCKER_RUNTIME, options: undefined } : undefined;
   const runtime = pluginEntry(top.runtime);
   if (useDockerGiven && !useDocker) {
-    issues.push({ path: ['runtime'], message: `"use-docker: false" says this charm manages no containers, but "runtime: ${runtime.specifier}" selects a container runtime; remove one of them` });
+    issues.push({
+      path: ['runtime'],
+      message: `"use-docker: false" says this charm manages no containers, but "runtime: ${runtime.specifier}" selects a container runtime; remove one of them`,
+    });
   } else if (useDockerGiven && runtime.specifier !== DOCKER_RUNTIME) {
-    issues.push({ path: ['runtime'], message: `"use-docker: true" selects the docker runtime, but "runtime: ${runtime.specifier}" selects another; a unit has exactly one runtime, so remove "use-docker"` });
+    issues.push({
+      path: ['runtime'],
+      message: `"use-docker: true" selects the docker runtime, but "runtime: ${runtime.specifier}" selects another; a unit has exactly one runtime, so remove "use-docker"`,
+    });
   }
   return runtime;
 }
@@ -259,5 +267,9 @@ function configError(file: string, lines: string[], total = lines.length): Lucky
 }
 
 function renderAll(doc: Document, counter: LineCounter, file: string, issues: readonly Issue[]): LuckyError {
-  return configError(file, issues.slice(0, MAX_LISTED_ISSUES).map((issue) => render(doc, counter, file, issue)), issues.length);
+  return configError(
+    file,
+    issues.slice(0, MAX_LISTED_ISSUES).map((issue) => render(doc, counter, file, issue)),
+    issues.length,
+  );
 }

@@ -1,9 +1,6 @@
 import * as v from 'valibot';
 
-const Args = v.pipe(
-  v.array(v.string('each argument must be a string (quote numbers)')),
-  v.description('Arguments passed to the script'),
-);
+const Args = v.pipe(v.array(v.string('each argument must be a string (quote numbers)')), v.description('Arguments passed to the script'));
 const ShellCommand = v.pipe(
   v.array(v.string('each shell-command item must be a string')),
   v.minLength(1, 'shell-command needs at least the shell executable, e.g. ["/bin/bash", "-c"]'),
@@ -82,7 +79,11 @@ export const LuckyFileSchema = v.strictObject({
   hooks: v.optional(v.nullable(entryMap('hooks')), {}),
   'cron-jobs': v.optional(v.nullable(entryMap('cron-jobs')), {}),
   'hook-timeout': v.optional(
-    v.pipe(v.number('hook-timeout must be a number of seconds'), v.integer('hook-timeout must be a whole number of seconds'), v.minValue(1, 'hook-timeout must be at least 1 second')),
+    v.pipe(
+      v.number('hook-timeout must be a number of seconds'),
+      v.integer('hook-timeout must be a whole number of seconds'),
+      v.minValue(1, 'hook-timeout must be at least 1 second'),
+    ),
   ),
   runtime: v.optional(PluginEntrySchema('a runtime is "docker", a plugin package name, or [name, {options}]')),
   plugins: v.optional(v.array(PluginEntrySchema('a plugin is a package name, or [name, {options}]'), 'plugins must be a list'), []),

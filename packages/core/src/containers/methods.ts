@@ -89,7 +89,10 @@ export function containerMethods(apply: (ctx: MethodContext) => Promise<void>) {
     }),
     'container.entrypoint.set': defineMethod({
       container: true,
-      params: v.object({ container: Container, entrypoint: v.nullable(v.pipe(v.string(), v.nonEmpty('the entrypoint is empty; use --unset for the image default'))) }),
+      params: v.object({
+        container: Container,
+        entrypoint: v.nullable(v.pipe(v.string(), v.nonEmpty('the entrypoint is empty; use --unset for the image default'))),
+      }),
       result: Edit,
       handler: ({ container, entrypoint }, ctx) => edit(ctx, container, (def) => void (def.entrypoint = entrypoint)),
     }),

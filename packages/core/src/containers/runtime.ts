@@ -33,7 +33,11 @@ export interface ContainerRuntime {
    * recreate what changed (and, with `force`, everything), remove what is not defined.
    * Reconciles against the engine itself, not only against what was applied last.
    */
-  apply(definitions: Readonly<Record<string, ContainerDefinition>>, daemon: DaemonContext, options?: { readonly force?: boolean; readonly signal?: AbortSignal }): Promise<void>;
+  apply(
+    definitions: Readonly<Record<string, ContainerDefinition>>,
+    daemon: DaemonContext,
+    options?: { readonly force?: boolean; readonly signal?: AbortSignal },
+  ): Promise<void>;
   /** Whether a defined container exists and runs now. */
   isRunning(name: string, daemon: DaemonContext): Promise<boolean>;
   /** Run a command inside a container, streaming its output; resolves with its exit code. */

@@ -223,7 +223,9 @@ class Daemon implements RunningDaemon {
 
   private async shutdown(): Promise<void> {
     this.log.info('Stopping the Lucky daemon');
-    this.cancelCurrent?.(new LuckyError(ErrorCode.ScriptFailed, 'The Lucky daemon is stopping; the running hook was cancelled and every process it started was ended.'));
+    this.cancelCurrent?.(
+      new LuckyError(ErrorCode.ScriptFailed, 'The Lucky daemon is stopping; the running hook was cancelled and every process it started was ended.'),
+    );
     await this.server.close();
     // Let the cancelled hook end its processes (bounded: a runner that ignores the signal cannot hold the stop).
     await Promise.race([this.hookQueue, new Promise((resolve) => setTimeout(resolve, KILL_GRACE_MS + 2000).unref())]);
@@ -280,11 +282,22 @@ class Daemon implements RunningDaemon {
     };
     const seconds = this.hookTimeoutSeconds();
     const timer = setTimeout(
-      () => cancel(new LuckyError(ErrorCode.HookTimedOut, `Hook ${name} did not finish within ${seconds} s and was ended with every process it started; raise hook-timeout in lucky.yaml if it needs longer.`)),
+      () =>
+        cancel(
+          new LuckyError(
+            ErrorCode.HookTimedOut,
+            `Hook ${name} did not finish within ${seconds} s and was ended with every process it started; raise hook-timeout in lucky.yaml if it needs longer.`,
+          ),
+        ),
       seconds * 1000,
     );
     const gone = (): void =>
-      cancel(new LuckyError(ErrorCode.ScriptFailed, `The lucky dispatch process of hook ${name} went away (killed or interrupted); the hook was cancelled and every process it started was ended.`));
+      cancel(
+        new LuckyError(
+          ErrorCode.ScriptFailed,
+          `The lucky dispatch process of hook ${name} went away (killed or interrupted); the hook was cancelled and every process it started was ended.`,
+        ),
+      );
     call.connection.signal.addEventListener('abort', gone, { once: true });
     this.cancelCurrent = cancel;
     return {

@@ -54,8 +54,13 @@ export class HookProcesses {
     } catch {
       return;
     }
-    const same = recorded.filter((group) => processGroupAlive(group.pgid) && (group.start === undefined || processStartTime(group.pgid) === group.start || processStartTime(group.pgid) === undefined));
-    if (same.length > 0) log.warn(`Ending ${same.length} process group(s) left by a hook of a daemon that was killed: ${same.map((group) => group.pgid).join(', ')}`);
+    const same = recorded.filter(
+      (group) =>
+        processGroupAlive(group.pgid) &&
+        (group.start === undefined || processStartTime(group.pgid) === group.start || processStartTime(group.pgid) === undefined),
+    );
+    if (same.length > 0)
+      log.warn(`Ending ${same.length} process group(s) left by a hook of a daemon that was killed: ${same.map((group) => group.pgid).join(', ')}`);
     await Promise.all(same.map((group) => endProcessGroup(group.pgid, KILL_GRACE_MS)));
     rmSync(file, { force: true });
   }

@@ -22,7 +22,8 @@ export interface HookOutput {
  * (@lucky/plugin-juju does so for `relation.*`, `leader.*`, `port.*` …).
  */
 export interface RpcMethods
-  extends MethodTypes<ReturnType<typeof daemonMethods>>,
+  extends
+    MethodTypes<ReturnType<typeof daemonMethods>>,
     MethodTypes<typeof kvMethods>,
     MethodTypes<typeof configMethods>,
     MethodTypes<typeof statusMethods>,

@@ -135,15 +135,15 @@ export class RpcServer {
       // Close the old listener first: closing a Unix socket server unlinks its path, which would remove the new socket.
       // Connections made before stay open; only the listener is replaced.
       endpoint.server.close();
-      setImmediate(() =>
-        this.bind(endpoint.path, endpoint.audience).then(
+      setImmediate(() => {
+        void this.bind(endpoint.path, endpoint.audience).then(
           (server) => {
             endpoint.server = server;
             endpoint.inode = lstatSync(endpoint.path).ino;
           },
           (error: unknown) => this.log.error(`Could not recreate the daemon socket ${endpoint.path}`, error),
-        ),
-      );
+        );
+      });
     }
   }
 
@@ -160,7 +160,10 @@ export class RpcServer {
   private accept(socket: Socket, audience: Audience): void {
     if (this.sockets.size >= MAX_CONNECTIONS) {
       this.log.warn(`Refused a connection: ${MAX_CONNECTIONS} are open already`);
-      send(socket, null, undefined, { code: ErrorCode.DaemonUnavailable, message: `The Lucky daemon is serving ${MAX_CONNECTIONS} connections already; retry.` });
+      send(socket, null, undefined, {
+        code: ErrorCode.DaemonUnavailable,
+        message: `The Lucky daemon is serving ${MAX_CONNECTIONS} connections already; retry.`,
+      });
       socket.end();
       return;
     }

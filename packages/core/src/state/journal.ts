@@ -60,9 +60,9 @@ export function applyOps(state: UnitState, ops: readonly StateOp[]): void {
     } else if (op.s.length === 1) {
       target[op.s[0]] = op.v;
     } else {
-      const [key, entry] = op.s as readonly [string, string];
-      const map = isMap(target[key]) ? (target[key] as Record<string, unknown>) : (target[key] = {});
-      (map as Record<string, unknown>)[entry] = op.v;
+      const [key, entry] = op.s;
+      const map = isMap(target[key]) ? target[key] : (target[key] = {});
+      map[entry] = op.v;
     }
   }
 }

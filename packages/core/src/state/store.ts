@@ -104,7 +104,9 @@ export class StateStore {
       }
       syncDirectory(dirname(file));
     } catch (error) {
-      throw new LuckyError(ErrorCode.StateCorrupt, `The unit state file ${file} is ${reason} and could not be moved aside: ${(error as Error).message}`, { cause: error });
+      throw new LuckyError(ErrorCode.StateCorrupt, `The unit state file ${file} is ${reason} and could not be moved aside: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     const problem = `The unit state ${file} was ${reason}; it was moved to ${aside} and the unit started with an empty state.`;
     log.error(problem);
@@ -155,7 +157,7 @@ export class StateStore {
 
   private async drain(): Promise<void> {
     // Never finish in the caller's turn, or `writing` would be set after it was cleared.
-    await null;
+    await Promise.resolve();
     while (this.waiters.length > 0) {
       const batch = this.waiters;
       this.waiters = [];
@@ -176,7 +178,7 @@ export class StateStore {
 
   /** Applies the batch's changes to one draft; a change that throws is rejected alone and the draft rebuilt without it. */
   private applyBatch(batch: readonly Waiter[]): { draft: UnitState; applied: Waiter[] } {
-    let applied = [...batch];
+    const applied = [...batch];
     for (;;) {
       const draft = draftOf(this.state);
       const failed = applied.findIndex((waiter) => {

@@ -49,7 +49,15 @@ export function createPluginTestContext(options: PluginTestContextOptions): Plug
   const statuses: PluginTestContext['statuses'] = [];
   const log = createLogger({ name: 'test-daemon', level: 0, sink: (record) => void logs.push(recordMessage(record)) });
   const state = StateStore.open(join(dataDir, 'state.json'), log);
-  const config: LuckyConfig = { file: join(charmDir, 'lucky.yaml'), runtime: undefined, hooks: {}, cronJobs: [], plugins: [], hookTimeout: undefined, ...options.config };
+  const config: LuckyConfig = {
+    file: join(charmDir, 'lucky.yaml'),
+    runtime: undefined,
+    hooks: {},
+    cronJobs: [],
+    plugins: [],
+    hookTimeout: undefined,
+    ...options.config,
+  };
   const hook: HookContext = {
     hook: 'test',
     env: options.hookEnv ?? {},

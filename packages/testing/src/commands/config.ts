@@ -8,9 +8,13 @@ export function simConfigCommand({ Command, Option, parseKeyValues, SimCommand }
     static override paths = [['sim', 'config']];
     static override usage = Command.Usage({
       category: 'Simulator',
-      description: 'show an application\'s config, or change it and run config-changed',
-      details: 'Values are checked against the charm\'s config.yaml: an undeclared key or a value of the wrong type is refused and nothing changes. "key=" resets an option to its default.',
-      examples: [['Show', 'lucky sim config web'], ['Change', 'lucky sim config web port=9090 debug=true']],
+      description: "show an application's config, or change it and run config-changed",
+      details:
+        'Values are checked against the charm\'s config.yaml: an undeclared key or a value of the wrong type is refused and nothing changes. "key=" resets an option to its default.',
+      examples: [
+        ['Show', 'lucky sim config web'],
+        ['Change', 'lucky sim config web port=9090 debug=true'],
+      ],
     });
 
     app = Option.String({ name: 'application' });

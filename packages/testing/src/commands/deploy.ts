@@ -8,7 +8,8 @@ export function simDeployCommand({ Command, Option, UsageError, parseKeyValues, 
     static override usage = Command.Usage({
       category: 'Simulator',
       description: 'deploy a charm directory into the local model and run its install hooks',
-      details: 'Runs, on each unit, the peer relation-created hooks, install, leader-elected (or leader-settings-changed), config-changed and start, through the charm\'s real dispatch file. The model directory is created on first use.',
+      details:
+        "Runs, on each unit, the peer relation-created hooks, install, leader-elected (or leader-settings-changed), config-changed and start, through the charm's real dispatch file. The model directory is created on first use.",
       examples: [
         ['Two units of a charm', 'lucky sim deploy ./my-charm -n 2'],
         ['With config', 'lucky sim deploy ./my-charm web --config port=8080'],

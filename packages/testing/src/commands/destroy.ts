@@ -7,7 +7,7 @@ export function simDestroyCommand({ Command, SimCommand }: SimKit): CommandClass
     static override paths = [['sim', 'destroy']];
     static override usage = Command.Usage({
       category: 'Simulator',
-      description: 'stop every unit\'s daemon and delete the model directory',
+      description: "stop every unit's daemon and delete the model directory",
       examples: [['Clean up', 'lucky sim destroy']],
     });
 

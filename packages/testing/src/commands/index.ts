@@ -23,8 +23,17 @@ export default function simulatorPlugin(): Plugin {
     commands(kit) {
       const sim = { ...kit, SimCommand: simCommandBase(kit) };
       return [
-        simDeployCommand(sim), simAddUnitCommand(sim), simRemoveUnitCommand(sim), simConfigCommand(sim), simRelateCommand(sim),
-        simRemoveRelationCommand(sim), simRunCommand(sim), simResolvedCommand(sim), simStatusCommand(sim), simLogCommand(sim), simDestroyCommand(sim),
+        simDeployCommand(sim),
+        simAddUnitCommand(sim),
+        simRemoveUnitCommand(sim),
+        simConfigCommand(sim),
+        simRelateCommand(sim),
+        simRemoveRelationCommand(sim),
+        simRunCommand(sim),
+        simResolvedCommand(sim),
+        simStatusCommand(sim),
+        simLogCommand(sim),
+        simDestroyCommand(sim),
       ];
     },
   });

@@ -23,7 +23,10 @@ export function simLogCommand({ Command, Option, writeJson, SimCommand }: SimKit
       const out = this.context.stdout;
       for (const run of runs) {
         out.write(`${run.unit} ${run.hook}: exit ${run.exitCode}\n`);
-        for (const [stream, text] of [['out', run.stdout], ['err', run.stderr]] as const) {
+        for (const [stream, text] of [
+          ['out', run.stdout],
+          ['err', run.stderr],
+        ] as const) {
           for (const line of text.trimEnd().split('\n')) if (line) out.write(`  ${stream}| ${line}\n`);
         }
       }

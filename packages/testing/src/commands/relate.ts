@@ -8,7 +8,10 @@ export function simRelateCommand({ Command, Option, SimCommand }: SimKit): Comma
     static override usage = Command.Usage({
       category: 'Simulator',
       description: 'relate two applications; runs relation-created, -joined and -changed on both sides',
-      examples: [['By application', 'lucky sim relate web db'], ['By endpoint', 'lucky sim relate web:db postgresql:db']],
+      examples: [
+        ['By application', 'lucky sim relate web db'],
+        ['By endpoint', 'lucky sim relate web:db postgresql:db'],
+      ],
     });
 
     a = Option.String({ name: 'a' });

@@ -44,7 +44,9 @@ export function simCommandBase({ Command, Option, cliPath }: CommandKit) {
         }
       }
       if (failed > 0) {
-        this.context.stderr.write(`Error: ${failed} hook${failed > 1 ? 's' : ''} failed; see "lucky sim log <unit>", fix the charm, then "lucky sim resolved <unit>".\n`);
+        this.context.stderr.write(
+          `Error: ${failed} hook${failed > 1 ? 's' : ''} failed; see "lucky sim log <unit>", fix the charm, then "lucky sim resolved <unit>".\n`,
+        );
         return 1;
       }
       return 0;

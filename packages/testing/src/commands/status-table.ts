@@ -4,7 +4,14 @@ import type { ModelStatus } from '../runner/local-model.js';
 function table(rows: readonly (readonly string[])[]): string {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** The model as `juju status` shows it: applications, units (leader starred), relations. */
@@ -29,12 +36,13 @@ export function formatStatus(status: ModelStatus): string {
       ]),
     ),
   ]);
-  const relations = status.relations.length === 0
-    ? ''
-    : `\n\n${table([
-        ['Relation', 'Endpoints', 'Interface', 'Type'],
-        ...status.relations.map((relation) => [String(relation.id), relation.endpoints.join(' '), relation.interface, relation.peer ? 'peer' : 'regular']),
-      ])}`;
+  const relations =
+    status.relations.length === 0
+      ? ''
+      : `\n\n${table([
+          ['Relation', 'Endpoints', 'Interface', 'Type'],
+          ...status.relations.map((relation) => [String(relation.id), relation.endpoints.join(' '), relation.interface, relation.peer ? 'peer' : 'regular']),
+        ])}`;
   const storage = status.applications.flatMap((app) => app.units.flatMap((unit) => unit.storage.map((item) => [unit.name, item.id, item.kind, item.location])));
   const storageTable = storage.length === 0 ? '' : `\n\n${table([['Unit', 'Storage', 'Type', 'Location'], ...storage])}`;
   return `Model ${status.name}\n\n${apps}\n\n${units}${relations}${storageTable}\n`;

@@ -9,7 +9,10 @@ export function simStatusCommand({ Command, Option, UsageError, writeJson, SimCo
     static override usage = Command.Usage({
       category: 'Simulator',
       description: 'show the model like `juju status`: applications, units, statuses, leaders, ports, addresses, relations',
-      examples: [['Table', 'lucky sim status'], ['For scripts', 'lucky sim status --format json']],
+      examples: [
+        ['Table', 'lucky sim status'],
+        ['For scripts', 'lucky sim status --format json'],
+      ],
     });
 
     format = Option.String('--format', 'plain', { description: 'plain or json' });

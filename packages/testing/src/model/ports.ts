@@ -53,7 +53,7 @@ function annotatedAtoi(text: string, label: string): number {
   try {
     return atoi(text);
   } catch (error) {
-    throw new Error(`invalid port ${JSON.stringify(label)}: ${(error as Error).message}`);
+    throw new Error(`invalid port ${JSON.stringify(label)}: ${(error as Error).message}`, { cause: error });
   }
 }
 
@@ -104,13 +104,7 @@ export function uniquePortRanges(group: GroupedPortRanges): PortRange[] {
 
 class AlreadyExists extends Error {}
 
-function checkForConflict(
-  endpoint: string,
-  range: PortRange,
-  unit: string,
-  existing: GroupedPortRanges,
-  againstPending: boolean,
-): void {
+function checkForConflict(endpoint: string, range: PortRange, unit: string, existing: GroupedPortRanges, againstPending: boolean): void {
   for (const [existingEndpoint, texts] of Object.entries(existing)) {
     for (const text of texts) {
       const other = parsePortRange(text);
@@ -152,7 +146,7 @@ export function recordOpenPort(pending: PortChanges, committed: GroupedPortRange
     checkForConflict(endpoint, range, unit, committed, false);
   } catch (error) {
     if (error instanceof AlreadyExists) return;
-    throw new Error(`cannot open ${formatPortRange(range)} (unit ${JSON.stringify(unit)}): ${(error as Error).message}`);
+    throw new Error(`cannot open ${formatPortRange(range)} (unit ${JSON.stringify(unit)}): ${(error as Error).message}`, { cause: error });
   }
   addRange(pending.openPorts, endpoint, range);
 }
@@ -165,7 +159,7 @@ export function recordClosePort(pending: PortChanges, committed: GroupedPortRang
     checkForConflict(endpoint, range, unit, pending.closePorts, true);
   } catch (error) {
     if (error instanceof AlreadyExists) return;
-    throw new Error(`cannot close ${formatPortRange(range)} (unit ${JSON.stringify(unit)}): ${(error as Error).message}`);
+    throw new Error(`cannot close ${formatPortRange(range)} (unit ${JSON.stringify(unit)}): ${(error as Error).message}`, { cause: error });
   }
   // Closing when nothing is open is a no-op.
   if (Object.keys(committed).length === 0) return;

@@ -33,9 +33,7 @@ export function applicationUnits(model: ModelState, app: string): string[] {
 /** `relation-list`: joined units of the remote application (peers: the other units). */
 export function relatedUnits(relation: RelationState, unit: string, app: string): string[] {
   const remote = remoteApplication(relation, app);
-  return relation.joined
-    .filter((name) => name !== unit && name.slice(0, name.lastIndexOf('/')) === remote)
-    .sort();
+  return relation.joined.filter((name) => name !== unit && name.slice(0, name.lastIndexOf('/')) === remote).sort();
 }
 
 /** The settings Juju puts in every unit bag when the unit joins a relation. */

@@ -79,7 +79,7 @@ function parseDirective(text: string): { pool: string; count: number; size: numb
       try {
         directive.size = parseSize(field);
       } catch (error) {
-        throw new Error(`cannot parse size: ${(error as Error).message}`);
+        throw new Error(`cannot parse size: ${(error as Error).message}`, { cause: error });
       }
       continue;
     }
@@ -107,7 +107,7 @@ export function parseStorageAdditions(args: readonly string[]): StorageAddition[
     try {
       directive = parseDirective(parts[1] ?? '1');
     } catch (error) {
-      throw new Error(`cannot parse directive for storage ${JSON.stringify(name)}: ${(error as Error).message}`);
+      throw new Error(`cannot parse directive for storage ${JSON.stringify(name)}: ${(error as Error).message}`, { cause: error });
     }
     additions.push({ name, count: directive.count });
     directives.push({ name, pool: directive.pool, size: directive.size });
@@ -167,7 +167,11 @@ export function createStorage(model: ModelState, modelDir: string, unit: string,
       location = filesystemLocation(modelDir, unitState.machineId, definition, id);
     } else {
       // Like the loop provider: the first loop device the unit's machine does not use yet.
-      const used = new Set(Object.values(model.storage).filter((instance) => instance.unit === unit).map((instance) => instance.location));
+      const used = new Set(
+        Object.values(model.storage)
+          .filter((instance) => instance.unit === unit)
+          .map((instance) => instance.location),
+      );
       let n = 0;
       while (used.has(`/dev/loop${n}`)) n++;
       location = `/dev/loop${n}`;

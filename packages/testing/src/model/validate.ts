@@ -28,9 +28,7 @@ const StorageInstanceSchema = v.object({
 
 const ApplicationSchema = v.object({
   charmDir: v.string(),
-  endpoints: v.nullable(
-    v.record(v.string(), v.object({ role: v.picklist(['provides', 'requires', 'peers']), interface: v.string() })),
-  ),
+  endpoints: v.nullable(v.record(v.string(), v.object({ role: v.picklist(['provides', 'requires', 'peers']), interface: v.string() }))),
   extraBindings: v.array(v.string()),
   storage: v.record(v.string(), StorageDefinitionSchema),
   configOptions: v.record(

@@ -36,7 +36,10 @@ async function readName(path: string): Promise<string | undefined> {
  */
 export async function readCharm(charmDir: string): Promise<Charm> {
   const dir = resolve(charmDir);
-  const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
+  const isDir = await stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!isDir) throw new SimulatorError(`Charm directory ${dir} does not exist.`);
   let info: CharmInfo;
   try {

@@ -18,7 +18,9 @@ export async function stopUnitDaemon(unit: string, socketPath: string, env: Read
   });
   if (result.exitCode === 0) return;
   if (result.code === 'ENOENT') {
-    throw new SimulatorError(`Cannot stop the Lucky daemon of ${unit}: "lucky" is not on PATH (${env.PATH ?? ''}); give LocalModel.create the directory of the lucky executable in "path".`);
+    throw new SimulatorError(
+      `Cannot stop the Lucky daemon of ${unit}: "lucky" is not on PATH (${env.PATH ?? ''}); give LocalModel.create the directory of the lucky executable in "path".`,
+    );
   }
   const reason = String(result.stderr).trim().split('\n').filter(Boolean).pop() ?? result.shortMessage;
   throw new SimulatorError(`Cannot stop the Lucky daemon of ${unit}: ${reason}`);

@@ -15,7 +15,8 @@ export interface ResolvedEndpoint {
 
 export function parseEndpointSpec(spec: string): EndpointSpec {
   const parts = spec.split(':');
-  if (parts.length > 2 || parts.some((part) => part === '')) throw new SimulatorError(`Expected "application" or "application:endpoint", got ${JSON.stringify(spec)}.`);
+  if (parts.length > 2 || parts.some((part) => part === ''))
+    throw new SimulatorError(`Expected "application" or "application:endpoint", got ${JSON.stringify(spec)}.`);
   return { app: parts[0] ?? '', endpoint: parts[1] };
 }
 

@@ -45,7 +45,10 @@ export async function settle(context: ModelContext, state: RunnerState): Promise
     } else {
       if (outcomes.length >= state.maxHooksPerOperation) {
         await writeRunnerState(context.dir, state);
-        const last = outcomes.slice(-6).map((outcome) => `${outcome.unit} ${outcome.hook}`).join(', ');
+        const last = outcomes
+          .slice(-6)
+          .map((outcome) => `${outcome.unit} ${outcome.hook}`)
+          .join(', ');
         throw new SimulatorError(
           `Stopped after ${outcomes.length} hooks in one operation without the model settling; the charms seem to trigger each other endlessly (last: ${last}; next: ${describeEntry(entry)}). The remaining hooks stay queued.`,
         );

@@ -29,7 +29,10 @@ export const DEFAULT_MAX_HOOKS_PER_OPERATION = 500;
 const LOCK_TIMEOUT_MS = 10 * 60_000;
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**

@@ -6,7 +6,12 @@ import { unitApplication } from '../model/names.js';
  * removing a required or used store, or changing one in a way its instances cannot
  * follow. Returns Juju's message, or null.
  */
-export function storageUpgradeProblem(model: ModelState, app: string, before: Readonly<Record<string, StorageDefinition>>, after: Readonly<Record<string, StorageDefinition>>): string | null {
+export function storageUpgradeProblem(
+  model: ModelState,
+  app: string,
+  before: Readonly<Record<string, StorageDefinition>>,
+  after: Readonly<Record<string, StorageDefinition>>,
+): string | null {
   for (const [name, old] of Object.entries(before)) {
     if (Object.hasOwn(after, name)) continue;
     if (old.countMin > 0) return `required storage ${JSON.stringify(name)} removed`;
@@ -19,7 +24,8 @@ export function storageUpgradeProblem(model: ModelState, app: string, before: Re
     const quoted = JSON.stringify(name);
     if (next.type !== old.type) return `existing storage ${quoted} type changed from ${JSON.stringify(old.type)} to ${JSON.stringify(next.type)}`;
     if (next.readOnly !== old.readOnly) return `existing storage ${quoted} read-only changed from ${old.readOnly} to ${next.readOnly}`;
-    if (next.location !== old.location) return `existing storage ${quoted} location changed from ${JSON.stringify(old.location)} to ${JSON.stringify(next.location)}`;
+    if (next.location !== old.location)
+      return `existing storage ${quoted} location changed from ${JSON.stringify(old.location)} to ${JSON.stringify(next.location)}`;
     // -1 means no maximum.
     if (next.countMax !== -1 && (old.countMax === -1 || next.countMax < old.countMax)) {
       return `existing storage ${quoted} range contracted: max decreased from ${old.countMax === -1 ? '<unbounded>' : old.countMax} to ${next.countMax}`;

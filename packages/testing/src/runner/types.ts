@@ -51,7 +51,12 @@ export interface UnitView {
 export interface ModelStatus {
   readonly name: string;
   readonly applications: ReadonlyArray<{ readonly name: string; readonly charm: string; readonly charmDir: string; readonly units: readonly UnitView[] }>;
-  readonly relations: ReadonlyArray<{ readonly id: number; readonly endpoints: readonly string[] /* "app:endpoint" */; readonly interface: string; readonly peer: boolean }>;
+  readonly relations: ReadonlyArray<{
+    readonly id: number;
+    readonly endpoints: readonly string[] /* "app:endpoint" */;
+    readonly interface: string;
+    readonly peer: boolean;
+  }>;
 }
 
 /** Called while hooks run, e.g. to stream their output to a terminal. Not persisted. */

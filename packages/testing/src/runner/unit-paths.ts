@@ -43,7 +43,9 @@ export function unitPaths(modelDir: string, unit: string): UnitPaths {
   ];
   const socketPath = candidates.find((path) => Buffer.byteLength(path) <= MAX_SOCKET_PATH_BYTES);
   if (socketPath === undefined) {
-    throw new SimulatorError(`No daemon socket path for ${unit} fits in ${MAX_SOCKET_PATH_BYTES} bytes, even under ${tmpdir()}; set TMPDIR to a shorter directory.`);
+    throw new SimulatorError(
+      `No daemon socket path for ${unit} fits in ${MAX_SOCKET_PATH_BYTES} bytes, even under ${tmpdir()}; set TMPDIR to a shorter directory.`,
+    );
   }
   return { dataDir: join(base, 'data'), socketPath };
 }

@@ -69,7 +69,9 @@ export function goJson(value: GoValue): string {
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (Array.isArray(value)) return `[${value.map(goJson).join(',')}]`;
   if (value instanceof GoStruct) {
-    return `{${visibleFields(value, 'json').map((field) => `${goJsonString(field.name)}:${goJson(field.value)}`).join(',')}}`;
+    return `{${visibleFields(value, 'json')
+      .map((field) => `${goJsonString(field.name)}:${goJson(field.value)}`)
+      .join(',')}}`;
   }
   const map = value as { readonly [key: string]: GoValue };
   const keys = Object.keys(map).sort(compareKeys);
@@ -84,13 +86,51 @@ function goJsonString(text: string): string {
 // go-yaml v2 resolves these plain scalars to non-strings, so it double-quotes
 // strings that look like them.
 const YAML11_SPECIAL = new Set([
-  '', '~', 'null', 'Null', 'NULL',
-  'y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO',
-  'true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'on', 'On', 'ON', 'off', 'Off', 'OFF',
-  '.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF', '-.inf', '-.Inf', '-.INF', '.nan', '.NaN', '.NAN', '<<',
+  '',
+  '~',
+  'null',
+  'Null',
+  'NULL',
+  'y',
+  'Y',
+  'yes',
+  'Yes',
+  'YES',
+  'n',
+  'N',
+  'no',
+  'No',
+  'NO',
+  'true',
+  'True',
+  'TRUE',
+  'false',
+  'False',
+  'FALSE',
+  'on',
+  'On',
+  'ON',
+  'off',
+  'Off',
+  'OFF',
+  '.inf',
+  '.Inf',
+  '.INF',
+  '+.inf',
+  '+.Inf',
+  '+.INF',
+  '-.inf',
+  '-.Inf',
+  '-.INF',
+  '.nan',
+  '.NaN',
+  '.NAN',
+  '<<',
 ]);
-const YAML11_NUMBER = /^[-+]?(?:0b[01_]+|0o?[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?)$/;
-const YAML11_TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?$/;
+const YAML11_NUMBER =
+  /^[-+]?(?:0b[01_]+|0o?[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?)$/;
+const YAML11_TIMESTAMP =
+  /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?$/;
 const NOT_PRINTABLE = /[^\n\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\u{10000}-\u{10ffff}]/u;
 
 function resolvesToNonString(text: string): boolean {
@@ -122,5 +162,9 @@ function toYamlData(value: GoValue): unknown {
   if (Array.isArray(value)) return value.map(toYamlData);
   if (value instanceof GoStruct) return new Map(visibleFields(value, 'yaml').map((field) => [field.name, toYamlData(field.value)]));
   const map = value as { readonly [key: string]: GoValue };
-  return new Map(Object.keys(map).sort(compareKeys).map((key) => [key, toYamlData(map[key] ?? null)]));
+  return new Map(
+    Object.keys(map)
+      .sort(compareKeys)
+      .map((key) => [key, toYamlData(map[key] ?? null)]),
+  );
 }

@@ -52,7 +52,7 @@ export const tool: ToolDefinition = {
     if (keys.includes('egress-subnets')) values['egress-subnets'] = egress;
     if (keys.includes('ingress-address')) values['ingress-address'] = address;
     if (keys.includes('bind-address')) values['bind-address'] = address;
-    await writeOutput(context, parsed, keys.length === 1 ? values[keys[0] ?? ''] ?? null : values);
+    await writeOutput(context, parsed, keys.length === 1 ? (values[keys[0] ?? ''] ?? null) : values);
   },
 };
 

@@ -11,7 +11,7 @@ export const tool: ToolDefinition = {
   async run(context, parsed) {
     const args = [...parsed.args];
     const current = hookRelation(context);
-    let name = current ? localEndpoint(current, context.appName)?.name ?? '' : '';
+    let name = current ? (localEndpoint(current, context.appName)?.name ?? '') : '';
     if (args.length > 0) name = args.shift() ?? '';
     else if (name === '') usageError('no endpoint name specified');
     checkEmpty(args);

@@ -78,7 +78,7 @@ async function readSettingsFile(context: ToolContext, file: string): Promise<Map
 }
 
 function scalarText(node: { value: unknown; source?: string }): string {
-  return typeof node.value === 'string' ? node.value : node.source ?? String(node.value);
+  return typeof node.value === 'string' ? node.value : (node.source ?? String(node.value));
 }
 
 function lineOf(text: string, offset: number | undefined): number {

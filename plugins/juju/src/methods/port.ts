@@ -6,7 +6,15 @@ import { closePort, openPort, openedPorts } from '../tools/network.js';
 const PortSpec = v.pipe(
   v.string(),
   v.regex(/^(icmp|\d{1,5}(-\d{1,5})?(\/(tcp|udp))?)$/, 'expected a port like 80, 80/udp, 8000-9000/tcp or icmp'),
-  v.check((text) => text === 'icmp' || text.split('/')[0]!.split('-').every((n) => Number(n) >= 1 && Number(n) <= 65535), 'port numbers run from 1 to 65535'),
+  v.check(
+    (text) =>
+      text === 'icmp' ||
+      text
+        .split('/')[0]!
+        .split('-')
+        .every((n) => Number(n) >= 1 && Number(n) <= 65535),
+    'port numbers run from 1 to 65535',
+  ),
 );
 
 /** `port.*` (CL-12…CL-14): the unit's firewall ports through `open-port`/`close-port`. */

@@ -16,5 +16,9 @@ export async function leaderGet(env: ToolEnv, key?: string): Promise<Record<stri
 
 /** `leader-set key=value…` (leader only; Juju refuses otherwise). */
 export async function leaderSet(env: ToolEnv, values: Readonly<Record<string, string>>): Promise<void> {
-  await runTool('leader-set', Object.entries(values).map(([key, value]) => `${key}=${value}`), env);
+  await runTool(
+    'leader-set',
+    Object.entries(values).map(([key, value]) => `${key}=${value}`),
+    env,
+  );
 }

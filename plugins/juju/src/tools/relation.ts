@@ -20,7 +20,10 @@ export async function relationGet(
 }
 
 /** `relation-set [--app] [-r id] key=value…`; an empty value deletes the key. */
-export async function relationSet(env: ToolEnv, options: { relationId?: string | undefined; app?: boolean; values: Readonly<Record<string, string>> }): Promise<void> {
+export async function relationSet(
+  env: ToolEnv,
+  options: { relationId?: string | undefined; app?: boolean; values: Readonly<Record<string, string>> },
+): Promise<void> {
   const args: string[] = [];
   if (options.app) args.push('--app');
   if (options.relationId !== undefined) args.push('-r', options.relationId);

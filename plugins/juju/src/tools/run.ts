@@ -21,11 +21,10 @@ export async function runTool(tool: string, args: readonly string[], env: ToolEn
   if (result.failed && result.exitCode === undefined) {
     const code = (result.cause as NodeJS.ErrnoException | undefined)?.code;
     if (code === 'ENOENT') {
-      throw new LuckyError(
-        ErrorCode.HookToolFailed,
-        `The Juju hook tool ${tool} is not on PATH: this needs a running Juju hook (or the Lucky simulator).`,
-        { cause: result.cause, data: { tool } },
-      );
+      throw new LuckyError(ErrorCode.HookToolFailed, `The Juju hook tool ${tool} is not on PATH: this needs a running Juju hook (or the Lucky simulator).`, {
+        cause: result.cause,
+        data: { tool },
+      });
     }
     throw new LuckyError(ErrorCode.HookToolFailed, `Could not run the Juju hook tool ${tool}: ${result.shortMessage}`, { cause: result.cause, data: { tool } });
   }
@@ -49,7 +48,11 @@ export function parseToolJson<S extends v.GenericSchema>(tool: string, stdout: s
   }
   const result = v.safeParse(schema, data);
   if (!result.success) {
-    throw new LuckyError(ErrorCode.HookToolFailed, `${tool} printed unexpected JSON (${result.issues[0]?.message ?? 'invalid'}): ${stdout.slice(0, 200).trim()}`, { data: { tool } });
+    throw new LuckyError(
+      ErrorCode.HookToolFailed,
+      `${tool} printed unexpected JSON (${result.issues[0]?.message ?? 'invalid'}): ${stdout.slice(0, 200).trim()}`,
+      { data: { tool } },
+    );
   }
   return result.output;
 }

@@ -6,7 +6,7 @@ export class ContainerDeleteCommand extends ContainerCommand {
   static override paths = [['container', 'delete']];
   static override usage = Command.Usage({
     category: 'Containers',
-    description: 'forget a container\'s definition; the container is removed after the script',
+    description: "forget a container's definition; the container is removed after the script",
     examples: [['Remove a worker', 'lucky container delete -c worker']],
   });
 

@@ -7,10 +7,13 @@ export class ContainerSetEntrypointCommand extends ContainerCommand {
   static override usage = Command.Usage({
     category: 'Containers',
     description: 'set the executable a container starts (no arguments: put those in the command)',
-    examples: [['Set', 'lucky container set-entrypoint /usr/bin/app'], ['Back to the image\'s', 'lucky container set-entrypoint --unset']],
+    examples: [
+      ['Set', 'lucky container set-entrypoint /usr/bin/app'],
+      ["Back to the image's", 'lucky container set-entrypoint --unset'],
+    ],
   });
 
-  unset = Option.Boolean('-u,--unset', false, { description: 'Use the image\'s entrypoint' });
+  unset = Option.Boolean('-u,--unset', false, { description: "Use the image's entrypoint" });
   entrypoint = Option.String({ required: false, name: 'entrypoint' });
 
   async execute(): Promise<number> {

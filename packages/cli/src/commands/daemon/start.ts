@@ -8,8 +8,9 @@ export class DaemonStartCommand extends DaemonCommand {
   static override paths = [['daemon', 'start']];
   static override usage = Command.Usage({
     category: 'Daemon',
-    description: 'start the unit\'s Lucky daemon',
-    details: 'Hooks start the daemon on demand through `lucky dispatch`; this is for humans and tests. Without --foreground it returns once the daemon serves its socket.',
+    description: "start the unit's Lucky daemon",
+    details:
+      'Hooks start the daemon on demand through `lucky dispatch`; this is for humans and tests. Without --foreground it returns once the daemon serves its socket.',
     examples: [['Start for a unit', 'lucky daemon start --unit-name myapp/0 --charm-dir ./my-charm']],
   });
 

@@ -8,7 +8,7 @@ export class DaemonStatusCommand extends DaemonCommand {
   static override paths = [['daemon', 'status']];
   static override usage = Command.Usage({
     category: 'Daemon',
-    description: 'show whether the unit\'s daemon runs, its pid, data dir and current hook',
+    description: "show whether the unit's daemon runs, its pid, data dir and current hook",
     examples: [['Check', 'lucky daemon status --unit-name myapp/0']],
   });
 

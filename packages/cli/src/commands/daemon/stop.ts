@@ -9,7 +9,7 @@ export class DaemonStopCommand extends DaemonCommand {
   static override paths = [['daemon', 'stop']];
   static override usage = Command.Usage({
     category: 'Daemon',
-    description: 'stop the unit\'s Lucky daemon, returning once it has exited',
+    description: "stop the unit's Lucky daemon, returning once it has exited",
     examples: [['Stop it', 'lucky daemon stop --unit-name myapp/0']],
   });
 

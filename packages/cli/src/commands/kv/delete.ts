@@ -6,7 +6,7 @@ export class KvDeleteCommand extends ClientCommand {
   static override paths = [['kv', 'delete']];
   static override usage = Command.Usage({
     category: 'Unit key-value store',
-    description: 'delete keys from the unit\'s key-value store',
+    description: "delete keys from the unit's key-value store",
     examples: [['Forget a value', 'lucky kv delete db-password']],
   });
 

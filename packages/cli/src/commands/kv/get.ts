@@ -7,8 +7,11 @@ export class KvGetCommand extends GetterCommand {
   static override paths = [['kv', 'get']];
   static override usage = Command.Usage({
     category: 'Unit key-value store',
-    description: 'print a value of the unit\'s key-value store, or every key=value',
-    examples: [['Read a value', 'lucky kv get db-password'], ['List everything', 'lucky kv get']],
+    description: "print a value of the unit's key-value store, or every key=value",
+    examples: [
+      ['Read a value', 'lucky kv get db-password'],
+      ['List everything', 'lucky kv get'],
+    ],
   });
 
   key = Option.String({ required: false, name: 'key' });

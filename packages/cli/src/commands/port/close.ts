@@ -6,8 +6,11 @@ export class PortCloseCommand extends ClientCommand {
   static override paths = [['port', 'close']];
   static override usage = Command.Usage({
     category: 'Firewall ports',
-    description: 'close a port in the unit\'s firewall, or every opened port',
-    examples: [['Close HTTP', 'lucky port close 80'], ['Close everything', 'lucky port close --all']],
+    description: "close a port in the unit's firewall, or every opened port",
+    examples: [
+      ['Close HTTP', 'lucky port close 80'],
+      ['Close everything', 'lucky port close --all'],
+    ],
   });
 
   all = Option.Boolean('-A,--all', false, { description: 'Close every opened port' });

@@ -10,9 +10,9 @@ export class RelationGetCommand extends GetterCommand {
     description: 'print relation data of a remote unit (or app), or one key of it',
     details: 'Without -r, reads the relation and remote unit of the current relation hook. -r needs -u to name the unit.',
     examples: [
-      ['Read the remote unit\'s host', 'lucky relation get host'],
+      ["Read the remote unit's host", 'lucky relation get host'],
       ['Read another relation', 'lucky relation get -r db:3 -u postgresql/0 password'],
-      ['Read the remote application\'s data', 'lucky relation get --app'],
+      ["Read the remote application's data", 'lucky relation get --app'],
     ],
   });
 

@@ -16,7 +16,11 @@ export function requireApplication(model: ModelState, app: string) {
 export function requireUnit(model: ModelState, state: RunnerState, unit: string): void {
   if (!Object.hasOwn(model.units, unit)) {
     const app = unitApplication(unit);
-    const known = Object.hasOwn(model.applications, app) ? Object.keys(model.units).filter((name) => unitApplication(name) === app).sort(byUnitNumber) : [];
+    const known = Object.hasOwn(model.applications, app)
+      ? Object.keys(model.units)
+          .filter((name) => unitApplication(name) === app)
+          .sort(byUnitNumber)
+      : [];
     throw new SimulatorError(`Unit ${unit} does not exist${known.length > 0 ? ` (units of ${app}: ${known.join(', ')})` : ''}.`);
   }
   if (state.dyingUnits.includes(unit)) throw new SimulatorError(`Unit ${unit} is being removed.`);

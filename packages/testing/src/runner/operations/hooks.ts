@@ -13,10 +13,14 @@ export async function run({ state, model }: Operation, unit: string, hook: strin
   requireUnit(model, state, unit);
   if (!HOOK_NAME.test(hook)) throw new SimulatorError(`Invalid hook name ${JSON.stringify(hook)}: use lowercase letters, digits, "-" and "_".`);
   if (RELATION_HOOK.test(hook)) {
-    throw new SimulatorError(`${hook} is a relation hook; relation hooks run when relations and their data change (relate, remove-relation, add-unit, remove-unit).`);
+    throw new SimulatorError(
+      `${hook} is a relation hook; relation hooks run when relations and their data change (relate, remove-relation, add-unit, remove-unit).`,
+    );
   }
   if (STORAGE_HOOK.test(hook)) {
-    throw new SimulatorError(`${hook} is a storage hook; storage hooks run when storage is attached or detached (deploy, add-unit, addStorage, storage-add, remove-unit).`);
+    throw new SimulatorError(
+      `${hook} is a storage hook; storage hooks run when storage is attached or detached (deploy, add-unit, addStorage, storage-add, remove-unit).`,
+    );
   }
   assertNoError(state, [unit]);
   state.queue.push(hookEntry(unit, hook));

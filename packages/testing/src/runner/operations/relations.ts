@@ -17,7 +17,12 @@ function endpointName(relation: RelationState, unit: string): string {
 }
 
 /** A relation hook of `unit` about `remote` (a unit, or '' with the remote application). */
-export function relationHook(relation: RelationState, unit: string, kind: string, remote: { unit?: string; app?: string; departing?: string } = {}): QueuedHook {
+export function relationHook(
+  relation: RelationState,
+  unit: string,
+  kind: string,
+  remote: { unit?: string; app?: string; departing?: string } = {},
+): QueuedHook {
   const remoteApp = remote.app ?? (remote.unit !== undefined ? unitApplication(remote.unit) : remoteApplication(relation, unitApplication(unit)));
   return hookEntry(unit, `${endpointName(relation, unit)}-relation-${kind}`, {
     relationId: relation.id,

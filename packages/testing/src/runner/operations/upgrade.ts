@@ -22,7 +22,9 @@ export async function upgrade(context: ModelContext, { state, model }: Operation
     const before = current.endpoints?.[name];
     const after = Object.hasOwn(charm.endpoints, name) ? charm.endpoints[name] : undefined;
     if (!after || after.role !== before?.role || after.interface !== before.interface) {
-      throw new SimulatorError(`Cannot upgrade ${app}: relation ${relation.id} uses endpoint "${name}", which the new charm ${after ? 'declares differently' : 'does not declare'}.`);
+      throw new SimulatorError(
+        `Cannot upgrade ${app}: relation ${relation.id} uses endpoint "${name}", which the new charm ${after ? 'declares differently' : 'does not declare'}.`,
+      );
     }
   }
   const storageProblem = storageUpgradeProblem(model, app, current.storage, charm.storage);
@@ -70,7 +72,11 @@ export async function upgrade(context: ModelContext, { state, model }: Operation
     enqueue(state, hookEntry(unit, 'config-changed'));
   }
   for (const entry of added) enqueue(state, entry);
-  const peers = new Set(relationsOf(model, app).filter(isPeerRelation).map((relation) => localEndpoint(relation, app)?.name));
+  const peers = new Set(
+    relationsOf(model, app)
+      .filter(isPeerRelation)
+      .map((relation) => localEndpoint(relation, app)?.name),
+  );
   for (const [endpoint, info] of Object.entries(charm.endpoints)) {
     if (info.role !== 'peers' || peers.has(endpoint)) continue;
     const key = await context.simulator.addPeerRelation(app, endpoint);

@@ -8,7 +8,10 @@ export class ContainerEnvGetCommand extends ContainerGetterCommand {
   static override usage = Command.Usage({
     category: 'Containers',
     description: 'print a container environment variable, or every KEY=value',
-    examples: [['One', 'lucky container env get DB_HOST'], ['All', 'lucky container env get']],
+    examples: [
+      ['One', 'lucky container env get DB_HOST'],
+      ['All', 'lucky container env get'],
+    ],
   });
 
   key = Option.String({ required: false, name: 'key' });

@@ -8,7 +8,10 @@ export class ContainerImageGetCommand extends ContainerGetterCommand {
   static override usage = Command.Usage({
     category: 'Containers',
     description: 'print the image of a container, or an empty line',
-    examples: [['Default container', 'lucky container image get'], ['Named', 'lucky container image get -c worker']],
+    examples: [
+      ['Default container', 'lucky container image get'],
+      ['Named', 'lucky container image get -c worker'],
+    ],
   });
 
   async execute(): Promise<number> {

@@ -6,9 +6,12 @@ export class ContainerImageSetCommand extends ContainerCommand {
   static override paths = [['container', 'image', 'set']];
   static override usage = Command.Usage({
     category: 'Containers',
-    description: 'set a container\'s image, defining the container if needed',
+    description: "set a container's image, defining the container if needed",
     details: 'Give the tag explicitly. The image is pulled when missing, unless --no-pull. The container is (re)created after the script.',
-    examples: [['Define the default container', 'lucky container image set nginx:1.27'], ['A named one from a local image', 'lucky container image set -c worker my/worker:2 --no-pull']],
+    examples: [
+      ['Define the default container', 'lucky container image set nginx:1.27'],
+      ['A named one from a local image', 'lucky container image set -c worker my/worker:2 --no-pull'],
+    ],
   });
 
   image = Option.String({ name: 'image' });

@@ -8,7 +8,10 @@ export class ContainerPortAddCommand extends ContainerCommand {
     category: 'Containers',
     description: 'publish a container port on a host port',
     details: 'A binding that shares its protocol and host or container port with another one is refused. Open the firewall separately with `lucky port open`.',
-    examples: [['HTTP', 'lucky container port add 8080:80'], ['DNS', 'lucky container port add 53:53/udp']],
+    examples: [
+      ['HTTP', 'lucky container port add 8080:80'],
+      ['DNS', 'lucky container port add 53:53/udp'],
+    ],
   });
 
   binding = Option.String({ name: 'binding' });

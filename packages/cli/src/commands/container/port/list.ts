@@ -7,7 +7,7 @@ export class ContainerPortListCommand extends ContainerGetterCommand {
   static override paths = [['container', 'port', 'list']];
   static override usage = Command.Usage({
     category: 'Containers',
-    description: 'list a container\'s port bindings, host:container/protocol',
+    description: "list a container's port bindings, host:container/protocol",
     examples: [['List', 'lucky container port list']],
   });
 

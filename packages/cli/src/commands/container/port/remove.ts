@@ -7,7 +7,10 @@ export class ContainerPortRemoveCommand extends ContainerCommand {
   static override usage = Command.Usage({
     category: 'Containers',
     description: 'remove one port binding, or all of them',
-    examples: [['One', 'lucky container port remove 8080:80'], ['All', 'lucky container port remove --all']],
+    examples: [
+      ['One', 'lucky container port remove 8080:80'],
+      ['All', 'lucky container port remove --all'],
+    ],
   });
 
   all = Option.Boolean('-A,--all', false, { description: 'Remove every binding' });

@@ -8,7 +8,10 @@ export class ContainerVolumeGetCommand extends ContainerGetterCommand {
   static override usage = Command.Usage({
     category: 'Containers',
     description: 'print the source mounted at a path, or every source:path',
-    examples: [['All', 'lucky container volume get'], ['One', 'lucky container volume get /var/lib/app']],
+    examples: [
+      ['All', 'lucky container volume get'],
+      ['One', 'lucky container volume get /var/lib/app'],
+    ],
   });
 
   target = Option.String({ required: false, name: 'container_path' });
@@ -18,7 +21,12 @@ export class ContainerVolumeGetCommand extends ContainerGetterCommand {
     const out = this.context.stdout;
     if (this.format === 'json') writeJson(out, this.target === undefined ? volumes : (volumes[this.target] ?? null));
     else if (this.target !== undefined) out.write(volumes[this.target] === undefined ? '' : `${volumes[this.target]}\n`);
-    else out.write(Object.entries(volumes).map(([target, source]) => `${source}:${target}\n`).join(''));
+    else
+      out.write(
+        Object.entries(volumes)
+          .map(([target, source]) => `${source}:${target}\n`)
+          .join(''),
+      );
     return 0;
   }
 }
