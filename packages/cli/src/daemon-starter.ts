@@ -32,8 +32,9 @@ async function daemonCommand(cliPath: string): Promise<string[]> {
 
 async function spawnDaemon(location: DaemonLocation, env: NodeJS.ProcessEnv, cliPath: string): Promise<void> {
   const { execa } = await import('execa');
-  // A small young generation keeps the long-lived daemon's memory low; its heap is tiny.
-  const child = execa(process.execPath, ['--max-semi-space-size=1', ...(await daemonCommand(cliPath))], {
+  // The long-lived daemon's memory: a small young generation (its heap is tiny), and no
+  // optimizing compiler (about 5 MB less; the daemon waits on I/O, and an RPC stays under a millisecond).
+  const child = execa(process.execPath, ['--max-semi-space-size=1', '--no-opt', ...(await daemonCommand(cliPath))], {
     env: {
       ...env,
       LUCKY_CONTEXT: 'daemon',
