@@ -10,6 +10,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LocalModel, TOOL_NAMES, createSimulatedModel, type SimulatedModel } from '@lucky/testing';
 import { LUCKY_BIN, removeDir, tempDir, testImage, useDockerEngine, type DockerEngine } from '@lucky/test-utils';
+import { DAEMON_NODE_FLAGS } from '@lucky/cli';
 
 const DEMO = fileURLToPath(new URL('../fixtures/lucky-demo/', import.meta.url));
 const DOCKER_CHARM = fileURLToPath(new URL('../fixtures/lucky-docker/', import.meta.url));
@@ -854,7 +855,7 @@ simulated('the demo charm with the bundled runtime: install, config-changed and 
   assert.equal(unit?.ports, ['8080/tcp']);
   assert.equal(daemonCommandLine(model, 'demo/0'), [
     join(charm, 'lucky', `node-${MACHINE_ARCH}`, 'bin', 'node'),
-    '--max-semi-space-size=1',
+    ...DAEMON_NODE_FLAGS,
     join(charm, 'lucky', 'bin', 'lucky.cjs'),
     'daemon',
     'start',
@@ -883,7 +884,7 @@ simulated("the demo charm with --runtime system runs with the machine's node", a
   assert.is((await model.simulator.unitStatus('demo/0')).status, 'blocked');
   const command = daemonCommandLine(model, 'demo/0');
   assert.not.ok(command[0]?.startsWith(charm), command.join(' '));
-  assert.is(command[2], join(charm, 'lucky', 'bin', 'lucky.cjs'));
+  assert.is(command[1 + DAEMON_NODE_FLAGS.length], join(charm, 'lucky', 'bin', 'lucky.cjs'));
 });
 
 simulated.run();
@@ -1104,7 +1105,7 @@ for (const [label, source] of [
     const daemon = await ctx.docker(['exec', container, 'sh', '-c', `tr '\\0' ' ' < /proc/$(cat /run/lucky/app_0/daemon.sock.pid)/cmdline`]);
     assert.match(
       daemon.stdout,
-      `${join(charm, 'lucky', `node-${MACHINE_ARCH}`, 'bin', 'node')} --max-semi-space-size=1 ${join(charm, 'lucky', 'bin', 'lucky.cjs')} daemon start`,
+      `${join(charm, 'lucky', `node-${MACHINE_ARCH}`, 'bin', 'node')} ${DAEMON_NODE_FLAGS.join(' ')} ${join(charm, 'lucky', 'bin', 'lucky.cjs')} daemon start`,
     );
   });
 }

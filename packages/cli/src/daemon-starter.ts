@@ -30,11 +30,16 @@ async function daemonCommand(cliPath: string): Promise<string[]> {
   return [createRequire(import.meta.url).resolve('@lucky/cli/daemon-entry')];
 }
 
+/**
+ * Node's flags for the long-lived daemon, which waits on I/O and keeps a tiny heap:
+ * a small young generation, and no optimizing compiler (about 5 MB less; an RPC
+ * stays under a millisecond).
+ */
+export const DAEMON_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--no-opt'];
+
 async function spawnDaemon(location: DaemonLocation, env: NodeJS.ProcessEnv, cliPath: string): Promise<void> {
   const { execa } = await import('execa');
-  // The long-lived daemon's memory: a small young generation (its heap is tiny), and no
-  // optimizing compiler (about 5 MB less; the daemon waits on I/O, and an RPC stays under a millisecond).
-  const child = execa(process.execPath, ['--max-semi-space-size=1', '--no-opt', ...(await daemonCommand(cliPath))], {
+  const child = execa(process.execPath, [...DAEMON_NODE_FLAGS, ...(await daemonCommand(cliPath))], {
     env: {
       ...env,
       LUCKY_CONTEXT: 'daemon',
