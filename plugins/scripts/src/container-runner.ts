@@ -1,32 +1,43 @@
 import { posix } from 'node:path';
 import { ErrorCode, LuckyError, type ContainerRuntime, type DaemonContext, type ScriptRun, type ScriptRunner } from '@lucky/core';
 
-/**
- * The command line of a container entry (DKR-06), without Lucky's exit-code helper.
- * Where the scripts are inside the container is the runtime's to say (`scriptsDir`).
- */
-export function containerCommand(
-  run: ScriptRun,
-  runtime: Pick<ContainerRuntime, 'scriptsDir'>,
-): { command: string[]; name: string; container: string; ignoreMissing: boolean } {
+/** What a container entry names: its script (for messages), its container, and its command once the scripts' place is known. */
+export interface ContainerEntry {
+  readonly name: string;
+  readonly container: string;
+  readonly ignoreMissing: boolean;
+  /** The command line (DKR-06, without Lucky's exit-code helper), given where the runtime puts the scripts. */
+  command(scriptsDir: string): string[];
+}
+
+export function containerEntry(run: ScriptRun): ContainerEntry {
   const { entry } = run;
   if (entry.kind === 'container-script') {
     return {
-      command: [posix.join(runtime.scriptsDir, entry.spec['container-script']), ...entry.spec.args],
       name: entry.spec['container-script'],
       container: entry.spec['container-name'] ?? '',
       ignoreMissing: entry.spec['ignore-missing-container'],
+      command: (scriptsDir) => [posix.join(scriptsDir, entry.spec['container-script']), ...entry.spec.args],
     };
   }
   if (entry.kind === 'inline-container-script') {
     return {
-      command: [...entry.spec['shell-command'], entry.spec['inline-container-script']],
       name: `${run.hook.hook}_inline`,
       container: entry.spec['container-name'] ?? '',
       ignoreMissing: entry.spec['ignore-missing-container'],
+      command: () => [...entry.spec['shell-command'], entry.spec['inline-container-script']],
     };
   }
   throw new LuckyError(ErrorCode.PluginFailed, `The container runner cannot run ${entry.kind} entries.`);
+}
+
+/** The command line of a container entry in `runtime`'s containers. */
+export function containerCommand(
+  run: ScriptRun,
+  runtime: Pick<ContainerRuntime, 'scriptsDir'>,
+): { command: string[]; name: string; container: string; ignoreMissing: boolean } {
+  const { name, container, ignoreMissing, command } = containerEntry(run);
+  return { command: command(runtime.scriptsDir), name, container, ignoreMissing };
 }
 
 /**
@@ -47,7 +58,7 @@ export const containerScriptRunner: ScriptRunner = {
   kinds: ['container-script', 'inline-container-script'],
   async run(run: ScriptRun, daemon: DaemonContext): Promise<void> {
     const runtime = daemon.runtime();
-    const { command, name, container, ignoreMissing } = containerCommand(run, runtime ?? { scriptsDir: '/' });
+    const { name, container, ignoreMissing, command } = containerEntry(run);
     const label = container === '' ? 'default' : container;
     const skip = (why: string): void => {
       const message = `Cannot run container script "${name}" in container "${label}" because container ${why}.`;
@@ -59,7 +70,7 @@ export const containerScriptRunner: ScriptRunner = {
     if (!(await runtime.isRunning(container, daemon))) return skip('has not been started');
     const exitCode = await runtime.exec(
       container,
-      command,
+      command(runtime.scriptsDir),
       { env: containerEnvironment(run, runtime.clientEnvironment(container, daemon)), output: (stream, data) => run.output(stream, data), signal: run.signal },
       daemon,
     );

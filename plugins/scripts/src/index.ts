@@ -3,7 +3,7 @@ import { containerScriptRunner } from './container-runner.js';
 import { hostScriptRunner } from './host-runner.js';
 
 export { hostScriptRunner, hostCommand } from './host-runner.js';
-export { containerScriptRunner, containerCommand, containerEnvironment } from './container-runner.js';
+export { containerScriptRunner, containerCommand, containerEntry, containerEnvironment, type ContainerEntry } from './container-runner.js';
 
 /** Script runners: host scripts on the machine, container scripts through the container runtime. */
 export default function scriptsPlugin(): Plugin {

@@ -54,11 +54,12 @@ export class HookProcesses {
     } catch {
       return;
     }
-    const same = recorded.filter(
-      (group) =>
-        processGroupAlive(group.pgid) &&
-        (group.start === undefined || processStartTime(group.pgid) === group.start || processStartTime(group.pgid) === undefined),
-    );
+    const same = recorded.filter((group) => {
+      if (!processGroupAlive(group.pgid)) return false;
+      // The leader may be gone while its group lives on; a leader that started at another time is a reused pid.
+      const start = processStartTime(group.pgid);
+      return group.start === undefined || start === undefined || start === group.start;
+    });
     if (same.length > 0)
       log.warn(`Ending ${same.length} process group(s) left by a hook of a daemon that was killed: ${same.map((group) => group.pgid).join(', ')}`);
     await Promise.all(same.map((group) => endProcessGroup(group.pgid, KILL_GRACE_MS)));
