@@ -1,0 +1,2 @@
+// The Pebble-compatible server's public API; filled in by the server modules.
+export {};
