@@ -112,6 +112,7 @@ export async function createSimulatedModel(dir: string, init: { readonly name?: 
       units: {},
       relations: {},
       storage: {},
+      clock: new Date().toISOString(),
     };
     await writeModel(root, model);
     return true;

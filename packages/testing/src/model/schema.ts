@@ -77,6 +77,16 @@ export interface ApplicationState {
   status: StatusEntry;
   statusHistory: StatusEntry[];
   nextUnit: number;
+  /** Kubernetes (sidecar) charms only: the workload containers of the metadata's `containers:`. Absent for machine charms. */
+  containers?: Record<string, WorkloadContainerState>;
+}
+
+/** A workload container of a Kubernetes charm, with the image its `oci-image` resource was deployed with. */
+export interface WorkloadContainerState {
+  resource: string;
+  image: string;
+  /** Stores mounted into the container, at `location` inside it. */
+  mounts: Array<{ storage: string; location: string }>;
 }
 
 export interface UnitState {
@@ -118,6 +128,11 @@ export interface ModelState {
   relations: Record<string, RelationState>;
   /** Storage instances attached to units, keyed by id (`data/0`). */
   storage: Record<string, StorageInstanceState>;
+  /**
+   * The model clock (ISO 8601 instant): real time when the model was created, moved only by
+   * `lucky sim advance`. Read it with `modelNow` (runner/clock.ts); absent in models made before it existed.
+   */
+  clock?: string;
 }
 
 /** A relation bag edit: a value sets the key, null deletes it. */
@@ -149,6 +164,10 @@ export interface HookContextState {
   departingUnit: string;
   /** Storage hooks (`<name>-storage-*`): the instance, e.g. `data/0`; '' otherwise. */
   storageId: string;
+  /** `<c>-pebble-custom-notice`: the Pebble notice (JUJU_NOTICE_ID, JUJU_NOTICE_TYPE, JUJU_NOTICE_KEY). */
+  notice?: { id: string; type: string; key: string };
+  /** `<c>-pebble-check-failed`/`-recovered`: the check (JUJU_PEBBLE_CHECK_NAME). */
+  checkName?: string;
   /** Process that opened the context; a context whose owner died is stale. */
   ownerPid: number;
   createdAt: string;

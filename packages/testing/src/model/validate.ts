@@ -46,6 +46,9 @@ const ApplicationSchema = v.object({
   status: Status,
   statusHistory: v.array(Status),
   nextUnit: v.pipe(v.number(), v.integer()),
+  containers: v.exactOptional(
+    v.record(v.string(), v.object({ resource: v.string(), image: v.string(), mounts: v.array(v.object({ storage: v.string(), location: v.string() })) })),
+  ),
 });
 
 const UnitSchema = v.object({
@@ -81,6 +84,7 @@ export const ModelStateSchema = v.object({
   units: v.record(v.string(), UnitSchema),
   relations: v.record(v.string(), RelationSchema),
   storage: v.record(v.string(), StorageInstanceSchema),
+  clock: v.exactOptional(v.pipe(v.string(), v.isoTimestamp())),
 });
 
 // The hand-written ModelState (used by tool processes, which must not load valibot)
