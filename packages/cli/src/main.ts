@@ -40,6 +40,14 @@ import { RelationListIdsCommand } from './commands/relation/list-ids.js';
 import { RelationListUnitsCommand } from './commands/relation/list-units.js';
 import { RelationSetCommand } from './commands/relation/set.js';
 import { SetStatusCommand } from './commands/set-status.js';
+import { WorkloadVersionCommand } from './commands/workload-version.js';
+import { NetworkGetCommand } from './commands/network/get.js';
+import { StorageListCommand } from './commands/storage/list.js';
+import { StorageGetCommand } from './commands/storage/get.js';
+import { StorageAddCommand } from './commands/storage/add.js';
+import { GoalStateCommand } from './commands/goal-state.js';
+import { RebootCommand } from './commands/reboot.js';
+import { LogCommand } from './commands/log.js';
 import { VERSION } from './version.js';
 
 /** Every built-in command class, in help order. */
@@ -63,6 +71,14 @@ export const COMMANDS = [
   PublicAddressCommand,
   GetResourceCommand,
   RandomCommand,
+  WorkloadVersionCommand,
+  NetworkGetCommand,
+  StorageListCommand,
+  StorageGetCommand,
+  StorageAddCommand,
+  GoalStateCommand,
+  RebootCommand,
+  LogCommand,
   ContainerImageGetCommand,
   ContainerImageSetCommand,
   ContainerEnvGetCommand,

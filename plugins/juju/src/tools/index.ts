@@ -1,7 +1,22 @@
 export { runTool, parseToolJson, type ToolEnv } from './run.js';
 export { configGet } from './config.js';
-export { statusSet } from './status.js';
+export { statusSet, applicationStatusSet, applicationVersionSet } from './status.js';
 export { relationGet, relationSet, relationIds, relationList } from './relation.js';
 export { isLeader, leaderGet, leaderSet } from './leader.js';
-export { openPort, closePort, openedPorts, unitGet, resourceGet } from './network.js';
+export {
+  openPort,
+  closePort,
+  openedPorts,
+  unitGet,
+  resourceGet,
+  networkGet,
+  networkGetText,
+  NetworkInfoSchema,
+  NetworkValueSchema,
+  type NetworkGetOptions,
+  type NetworkValue,
+} from './network.js';
+export { storageList, storageGet, storageAdd } from './storage.js';
+export { goalState, goalStateYaml, GoalStateSchema, type GoalState } from './goal-state.js';
+export { jujuReboot } from './reboot.js';
 export { jujuLog, type JujuLogLevel } from './log.js';
