@@ -51,6 +51,13 @@ export interface DaemonContext {
   currentHook(): HookContext | undefined;
   /** The unit's one container runtime (`runtime:` in lucky.yaml), or undefined when containers are not managed. */
   runtime(): ContainerRuntime | undefined;
+  /**
+   * Serves the container channel (methods marked `container`) at one more socket as
+   * well, e.g. in a directory a runtime shares with a workload container that cannot
+   * see `containerSocketPath`. Binding a path twice is a no-op; the daemon closes
+   * every such socket when it stops.
+   */
+  listenContainerChannel(path: string): Promise<void>;
   /** Sets (or, with null, removes) a status slot and pushes the unit status, as `lucky set-status` does. */
   setStatus(name: string, status: { readonly state: WorkloadState; readonly message: string } | null): Promise<void>;
 }

@@ -29,7 +29,10 @@ async function edit(ctx: MethodContext, name: string, change: (definition: Conta
   if (!ctx.daemon.state.data.containers[name]) return missing(name);
   await ctx.daemon.state.mutate((state) => {
     const definition = state.containers[name];
-    if (definition) change(definition, state);
+    if (!definition) return;
+    change(definition, state);
+    // Throwing here leaves the state as it was: the command fails, nothing is stored.
+    ctx.daemon.runtime()?.checkDefinition?.(name, definition, ctx.daemon);
   });
   return {};
 }
@@ -52,7 +55,9 @@ export function containerMethods(apply: (ctx: MethodContext) => Promise<void>) {
       params: v.object({ container: Container, image: v.string(), pull: v.optional(v.boolean(), true) }),
       result: Edit,
       handler: async ({ container, image, pull }, ctx) => {
-        checkImageReference(image);
+        const runtime = ctx.daemon.runtime();
+        if (runtime?.checkImage) runtime.checkImage(container, image, ctx.daemon);
+        else checkImageReference(image);
         await ctx.daemon.state.mutate((state) => {
           const existing = state.containers[container];
           if (existing) {
@@ -61,6 +66,7 @@ export function containerMethods(apply: (ctx: MethodContext) => Promise<void>) {
           } else {
             state.containers[container] = { image, pull, env: {}, entrypoint: null, command: null, volumes: {}, ports: [], network: null };
           }
+          runtime?.checkDefinition?.(container, state.containers[container]!, ctx.daemon);
         });
         return {};
       },

@@ -26,6 +26,19 @@ export interface ContainerRuntime {
    * adds these to every exec; callers pass the script's own variables only.
    */
   clientEnvironment(container: string, daemon: DaemonContext): Readonly<Record<string, string>>;
+  /**
+   * Checks the image `lucky container image set` names, for a runtime that does not
+   * take Docker references (Pebble: the pod fixes the image); throws a `LuckyError`
+   * to refuse it. Without this method the Docker reference grammar applies.
+   */
+  checkImage?(container: string, image: string, daemon: DaemonContext): void;
+  /**
+   * Refuses a definition this runtime cannot honour (a volume, port or network it has
+   * no counterpart for) by throwing a `LuckyError`: called with the definition as a
+   * `lucky container …` command would leave it, before that is stored, so the command
+   * fails instead of a later apply.
+   */
+  checkDefinition?(container: string, definition: ContainerDefinition, daemon: DaemonContext): void;
   /** Make sure the engine is installed and reachable (the `install` hook, DMN-60). */
   ensureEngine(daemon: DaemonContext): Promise<void>;
   /**

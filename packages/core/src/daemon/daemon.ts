@@ -129,6 +129,8 @@ class Daemon implements RunningDaemon {
   /** Whether a hook's output already told of a corrupt state found at start. */
   private problemReported = false;
   private hookQueue: Promise<unknown> = Promise.resolve();
+  /** Container channels bound at the request of plugins, by path. */
+  private readonly extraChannels = new Map<string, Promise<void>>();
   private stopping: Promise<void> | undefined;
   private resolveStopped!: () => void;
 
@@ -154,6 +156,7 @@ class Daemon implements RunningDaemon {
       log,
       currentHook: () => this.current,
       runtime: () => pluginSet.runtime,
+      listenContainerChannel: (path) => this.listenContainerChannel(path),
       setStatus: (name, status) => this.setStatus(name, status),
     };
     // The daemon's own methods are a plugin like any other: one registration path.
@@ -214,6 +217,18 @@ class Daemon implements RunningDaemon {
     }
     const runtime = this.pluginSet.runtime ? `runtime ${this.pluginSet.runtime.name}` : 'no container runtime';
     this.log.info(`Lucky daemon ${this.options.version} started for ${this.options.unit} (pid ${process.pid}, ${runtime}) on ${this.options.socketPath}`);
+  }
+
+  /** A container channel at one more path (`DaemonContext.listenContainerChannel`), bound once. */
+  private listenContainerChannel(path: string): Promise<void> {
+    if (this.stopping) return Promise.reject(new LuckyError(ErrorCode.DaemonStartFailed, `The Lucky daemon is stopping; not serving ${path}.`));
+    let bound = this.extraChannels.get(path);
+    if (!bound) {
+      bound = this.server.listen(path, 'container');
+      this.extraChannels.set(path, bound);
+      bound.catch(() => this.extraChannels.delete(path));
+    }
+    return bound;
   }
 
   stop(): Promise<void> {

@@ -15,6 +15,8 @@ export interface PluginTestContext extends DaemonContext {
   readonly hookOutput: string[];
   /** Status slots set through `setStatus`, in order. */
   readonly statuses: Array<{ name: string; status: { state: string; message: string } | null }>;
+  /** Paths given to `listenContainerChannel`, in order (without a daemon, nothing is bound there). */
+  readonly containerChannels: string[];
   /** Sets the container definitions in the state, as `lucky container …` commands would. */
   define(definitions: Record<string, ContainerDefinition>): Promise<void>;
 }
@@ -47,6 +49,7 @@ export function createPluginTestContext(options: PluginTestContextOptions): Plug
   const logs: string[] = [];
   const hookOutput: string[] = [];
   const statuses: PluginTestContext['statuses'] = [];
+  const containerChannels: string[] = [];
   const log = createLogger({ name: 'test-daemon', level: 0, sink: (record) => void logs.push(recordMessage(record)) });
   const state = StateStore.open(join(dataDir, 'state.json'), log);
   const config: LuckyConfig = {
@@ -84,6 +87,8 @@ export function createPluginTestContext(options: PluginTestContextOptions): Plug
     statuses,
     currentHook: () => hook,
     runtime: () => options.runtime,
+    containerChannels,
+    listenContainerChannel: async (path) => void (containerChannels.includes(path) || containerChannels.push(path)),
     setStatus: async (name, status) => void statuses.push({ name, status: status && { ...status } }),
     async define(definitions) {
       await state.mutate((data) => void (data.containers = structuredClone(definitions)));
