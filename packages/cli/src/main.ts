@@ -29,6 +29,10 @@ import { KvSetCommand } from './commands/kv/set.js';
 import { LeaderGetCommand } from './commands/leader/get.js';
 import { LeaderIsLeaderCommand } from './commands/leader/is-leader.js';
 import { LeaderSetCommand } from './commands/leader/set.js';
+import { ActionGetCommand } from './commands/action/get.js';
+import { ActionSetCommand } from './commands/action/set.js';
+import { ActionFailCommand } from './commands/action/fail.js';
+import { ActionLogCommand } from './commands/action/log.js';
 import { PortCloseCommand } from './commands/port/close.js';
 import { PortGetOpenedCommand } from './commands/port/get-opened.js';
 import { PortOpenCommand } from './commands/port/open.js';
@@ -64,6 +68,10 @@ export const COMMANDS = [
   LeaderGetCommand,
   LeaderSetCommand,
   LeaderIsLeaderCommand,
+  ActionGetCommand,
+  ActionSetCommand,
+  ActionFailCommand,
+  ActionLogCommand,
   PortOpenCommand,
   PortCloseCommand,
   PortGetOpenedCommand,

@@ -15,6 +15,7 @@ export {
   type CoreHooks,
   type DaemonContext,
   type HookContext,
+  type ActionInfo,
   type MethodContext,
   type ScriptRun,
   type ScriptRunner,

@@ -14,6 +14,8 @@ export interface HookContext {
   readonly env: Readonly<Record<string, string>>;
   /** `JUJU_CONTEXT_ID` of the hook, if Juju gave one. */
   readonly contextId: string | undefined;
+  /** Set when this run is a Juju action (`actions/<name>`); `hook` is then the action's name. */
+  readonly action?: ActionInfo | undefined;
   /** Aborted when the hook is cancelled: the dispatch client went away, the hook timed out, or the daemon is stopping. */
   readonly signal: AbortSignal;
   /** Streams output to the hook process (and so to `juju debug-log`). */
@@ -24,6 +26,12 @@ export interface HookContext {
    * the group is ended; if it succeeds, what is left keeps running, as under Juju.
    */
   trackProcessGroup(pgid: number): void;
+}
+
+/** The Juju action a run is (JUJU_ACTION_NAME, JUJU_ACTION_UUID). */
+export interface ActionInfo {
+  readonly name: string;
+  readonly uuid: string;
 }
 
 /** The daemon as plugins see it. */
@@ -138,6 +146,12 @@ export interface CoreHooks {
   setupScriptEnvironment?(run: ScriptRun, daemon: DaemonContext): Promise<void> | void;
   /** After each script that succeeded, in the same flow (containers are applied here). */
   afterScript?(run: ScriptRun, daemon: DaemonContext): Promise<void> | void;
+  /**
+   * An action's scripts failed (after `afterHook`): report it to Juju (`action-fail`)
+   * with `message`. When this returns, the action counts as reported and `lucky
+   * dispatch` exits 0, so Juju keeps the message (see daemon/actions.ts).
+   */
+  actionFailed?(hook: HookContext, message: string, daemon: DaemonContext): Promise<void> | void;
   /** After a hook's scripts; `failed` says whether the hook is failing. */
   afterHook?(hook: HookContext, failed: boolean, daemon: DaemonContext): Promise<void> | void;
   /** The consolidated unit status changed; `hook` is the running hook, if any. */

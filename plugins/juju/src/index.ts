@@ -3,6 +3,8 @@ import { JujuLogForwarder } from './juju-log-forwarder.js';
 import { jujuMethods } from './methods/index.js';
 import { configGet } from './tools/config.js';
 import { statusSet } from './tools/status.js';
+import { actionFail } from './tools/action.js';
+import { failureReported } from './methods/action.js';
 
 export * from './tools/index.js';
 export { JujuLogForwarder } from './juju-log-forwarder.js';
@@ -34,7 +36,7 @@ export default function jujuPlugin(): Plugin {
       },
       async beforeHook(hook, daemon) {
         if (unpushed) await push(hook, consolidateStatus(daemon.state.data.statuses));
-        if (CONFIG_HOOKS.has(hook.hook)) {
+        if (!hook.action && CONFIG_HOOKS.has(hook.hook)) {
           const values = await configGet(hook.env);
           await daemon.state.mutate((state) => {
             state.config = values;
@@ -48,6 +50,10 @@ export default function jujuPlugin(): Plugin {
       },
       async afterHook() {
         await forwarder?.drained();
+      },
+      async actionFailed(hook, message) {
+        // A script that said why with `lucky action fail` keeps its own message.
+        if (!failureReported(hook)) await actionFail(hook.env, message);
       },
     },
   });

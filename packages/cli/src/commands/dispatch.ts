@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { Command, Option, UsageError } from 'clipanion';
 import { ErrorCode, LuckyError } from '@lucky/core/client';
 import { cliPath } from '../cli-path.js';
@@ -29,6 +29,8 @@ export class DispatchCommand extends DaemonCommand {
     refuseInsideScript(env);
     const dispatchPath = env.JUJU_DISPATCH_PATH;
     const hook = this.hook ?? (dispatchPath ? basename(dispatchPath) : undefined);
+    // Juju runs actions as `actions/<name>`: their scripts are lucky.yaml's `actions:`.
+    const kind = this.hook === undefined && dispatchPath !== undefined && dirname(dispatchPath) === 'actions' ? 'action' : 'hook';
     if (!hook) throw new UsageError('No hook to run: give one as an argument, or run under Juju, which sets JUJU_DISPATCH_PATH.');
     const location = this.location();
     const client = await ensureDaemon(location, env, cliPath());
@@ -37,7 +39,7 @@ export class DispatchCommand extends DaemonCommand {
     try {
       const result = await client.call(
         'hook.trigger',
-        { hook, env: hookEnv },
+        { hook, env: hookEnv, kind },
         {
           onNotification: (method, params) => {
             if (method !== 'hook.output') return;
@@ -46,7 +48,13 @@ export class DispatchCommand extends DaemonCommand {
           },
         },
       );
-      if (!result.ok) throw new LuckyError(ErrorCode.ScriptFailed, `Hook "${hook}" failed: ${result.message ?? 'see the daemon log'}`);
+      // A failed action already reported with action-fail ends with exit 0, so Juju keeps its message (core daemon/actions.ts).
+      if (!result.ok && kind === 'action' && result.exitCode === 0) {
+        this.context.stderr.write(`Action "${hook}" failed: ${result.message ?? 'see the daemon log'}\n`);
+        return 0;
+      }
+      if (!result.ok)
+        throw new LuckyError(ErrorCode.ScriptFailed, `${kind === 'action' ? 'Action' : 'Hook'} "${hook}" failed: ${result.message ?? 'see the daemon log'}`);
       return 0;
     } finally {
       client.close();

@@ -24,6 +24,9 @@ const SCRIPT_DIRS: Readonly<Record<ScriptKind, string | undefined>> = {
  */
 export const MAX_LUCKY_YAML_BYTES = 8 * 1024 * 1024;
 
+/** Juju's action names (charm's actionNameRule), as actions.yaml must use them. */
+const ACTION_NAME = /^[a-z](?:[a-z-]*[a-z])?$/;
+
 /** At most this many problems are listed in one error; the rest are counted. */
 const MAX_LISTED_ISSUES = 50;
 
@@ -104,6 +107,17 @@ export function parseLuckyConfig(source: string, file: string, charmDir: string)
   for (const [hook, list] of Object.entries(top.output.hooks ?? {})) {
     hooks[hook] = (list ?? []).flatMap((raw, index) => checkEntry(raw, ['hooks', hook, index], scripts, issues));
   }
+  const actions: Record<string, ScriptEntry[]> = {};
+  for (const [action, list] of Object.entries(top.output.actions ?? {})) {
+    if (!ACTION_NAME.test(action)) {
+      issues.push({
+        path: ['actions', action],
+        message: `"${action}" is not a valid action name: use lowercase letters and hyphens, starting and ending with a letter`,
+        atKey: true,
+      });
+    }
+    actions[action] = (list ?? []).flatMap((raw, index) => checkEntry(raw, ['actions', action, index], scripts, issues));
+  }
   const cronJobs: Array<{ schedule: string; entries: ScriptEntry[] }> = [];
   for (const [schedule, list] of Object.entries(top.output['cron-jobs'] ?? {})) {
     try {
@@ -115,7 +129,7 @@ export function parseLuckyConfig(source: string, file: string, charmDir: string)
   }
   const runtime = selectRuntime(top.output, Object.hasOwn(data, 'use-docker'), issues);
   if (issues.length > 0) throw renderAll(doc, counter, file, issues);
-  return { file, runtime, hooks, cronJobs, plugins: top.output.plugins.map(pluginEntry), hookTimeout: top.output['hook-timeout'] };
+  return { file, runtime, hooks, actions, cronJobs, plugins: top.output.plugins.map(pluginEntry), hookTimeout: top.output['hook-timeout'] };
 }
 
 function pluginEntry(entry: string | readonly [string, Record<string, unknown>]): PluginEntry {

@@ -60,11 +60,18 @@ export type ScriptEntry =
   | { readonly kind: 'inline-container-script'; readonly spec: InlineContainerScriptEntry };
 
 /** A mapping of names to entry lists; valibot's record alone would accept a list. */
-function entryMap(what: string) {
-  const message = `${what} must map ${what === 'hooks' ? 'hook names' : 'cron schedules'} to lists of script entries`;
+const ENTRY_MAP_WORDS = {
+  hooks: ['hook names', 'a hook'],
+  'cron-jobs': ['cron schedules', 'a cron job'],
+  actions: ['action names', 'an action'],
+} as const;
+
+function entryMap(what: keyof typeof ENTRY_MAP_WORDS) {
+  const [keys, one] = ENTRY_MAP_WORDS[what];
+  const message = `${what} must map ${keys} to lists of script entries`;
   return v.pipe(
     v.custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), message),
-    v.record(v.string(), v.nullable(v.array(v.unknown(), `a ${what === 'hooks' ? 'hook' : 'cron job'} must list script entries`)), message),
+    v.record(v.string(), v.nullable(v.array(v.unknown(), `${one} must list script entries`)), message),
   );
 }
 
@@ -78,6 +85,8 @@ export const LuckyFileSchema = v.strictObject({
   'use-docker': v.optional(v.pipe(v.boolean('use-docker must be true or false'), v.description('Install Docker and apply containers')), true),
   hooks: v.optional(v.nullable(entryMap('hooks')), {}),
   'cron-jobs': v.optional(v.nullable(entryMap('cron-jobs')), {}),
+  /** Juju actions (actions.yaml) → their scripts, run for `actions/<name>`. */
+  actions: v.optional(v.nullable(entryMap('actions')), {}),
   'hook-timeout': v.optional(
     v.pipe(
       v.number('hook-timeout must be a number of seconds'),
@@ -98,6 +107,8 @@ export interface LuckyConfig {
    */
   readonly runtime: PluginEntry | undefined;
   readonly hooks: Readonly<Record<string, readonly ScriptEntry[]>>;
+  /** `actions:`: action name → its scripts, run when Juju runs `actions/<name>`. */
+  readonly actions: Readonly<Record<string, readonly ScriptEntry[]>>;
   readonly cronJobs: ReadonlyArray<{ readonly schedule: string; readonly entries: readonly ScriptEntry[] }>;
   readonly plugins: readonly PluginEntry[];
   /** `hook-timeout`: seconds a hook may run before it is ended; undefined for the default. */

@@ -21,6 +21,7 @@ import { consolidateStatus } from '../status.js';
 import { HookProcesses, KILL_GRACE_MS } from './hook-processes.js';
 import { ensurePrivateDir } from '../paths.js';
 import { acquirePidLock } from './lock.js';
+import { actionEntries, actionFailureMessage, actionInfo, LastErrorLine, missingAction, undeclaredActionWarnings } from './actions.js';
 import { scriptEnvironment } from './script-env.js';
 import { writeLuckyShim } from './shim.js';
 
@@ -171,7 +172,7 @@ class Daemon implements RunningDaemon {
           stateProblem: this.context.state.problem,
           currentHook: () => this.current?.hook,
           stopSoon: () => setImmediate(() => void this.stop()),
-          runHook: (hook, env, call) => this.queueHook(hook, env, call),
+          runHook: (hook, env, call, kind) => this.queueHook(hook, env, call, kind),
         }),
         ...kvMethods,
         ...configMethods,
@@ -215,6 +216,7 @@ class Daemon implements RunningDaemon {
       // Never a silent reset: the unit shows it until a script or operator clears the slot.
       await this.setStatus(STATE_SLOT, { state: 'blocked', message: 'Unit state was corrupt and was reset; see "lucky daemon status"' });
     }
+    for (const warning of undeclaredActionWarnings(this.options.charmDir, this.context.config)) this.log.warn(warning);
     const runtime = this.pluginSet.runtime ? `runtime ${this.pluginSet.runtime.name}` : 'no container runtime';
     this.log.info(`Lucky daemon ${this.options.version} started for ${this.options.unit} (pid ${process.pid}, ${runtime}) on ${this.options.socketPath}`);
   }
@@ -325,25 +327,28 @@ class Daemon implements RunningDaemon {
   }
 
   /** Hooks run one at a time, in the order their `lucky dispatch` calls arrived. */
-  private queueHook(hook: string, env: Record<string, string>, call: RpcCall): Promise<HookResult> {
-    const run = this.hookQueue.then(() => this.runHook(hook, env, call));
+  private queueHook(hook: string, env: Record<string, string>, call: RpcCall, kind: 'hook' | 'action' = 'hook'): Promise<HookResult> {
+    const run = this.hookQueue.then(() => this.runHook(hook, env, call, kind));
     this.hookQueue = run.catch(() => undefined);
     return run;
   }
 
-  private async runHook(name: string, env: Record<string, string>, call: RpcCall): Promise<HookResult> {
+  private async runHook(name: string, env: Record<string, string>, call: RpcCall, kind: 'hook' | 'action' = 'hook'): Promise<HookResult> {
     const outputLog = scriptOutputLog(this.log, name);
     const cancel = this.cancellation(name, call);
     const processes = new HookProcesses(this.processRecord, this.log);
+    const lastError = new LastErrorLine();
     const hook: HookContext = {
       hook: name,
       env,
       contextId: env.JUJU_CONTEXT_ID || undefined,
+      ...(kind === 'action' ? { action: actionInfo(name, env) } : {}),
       signal: cancel.signal,
       trackProcessGroup: (pgid) => processes.track(pgid),
       output: (stream, data) => {
         call.notify('hook.output', { stream, data });
         outputLog.write(stream, data);
+        lastError.observe(stream, data);
       },
     };
     this.current = hook;
@@ -354,7 +359,13 @@ class Daemon implements RunningDaemon {
     }
     const started = performance.now();
     try {
-      const entries = this.context.config.hooks[name] ?? [];
+      const missing = hook.action ? missingAction(this.context.config, name, this.options.unit) : undefined;
+      if (missing !== undefined) {
+        hook.output('stderr', `${missing}\n`);
+        outputLog.end();
+        return await this.reportActionFailure(hook, missing);
+      }
+      const entries = hook.action ? actionEntries(this.context.config, name) : (this.context.config.hooks[name] ?? []);
       const outcome = await dispatchHook(hook, entries, this.context, this.plugins, this.pluginSet.runners, (id) => scriptEnvironment(hook, this.context, id));
       outputLog.end();
       const ms = (performance.now() - started).toFixed(0);
@@ -365,11 +376,23 @@ class Daemon implements RunningDaemon {
       // A failed or cancelled hook ends every process it started before the next hook starts.
       if (error || cancel.signal.aborted) await processes.endAll();
       else processes.forget();
+      if (error && hook.action) return this.reportActionFailure(hook, actionFailureMessage(error, lastError.line));
       return error ? { ok: false, exitCode: 1, message: error.message } : { ok: true, exitCode: 0 };
     } finally {
       cancel.dispose();
       this.current = undefined;
       this.cancelCurrent = undefined;
+    }
+  }
+
+  /** Reports a failed action to Juju (`actionFailed` plugins: action-fail); dispatch exits 0 once it is (daemon/actions.ts). */
+  private async reportActionFailure(hook: HookContext, message: string): Promise<HookResult> {
+    try {
+      await triggerPluginHook(this.plugins, 'actionFailed', hook, message, this.context);
+      return { ok: false, exitCode: 0, message };
+    } catch (error) {
+      this.log.error(`Action ${hook.hook} failed and could not be reported as failed: ${(error as Error).message}`);
+      return { ok: false, exitCode: 1, message };
     }
   }
 }

@@ -5,7 +5,10 @@ import { PROTOCOL_VERSION } from '../rpc/protocol.js';
 
 const Empty = v.object({});
 
-/** What a hook run returns to `lucky dispatch`. */
+/**
+ * What a hook run returns to `lucky dispatch`. A failed action that was reported to
+ * Juju (`action-fail`) is `ok: false` with `exitCode: 0`: dispatch exits 0 (daemon/actions.ts).
+ */
 export const HookResultSchema = v.object({ ok: v.boolean(), exitCode: v.number(), message: v.optional(v.string()) });
 export type HookResult = v.InferOutput<typeof HookResultSchema>;
 
@@ -23,7 +26,7 @@ export interface DaemonControl {
   /** Stops the daemon after the answer is sent. */
   stopSoon(): void;
   /** Queues a hook behind the running one and resolves with its outcome. */
-  runHook(hook: string, env: Record<string, string>, call: RpcCall): Promise<HookResult>;
+  runHook(hook: string, env: Record<string, string>, call: RpcCall, kind: 'hook' | 'action'): Promise<HookResult>;
 }
 
 /** `daemon.*` and `hook.trigger`: the handshake, daemon control, and running hooks for `lucky dispatch`. */
@@ -79,9 +82,11 @@ export function daemonMethods(control: DaemonControl) {
       params: v.object({
         hook: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_-]*$/i, 'a hook name holds letters, digits, "-" and "_"')),
         env: v.record(v.string(), v.string()),
+        /** `action` for `actions/<name>`: the `actions:` entries run. */
+        kind: v.optional(v.picklist(['hook', 'action']), 'hook'),
       }),
       result: HookResultSchema,
-      handler: ({ hook, env }, { call }) => control.runHook(hook, env, call),
+      handler: ({ hook, env, kind }, { call }) => control.runHook(hook, env, call, kind),
     }),
   };
 }

@@ -56,6 +56,7 @@ export function createPluginTestContext(options: PluginTestContextOptions): Plug
     file: join(charmDir, 'lucky.yaml'),
     runtime: undefined,
     hooks: {},
+    actions: {},
     cronJobs: [],
     plugins: [],
     hookTimeout: undefined,

@@ -1,5 +1,6 @@
 import type { MethodTypes } from '@lucky/core';
 import { leaderMethods } from './leader.js';
+import { actionMethods } from './action.js';
 import { portMethods } from './port.js';
 import { relationMethods } from './relation.js';
 import { unitMethods } from './unit.js';
@@ -14,6 +15,7 @@ import { logMethods } from './log.js';
 export const jujuMethods = {
   ...relationMethods,
   ...leaderMethods,
+  ...actionMethods,
   ...portMethods,
   ...unitMethods,
   ...applicationStatusMethods,

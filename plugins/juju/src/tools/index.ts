@@ -3,6 +3,7 @@ export { configGet } from './config.js';
 export { statusSet, applicationStatusSet, applicationVersionSet } from './status.js';
 export { relationGet, relationSet, relationIds, relationList } from './relation.js';
 export { isLeader, leaderGet, leaderSet } from './leader.js';
+export { actionGet, actionGetYaml, actionSet, actionFail, actionLog } from './action.js';
 export {
   openPort,
   closePort,
