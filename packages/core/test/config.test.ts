@@ -15,7 +15,7 @@ const EXPECTED: Record<string, { line: number; col: number; path: string; reason
   'unknown-entry-key.yaml': { line: 4, col: 7, path: 'hooks.install.0.argz', reason: /unknown key "argz"; allowed here: host-script, args, async/ },
   'wrong-type.yaml': { line: 5, col: 14, path: 'hooks.install.0.async', reason: /async must be true or false/ },
   'wrong-args-type.yaml': { line: 4, col: 14, path: 'hooks.config-changed.0.args.0', reason: /each argument must be a string/ },
-  'bad-cron.yaml': { line: 3, col: 3, path: 'cron-jobs.*/5 * * * *', reason: /bad cron expression "\*\/5 \* \* \* \*": expected 6 or 7 fields/ },
+  'bad-cron.yaml': { line: 3, col: 3, path: 'cron-jobs.*/5 * * *', reason: /bad cron expression "\*\/5 \* \* \*": expected 6 or 7 fields/ },
   'missing-script.yaml': { line: 4, col: 20, path: 'hooks.install.1.host-script', reason: /the script host_scripts\/does-not-exist\.sh does not exist/ },
   'empty.yaml': { line: 1, col: 1, path: '(root)', reason: /the file is empty/ },
   'tabs.yaml': { line: 3, col: 1, path: '(yaml)', reason: /[Tt]ab/ },

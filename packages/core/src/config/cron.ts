@@ -1,8 +1,16 @@
 /**
- * Cron expressions as Lucky accepted them (Rust `cron` crate): 6 or 7 fields,
- * `sec min hour day-of-month month day-of-week [year]`, with lists, ranges,
- * steps, month and weekday names, and the `@daily`-style shorthands.
- * A 5-field crontab line is refused, because Lucky refused it too.
+ * Cron expressions. Two forms are accepted:
+ *
+ * - Lucky's (Rust `cron` crate): 6 or 7 fields, `sec min hour day-of-month month
+ *   day-of-week [year]`, with lists, ranges, steps, month and weekday names, and the
+ *   `@daily`-style shorthands. Weekdays are 1 = Sunday … 7 = Saturday, and a time must
+ *   match both the day of month and the day of week.
+ * - The standard 5-field crontab line, `min hour day-of-month month day-of-week`: it
+ *   fires at second 0, weekdays are 0-7 (0 and 7 = Sunday), and, as in Vixie cron,
+ *   when both day fields are restricted (neither starts with `*`) a day matching
+ *   either of them fires.
+ *
+ * Schedules are evaluated in UTC (see daemon/cron/next-fire.ts).
  */
 export interface CronSchedule {
   readonly seconds: ReadonlySet<number>;
@@ -10,9 +18,11 @@ export interface CronSchedule {
   readonly hours: ReadonlySet<number>;
   readonly daysOfMonth: ReadonlySet<number>;
   readonly months: ReadonlySet<number>;
-  /** 1 = Sunday … 7 = Saturday, as in the Rust crate. */
+  /** 1 = Sunday … 7 = Saturday, as in the Rust crate (crontab weekdays are converted). */
   readonly daysOfWeek: ReadonlySet<number>;
   readonly years: ReadonlySet<number> | undefined;
+  /** `and`: a day must match both day fields (Lucky's form); `or`: either (crontab, both restricted). */
+  readonly dayMatch: 'and' | 'or';
 }
 
 interface FieldSpec {
@@ -20,6 +30,8 @@ interface FieldSpec {
   readonly min: number;
   readonly max: number;
   readonly names?: readonly string[];
+  /** The number of the first name: 1 (Lucky: JAN = 1, SUN = 1), 0 for crontab weekdays (SUN = 0). */
+  readonly namesFrom?: number;
 }
 
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
@@ -44,12 +56,18 @@ const SHORTHANDS: Readonly<Record<string, string>> = {
   '@hourly': '0 0 * * * *',
 };
 
+/** Crontab's day-of-week field: 0-7, 0 and 7 both Sunday. */
+const CRONTAB_DAY_OF_WEEK: FieldSpec = { name: 'day of week', min: 0, max: 7, names: DAYS, namesFrom: 0 };
+
 /** Parses a schedule; throws an `Error` whose message says which field is wrong and why. */
 export function parseCron(expression: string): CronSchedule {
   const text = SHORTHANDS[expression.trim().toLowerCase()] ?? expression.trim();
   const parts = text.split(/\s+/).filter((part) => part !== '');
+  if (parts.length === 5) return parseCrontab(parts);
   if (parts.length !== 6 && parts.length !== 7) {
-    throw new Error(`expected 6 or 7 fields (sec min hour day-of-month month day-of-week [year]) but found ${parts.length}`);
+    throw new Error(
+      `expected 6 or 7 fields (sec min hour day-of-month month day-of-week [year]) or a 5-field crontab line (min hour day-of-month month day-of-week) but found ${parts.length}`,
+    );
   }
   const sets = parts.map((part, index) => parseField(part, FIELDS[index] as FieldSpec));
   return {
@@ -60,6 +78,23 @@ export function parseCron(expression: string): CronSchedule {
     months: sets[4] as Set<number>,
     daysOfWeek: sets[5] as Set<number>,
     years: sets[6],
+    dayMatch: 'and',
+  };
+}
+
+function parseCrontab(parts: readonly string[]): CronSchedule {
+  const [minute = '', hour = '', dayOfMonth = '', month = '', dayOfWeek = ''] = parts;
+  // Sunday is 0 or 7 in crontab and 1 in Lucky's numbering; Monday 1 becomes 2, and so on.
+  const weekdays = new Set([...parseField(dayOfWeek, CRONTAB_DAY_OF_WEEK)].map((day) => (day % 7) + 1));
+  return {
+    seconds: new Set([0]),
+    minutes: parseField(minute, FIELDS[1] as FieldSpec),
+    hours: parseField(hour, FIELDS[2] as FieldSpec),
+    daysOfMonth: parseField(dayOfMonth, FIELDS[3] as FieldSpec),
+    months: parseField(month, FIELDS[4] as FieldSpec),
+    daysOfWeek: weekdays,
+    years: undefined,
+    dayMatch: dayOfMonth.startsWith('*') || dayOfWeek.startsWith('*') ? 'and' : 'or',
   };
 }
 
@@ -94,7 +129,7 @@ function parseField(text: string, spec: FieldSpec): Set<number> {
 
 function parseValue(text: string, spec: FieldSpec, field: string): number {
   const index = spec.names?.indexOf(text.slice(0, 3).toUpperCase()) ?? -1;
-  if (index >= 0 && /^[a-z]+$/i.test(text)) return index + 1;
+  if (index >= 0 && /^[a-z]+$/i.test(text)) return index + (spec.namesFrom ?? 1);
   if (!/^\d+$/.test(text)) throw new Error(`invalid value "${text}" in ${spec.name} field "${field}"`);
   const value = Number(text);
   if (value < spec.min || value > spec.max) {
