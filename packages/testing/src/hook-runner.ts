@@ -4,6 +4,7 @@ import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { hookEnvironment } from './hook-env.js';
+import { selectWorkload, type WorkloadHookOptions } from './kubernetes/hook-context.js';
 import { CommitError, commitContext } from './model/commit.js';
 import { isProcessRunning } from '@lucky/core/system';
 import { unitApplication } from './model/names.js';
@@ -24,8 +25,8 @@ export interface RelationHookOptions {
   readonly departingUnit?: string;
 }
 
-/** What a hook is about: its relation (relation hooks) or its storage instance (storage hooks). */
-export interface HookContextOptions extends RelationHookOptions {
+/** What a hook is about: its relation (relation hooks), its storage instance (storage hooks), or its Pebble notice or check (workload hooks). */
+export interface HookContextOptions extends RelationHookOptions, WorkloadHookOptions {
   /** JUJU_STORAGE_ID for `<name>-storage-attached`/`-detaching`, e.g. `data/0`; defaults to the unit's only instance of that storage. */
   readonly storageId?: string;
 }
@@ -164,6 +165,7 @@ export async function openHookContext(
       hook,
       ...selectRelation(model, unit, hook, options),
       storageId: selectStorage(model, unit, hook, options),
+      ...selectWorkload(hook, options),
       ownerPid: process.pid,
       createdAt: new Date().toISOString(),
       pending: { relations: {}, openPorts: {}, closePorts: {}, addStorage: [] },

@@ -1,7 +1,7 @@
 import type { CommandClass } from '@lucky/core';
 import type { SimKit } from './sim-command.js';
 
-/** `lucky sim deploy <charm> [name] [-n units] [--config k=v]…` */
+/** `lucky sim deploy <charm> [name] [-n units] [--config k=v]… [--resource name=value]…` */
 export function simDeployCommand({ Command, Option, UsageError, parseKeyValues, SimCommand }: SimKit): CommandClass {
   return class SimDeployCommand extends SimCommand {
     static override paths = [['sim', 'deploy']];
@@ -9,10 +9,11 @@ export function simDeployCommand({ Command, Option, UsageError, parseKeyValues, 
       category: 'Simulator',
       description: 'deploy a charm directory into the local model and run its install hooks',
       details:
-        "Runs, on each unit, the peer relation-created hooks, install, leader-elected (or leader-settings-changed), config-changed and start, through the charm's real dispatch file. The model directory is created on first use.",
+        "Runs, on each unit, the peer relation-created hooks, install, leader-elected (or leader-settings-changed), config-changed and start, through the charm's real dispatch file. The model directory is created on first use. A charm whose metadata declares containers deploys as a Kubernetes unit: each oci-image resource takes a local image (--resource name=image, never pulled), each workload container runs in Docker under its own Pebble, storage attaches after start, then <container>-pebble-ready runs for each container.",
       examples: [
         ['Two units of a charm', 'lucky sim deploy ./my-charm -n 2'],
         ['With config', 'lucky sim deploy ./my-charm web --config port=8080'],
+        ['A Kubernetes (sidecar) charm with its workload image', 'lucky sim deploy ./my-k8s-charm --resource workload-image=busybox:1.36'],
       ],
     });
 
@@ -20,6 +21,7 @@ export function simDeployCommand({ Command, Option, UsageError, parseKeyValues, 
     name = Option.String({ required: false, name: 'name' });
     units = Option.String('-n,--num-units', { description: 'Number of units (default 1)' });
     config = Option.Array('--config', { description: 'key=value config, repeatable' });
+    resource = Option.Array('--resource', { description: 'name=value: an image for an oci-image resource, else a file path; repeatable' });
 
     async execute(): Promise<number> {
       const { resolve } = await import('node:path');
@@ -30,6 +32,7 @@ export function simDeployCommand({ Command, Option, UsageError, parseKeyValues, 
         ...(this.name === undefined ? {} : { name: this.name }),
         units,
         ...(this.config ? { config: parseKeyValues(this.config) } : {}),
+        ...(this.resource ? { resources: parseKeyValues(this.resource) } : {}),
       });
       return this.printOutcomes(outcomes);
     }

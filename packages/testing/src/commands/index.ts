@@ -6,10 +6,12 @@ import { simConfigCommand } from './config.js';
 import { simDeployCommand } from './deploy.js';
 import { simDestroyCommand } from './destroy.js';
 import { simLogCommand } from './log.js';
+import { simNotifyCommand } from './notify.js';
 import { simRelateCommand } from './relate.js';
 import { simRemoveRelationCommand } from './remove-relation.js';
 import { simRemoveUnitCommand } from './remove-unit.js';
 import { simResolvedCommand } from './resolved.js';
+import { simRestartContainerCommand } from './restart-container.js';
 import { simRunCommand } from './run.js';
 import { simCommandBase } from './sim-command.js';
 import { simStatusCommand } from './status.js';
@@ -31,6 +33,8 @@ export default function simulatorPlugin(): Plugin {
         simRemoveRelationCommand(sim),
         simRunCommand(sim),
         simResolvedCommand(sim),
+        simNotifyCommand(sim),
+        simRestartContainerCommand(sim),
         simStatusCommand(sim),
         simLogCommand(sim),
         simDestroyCommand(sim),

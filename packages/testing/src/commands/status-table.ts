@@ -14,6 +14,21 @@ function table(rows: readonly (readonly string[])[]): string {
     .join('\n');
 }
 
+/** Kubernetes units' workload containers: Pebble reachable or not, and each service with its state. */
+function containersTable(status: ModelStatus): string {
+  const rows = status.applications.flatMap((app) =>
+    app.units.flatMap((unit) =>
+      (unit.containers ?? []).map((container) => [
+        unit.name,
+        container.name,
+        container.pebble,
+        container.services.map((service) => `${service.name}:${service.current}`).join(',') || '-',
+      ]),
+    ),
+  );
+  return rows.length === 0 ? '' : `\n\n${table([['Unit', 'Container', 'Pebble', 'Services'], ...rows])}`;
+}
+
 /** The model as `juju status` shows it: applications, units (leader starred), relations. */
 export function formatStatus(status: ModelStatus): string {
   const apps = table([
@@ -45,5 +60,5 @@ export function formatStatus(status: ModelStatus): string {
         ])}`;
   const storage = status.applications.flatMap((app) => app.units.flatMap((unit) => unit.storage.map((item) => [unit.name, item.id, item.kind, item.location])));
   const storageTable = storage.length === 0 ? '' : `\n\n${table([['Unit', 'Storage', 'Type', 'Location'], ...storage])}`;
-  return `Model ${status.name}\n\n${apps}\n\n${units}${relations}${storageTable}\n`;
+  return `Model ${status.name}\n\n${apps}\n\n${units}${relations}${storageTable}${containersTable(status)}\n`;
 }

@@ -14,6 +14,8 @@ import { unitStorageIds } from '../model/storage.js';
 import { MODEL_DIR_MODE, readModel, updateModel } from '../model/store.js';
 import { stopDaemon, type ModelContext } from './context.js';
 import { triggeredHooks } from './diff.js';
+import { kubernetesHookEnv } from '../kubernetes/env.js';
+import { stopUnitWorkloads } from '../kubernetes/workloads.js';
 import { liveUnits } from './live.js';
 import { describeEntry, dropRelationEntries, dropUnitEntries, enqueue, hookEntry, nextRunnable } from './queue.js';
 import { writeRunnerState, type QueuedHook, type RunnerState } from './state.js';
@@ -73,14 +75,20 @@ async function runEntry(context: ModelContext, state: RunnerState, index: number
           ...(entry.departingUnit !== '' ? { departingUnit: entry.departingUnit } : {}),
         };
   const storage: RunHookOptions = entry.storageId === '' ? {} : { storageId: entry.storageId };
+  const workload: RunHookOptions = {
+    ...(entry.notice ? { notice: entry.notice } : {}),
+    ...(entry.checkName !== undefined ? { checkName: entry.checkName } : {}),
+  };
   const listener = context.listener();
   listener?.hookStarted?.(entry.unit, entry.hook);
   const result: HookResult = await context.simulator.runHook(entry.unit, entry.hook, {
     ...relation,
     ...storage,
+    ...workload,
     extraEnv: {
       LUCKY_DATA_DIR: paths.dataDir,
       LUCKY_DAEMON_SOCKET: paths.socketPath,
+      ...kubernetesHookEnv(before, context.dir, entry.unit),
       PATH: [context.simulator.toolsDir, ...context.path, process.env.PATH ?? ''].join(':'),
     },
     onStdout: (chunk) => listener?.output?.(entry.unit, entry.hook, 'stdout', chunk),
@@ -131,4 +139,6 @@ async function finishUnitRemoval(context: ModelContext, state: RunnerState, unit
   // Saved first: should the daemon refuse to stop, the unit is still gone and the queue goes on next time.
   await writeRunnerState(context.dir, state);
   await stopDaemon(context, unit);
+  // A Kubernetes unit's pod goes with it: its Pebble servers and workload containers.
+  await stopUnitWorkloads(context.dir, unit);
 }

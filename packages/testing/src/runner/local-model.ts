@@ -17,8 +17,15 @@ import { addUnit, deploy, removeUnit } from './operations/units.js';
 import { upgrade } from './operations/upgrade.js';
 import { RUNNER_FORMAT, readRunnerState, runnerLockPath, runnerStatePath, writeRunnerState, type RunnerState } from './state.js';
 import { modelStatus } from './status.js';
+import type { PebbleEvent } from '../kubernetes/event.js';
+import { notify, type NotifyResult } from '../kubernetes/notify.js';
+import { pebbleEvent, restartContainer } from '../kubernetes/operations.js';
+import { withContainers } from '../kubernetes/status.js';
+import { removeWorkloadContainers, stopUnitWorkloads } from '../kubernetes/workloads.js';
 import type { DeployOptions, HookOutcome, LocalModelListener, LocalModelOptions, ModelStatus, ResolvedOptions } from './types.js';
 import { shortSocketRoot } from './unit-paths.js';
+// Registers secret rotation and expiry with the model clock.
+import '../secrets/clock-source.js';
 
 export type { DeployOptions, HookOutcome, LocalModelListener, LocalModelOptions, ModelStatus, ResolvedOptions, UnitView } from './types.js';
 
@@ -163,7 +170,29 @@ export class LocalModel {
   async status(): Promise<ModelStatus> {
     this.assertAlive();
     const [model, state] = await Promise.all([this.simulator.state(), this.loadState()]);
-    return modelStatus(this.dir, model, state);
+    // Kubernetes units: each workload container's services, asked of its Pebble.
+    return withContainers(this.dir, model, modelStatus(this.dir, model, state));
+  }
+
+  /** Pod churn on a Kubernetes unit: the workload container restarts from its image with a fresh Pebble (no services), then `<container>-pebble-ready` runs again. */
+  restartContainer(unit: string, container: string): Promise<HookOutcome[]> {
+    return this.operation((operation) => restartContainer(this.context, operation, unit, container));
+  }
+
+  /**
+   * `pebble notify <key> [k=v…]` in a Kubernetes unit's workload container: a custom notice,
+   * which fires `<container>-pebble-custom-notice`. Resolves once that hook has run and the model settled.
+   */
+  notify(unit: string, container: string, key: string, data: Readonly<Record<string, string>> = {}): Promise<NotifyResult> {
+    this.assertAlive();
+    return notify(this.context, unit, container, key, data);
+  }
+
+  /** What the Juju agent does with a Pebble event of a workload container: queues its hook and settles. Run by the Pebble server's `--on-event` program. */
+  pebbleEvent(unit: string, container: string, event: PebbleEvent): Promise<HookOutcome[]> {
+    return this.operation(async (operation) => {
+      await pebbleEvent(operation, unit, container, event);
+    });
   }
 
   /** Recorded hook runs (with environment and output), oldest first. */
@@ -195,7 +224,14 @@ export class LocalModel {
           if (unit !== null) units.add(unit);
         }
         // Daemons are independent processes: stop them all at once.
-        const results = await Promise.allSettled([...units].sort(byUnitNumber).map((unit) => stopDaemon(this.context, unit)));
+        const results: PromiseSettledResult<unknown>[] = await Promise.allSettled([...units].sort(byUnitNumber).map((unit) => stopDaemon(this.context, unit)));
+        // Kubernetes units' workload containers: Pebble servers by pid, then any Docker container left with the model's label.
+        const workloads = await Promise.allSettled([...units].map((unit) => stopUnitWorkloads(this.dir, unit)));
+        results.push(...workloads);
+        const kubernetes = Object.values(model?.applications ?? {}).some((app) => app.containers !== undefined);
+        if (kubernetes || workloads.some((result) => result.status === 'fulfilled' && result.value)) {
+          results.push(...(await Promise.allSettled([removeWorkloadContainers(this.dir)])));
+        }
         const failures = results.flatMap((result) => (result.status === 'rejected' ? [(result.reason as Error).message] : []));
         if (failures.length > 0) throw new SimulatorError(`The model in ${this.dir} was not removed: ${failures.join('; ')}`);
         this.destroyed = true;

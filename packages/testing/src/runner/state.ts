@@ -22,6 +22,12 @@ export interface QueuedHook {
   departingUnit: string;
   /** Storage hooks: the instance (`data/0`); '' otherwise. */
   storageId: string;
+  /** `<c>-pebble-custom-notice`: the notice that fired it. */
+  notice?: { id: string; type: string; key: string };
+  /** `<c>-pebble-check-failed`/`-recovered`: the check. */
+  checkName?: string;
+  /** `secret-*` hooks: the secret (JUJU_SECRET_ID, _LABEL, _REVISION). */
+  secret?: { id: string; label: string; revision: number };
 }
 
 /** Drops a unit from the model once its teardown hooks have run. */
@@ -65,6 +71,9 @@ const QueueEntrySchema = v.variant('kind', [
     departingUnit: v.string(),
     // Absent from queues saved before storage was simulated.
     storageId: v.optional(v.string(), ''),
+    notice: v.exactOptional(v.object({ id: v.string(), type: v.string(), key: v.string() })),
+    checkName: v.exactOptional(v.string()),
+    secret: v.exactOptional(v.object({ id: v.string(), label: v.string(), revision: v.pipe(v.number(), v.integer()) })),
   }),
   v.object({ kind: v.literal('remove-unit'), unit: v.string() }),
   v.object({ kind: v.literal('remove-relation'), relationId: v.pipe(v.number(), v.integer()) }),

@@ -1,4 +1,5 @@
 /** The public option and result types of LocalModel, apart from the class so the operations and the hook queue can share them. */
+import type { ContainerView } from '../kubernetes/status.js';
 import type { StorageKind } from '../model/schema.js';
 
 export interface LocalModelOptions {
@@ -48,6 +49,8 @@ export interface UnitView {
   readonly storage: ReadonlyArray<{ readonly id: string; readonly kind: StorageKind; readonly location: string }>;
 }
 
+  /** Kubernetes units only: each workload container, its Pebble socket and its services' states. */
+  readonly containers?: readonly ContainerView[];
 export interface ModelStatus {
   readonly name: string;
   readonly applications: ReadonlyArray<{ readonly name: string; readonly charm: string; readonly charmDir: string; readonly units: readonly UnitView[] }>;

@@ -8,6 +8,7 @@ import { assertNoError, requireUnit } from './checks.js';
 const HOOK_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 const RELATION_HOOK = /^(.+)-relation-(created|joined|changed|departed|broken)$/;
 const STORAGE_HOOK = /^(.+)-storage-(attached|detaching)$/;
+const PEBBLE_EVENT_HOOK = /^(.+)-pebble-(custom-notice|check-failed|check-recovered)$/;
 
 export async function run({ state, model }: Operation, unit: string, hook: string): Promise<void> {
   requireUnit(model, state, unit);
@@ -20,6 +21,11 @@ export async function run({ state, model }: Operation, unit: string, hook: strin
   if (STORAGE_HOOK.test(hook)) {
     throw new SimulatorError(
       `${hook} is a storage hook; storage hooks run when storage is attached or detached (deploy, add-unit, addStorage, storage-add, remove-unit).`,
+    );
+  }
+  if (PEBBLE_EVENT_HOOK.test(hook)) {
+    throw new SimulatorError(
+      `${hook} follows a Pebble notice or check; use "lucky sim notify <unit> <container> <key>" (LocalModel.notify), or a check in the container.`,
     );
   }
   assertNoError(state, [unit]);

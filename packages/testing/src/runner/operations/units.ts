@@ -14,6 +14,7 @@ import type { QueuedHook, RunnerState } from '../state.js';
 import type { DeployOptions } from '../types.js';
 import { assertNoError, requireApplication, requireUnit } from './checks.js';
 import { enterScope, relationHook, scopePeers } from './relations.js';
+import { isKubernetesApplication, prepareKubernetesDeploy, recordContainers, startKubernetesUnits } from '../../kubernetes/deploy.js';
 
 export async function deploy(context: ModelContext, { state, model }: Operation, charmDir: string, options: DeployOptions): Promise<void> {
   const charm = await readCharm(charmDir);
@@ -29,9 +30,12 @@ export async function deploy(context: ModelContext, { state, model }: Operation,
     if (value !== null) Object.defineProperty(config, key, { value, enumerable: true, writable: true, configurable: true });
   }
   for (const [key, path] of Object.entries(options.resources ?? {})) {
-    if (typeof path !== 'string' || path === '') throw new SimulatorError(`Resource "${key}" needs a file path.`);
+    if (typeof path !== 'string' || path === '') throw new SimulatorError(`Resource "${key}" needs a file path (an image for an oci-image resource).`);
   }
-  await context.simulator.addApplication(name, { charmDir: charm.dir, units: 0, config, resources: options.resources ?? {} });
+  // Kubernetes charms (metadata `containers:`): oci-image resources are images.
+  const kubernetes = await prepareKubernetesDeploy(context.dir, charm.dir, name, options.resources ?? {});
+  await context.simulator.addApplication(name, { charmDir: charm.dir, units: 0, config, resources: kubernetes.resources });
+  if (kubernetes.containers) await recordContainers(context.dir, name, kubernetes.containers);
   state.applications[name] = { charm: charm.name };
   for (const [endpoint, info] of Object.entries(charm.endpoints)) {
     if (info.role === 'peers') await context.simulator.addPeerRelation(name, endpoint);
@@ -78,15 +82,17 @@ async function addUnits(context: ModelContext, state: RunnerState, app: string, 
   const model = await readModel(context.dir);
   const leader = model.applications[app]?.leader;
   const relations = liveRelations(model, state, app);
+  const kubernetes = isKubernetesApplication(model, app);
   for (const unit of added) {
-    // Machine charms: storage is attached before install.
-    for (const id of unitStorageIds(model, unit)) enqueue(state, storageHookEntry(unit, id, 'attached'));
+    // Machine charms: storage is attached before install (Kubernetes: after start, see startKubernetesUnits).
+    if (!kubernetes) for (const id of unitStorageIds(model, unit)) enqueue(state, storageHookEntry(unit, id, 'attached'));
     enqueue(state, hookEntry(unit, 'install'));
     for (const relation of relations) enqueue(state, relationHook(relation, unit, 'created'));
     enqueue(state, hookEntry(unit, unit === leader ? 'leader-elected' : 'leader-settings-changed'));
     enqueue(state, hookEntry(unit, 'config-changed'));
     enqueue(state, hookEntry(unit, 'start'));
   }
+  if (kubernetes) await startKubernetesUnits(context.dir, state, added);
   for (const relation of relations) {
     for (const unit of added) await enterScope(context, state, relation, unit);
   }
