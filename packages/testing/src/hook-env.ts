@@ -50,6 +50,8 @@ export function hookEnvironment(model: ModelState, modelDir: string, toolsDir: s
     JUJU_PRINCIPAL_UNIT: '',
     JUJU_AVAILABILITY_ZONE: '',
     JUJU_VERSION,
+    // Juju 3's SLA level of the model; `unsupported` unless the model was given one.
+    JUJU_SLA: 'unsupported',
     CLOUD_API_VERSION: '',
     JUJU_CHARM_HTTP_PROXY: '',
     JUJU_CHARM_HTTPS_PROXY: '',

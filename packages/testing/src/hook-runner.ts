@@ -4,6 +4,7 @@ import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { hookEnvironment } from './hook-env.js';
+import { rebootRequest, recordHookProcess } from './hook-reboot.js';
 import { selectWorkload, type WorkloadHookOptions } from './kubernetes/hook-context.js';
 import { CommitError, commitContext } from './model/commit.js';
 import { isProcessRunning } from '@lucky/core/system';
@@ -11,7 +12,19 @@ import { unitApplication } from './model/names.js';
 import { localEndpoint, relationsOf, remoteApplication } from './model/relations.js';
 import type { HookContextState, HookRun, ModelState } from './model/schema.js';
 import { createStorageDirectories, storageNameOf, unitStorageIds } from './model/storage.js';
-import { appendHookRun, listContexts, modelPaths, readContext, readModel, removeContext, withModelLock, writeContext, writeModel } from './model/store.js';
+import { settleStartStatus } from './model/unit-status.js';
+import {
+  appendHookRun,
+  listContexts,
+  modelPaths,
+  readContext,
+  readModel,
+  removeContext,
+  updateModel,
+  withModelLock,
+  writeContext,
+  writeModel,
+} from './model/store.js';
 
 /** Which relation a relation hook is about, and who is on the other side. */
 export interface RelationHookOptions {
@@ -48,6 +61,11 @@ export interface HookResult {
   readonly contextId: string;
   /** True when the charm has neither `dispatch` nor `hooks/<name>` (Juju skips the hook). */
   readonly skipped: boolean;
+  /**
+   * `juju-reboot`: `after-hook` (the hook succeeded, its changes are kept; reboot now), or
+   * `now` (the hook was killed and its changes dropped; reboot, then run it again).
+   */
+  readonly reboot?: 'after-hook' | 'now';
 }
 
 export interface HookContextHandle {
@@ -226,6 +244,7 @@ export async function runHookProcess(modelDir: string, unit: string, hook: strin
   let stderr = '';
   let exitCode = 0;
   let committed = false;
+  let reboot: HookContextState['reboot'];
   let closeFailure: unknown;
   try {
     const charmDir = env.JUJU_CHARM_DIR ?? '';
@@ -253,6 +272,7 @@ export async function runHookProcess(modelDir: string, unit: string, hook: strin
         stderr += text;
         if (text !== '') options.onStderr?.(text);
       });
+      if (subprocess.pid !== undefined) await recordHookProcess(modelDir, context.id, subprocess.pid);
       const result = await subprocess;
       stdout += outDecoder.decode();
       stderr += errDecoder.decode();
@@ -268,6 +288,7 @@ export async function runHookProcess(modelDir: string, unit: string, hook: strin
         options.onStderr?.(message);
       }
     }
+    reboot = await rebootRequest(modelDir, context.id);
     committed = exitCode === 0;
   } finally {
     try {
@@ -300,5 +321,8 @@ export async function runHookProcess(modelDir: string, unit: string, hook: strin
     await withModelLock(modelDir, () => appendHookRun(modelDir, run));
   }
   if (closeFailure !== undefined) throw closeFailure;
-  return { exitCode, stdout, stderr, env, contextId: context.id, skipped: handler === null };
+  if (committed && hook === 'start') await updateModel(modelDir, (model) => void settleStartStatus(model, unit));
+  // A reboot after the hook happens only when it succeeded; --now is honoured whatever the exit.
+  const rebootDone = reboot === 'now' || (reboot === 'after-hook' && committed) ? reboot : undefined;
+  return { exitCode, stdout, stderr, env, contextId: context.id, skipped: handler === null, ...(rebootDone ? { reboot: rebootDone } : {}) };
 }

@@ -28,6 +28,7 @@ import {
 } from './model/schema.js';
 import { checkStorageAdditions, createStorage, createStorageDirectories, createUnitStorage } from './model/storage.js';
 import { MODEL_DIR_MODE, modelPaths, readHookRuns, readLogs, updateModel, withModelLock, writeModel } from './model/store.js';
+import { INSTALLING_STATUS } from './model/unit-status.js';
 import { validateModelState } from './model/validate.js';
 import { writeToolScripts } from './tool-scripts.js';
 
@@ -42,6 +43,8 @@ export interface ApplicationOptions {
   readonly configOptions?: Readonly<Record<string, ConfigOptionInput>>;
   /** Resource name → file path, as returned by `resource-get`. */
   readonly resources?: Readonly<Record<string, string>>;
+  /** `juju deploy --trust`: the charm may read the cloud credential with `credential-get`. Default false. */
+  readonly trust?: boolean;
 }
 
 export interface RelationData {
@@ -69,6 +72,8 @@ export interface SimulatedModel {
   /** Writes into a unit's or application's bag as that side's committed relation-set would ('' deletes a key). */
   setRelationData(relationId: number, unitOrApp: string, data: Readonly<Record<string, string>>): Promise<void>;
   setLeader(app: string, unit: string): Promise<void>;
+  /** `juju trust <app>` (or `--remove`): whether the charm may read the cloud credential (`credential-get`). */
+  setTrust(app: string, trust: boolean): Promise<void>;
   /** `juju config app k=v`; a null value resets the option to its default. */
   setConfig(app: string, values: Readonly<Record<string, unknown>>): Promise<void>;
   /** The committed model. */
@@ -208,7 +213,9 @@ class LocalModel implements SimulatedModel {
         resources,
         leader: null,
         leaderSettings: {},
+        ...(options.trust ? { trust: true } : {}),
         status: { status: 'unknown', message: '' },
+        statusSince: new Date().toISOString(),
         statusHistory: [],
         nextUnit: 0,
       };
@@ -257,7 +264,7 @@ class LocalModel implements SimulatedModel {
           endpoints.every((e) => relation.endpoints.some((r) => r.application === e.application && r.name === e.name)),
       );
       if (duplicate) throw new SimulatorError(`Relation ${a} ${b} already exists.`);
-      const relation: RelationState = { id: model.counters.relation++, endpoints, joined: [], appData: {}, unitData: {} };
+      const relation: RelationState = { id: model.counters.relation++, endpoints, joined: [], appData: {}, unitData: {}, since: new Date().toISOString() };
       for (const endpoint of endpoints) {
         relation.appData[endpoint.application] = {};
         for (const unit of applicationUnits(model, endpoint.application)) {
@@ -313,6 +320,14 @@ class LocalModel implements SimulatedModel {
       if (!state) throw new SimulatorError(`Application ${app} does not exist.`);
       if (model.units[unit]?.application !== app) throw new SimulatorError(`${unit} is not a unit of ${app}.`);
       state.leader = unit;
+    });
+  }
+
+  async setTrust(app: string, trust: boolean): Promise<void> {
+    await updateModel(this.dir, (model) => {
+      const state = model.applications[app];
+      if (!state) throw new SimulatorError(`Application ${app} does not exist.`);
+      state.trust = trust;
     });
   }
 
@@ -385,7 +400,9 @@ async function addUnitTo(model: ModelState, modelDir: string, app: string): Prom
     machineId: String(model.counters.machine++),
     privateAddress: address,
     publicAddress: address,
-    status: { status: 'unknown', message: '' },
+    // What Juju 3 shows until the charm sets a status (see settleStartStatus for after start).
+    status: { ...INSTALLING_STATUS },
+    statusSince: new Date().toISOString(),
     statusHistory: [],
     workloadVersion: '',
     openedPorts: {},

@@ -36,8 +36,11 @@ export function simCommandBase({ Command, Option, cliPath }: CommandKit) {
       const out = this.context.stdout;
       let failed = 0;
       for (const outcome of outcomes) {
-        const ok = outcome.exitCode === 0;
-        out.write(`${outcome.unit.padEnd(12)} ${outcome.hook.padEnd(32)} ${ok ? 'ok' : `failed (exit ${outcome.exitCode})`}\n`);
+        // A hook killed by `juju-reboot --now` did not fail: it runs again after the reboot.
+        const ok = outcome.exitCode === 0 || outcome.reboot === 'now';
+        const result =
+          outcome.reboot === 'now' ? 'rebooting now (runs again)' : outcome.reboot ? 'ok, rebooted' : ok ? 'ok' : `failed (exit ${outcome.exitCode})`;
+        out.write(`${outcome.unit.padEnd(12)} ${outcome.hook.padEnd(32)} ${result}\n`);
         if (!ok) {
           failed++;
           for (const line of outcome.stderr.trimEnd().split('\n').slice(-5)) if (line) out.write(`${''.padEnd(13)}| ${line}\n`);

@@ -74,7 +74,11 @@ export interface ApplicationState {
   resources: Record<string, string>;
   leader: string | null;
   leaderSettings: Record<string, string>;
+  /** `juju trust`: the charm may read the cloud credential (`credential-get`). */
+  trust?: boolean;
   status: StatusEntry;
+  /** When `status` was set (ISO 8601). Absent in models saved before it was recorded. */
+  statusSince?: string;
   statusHistory: StatusEntry[];
   nextUnit: number;
   /** Kubernetes (sidecar) charms only: the workload containers of the metadata's `containers:`. Absent for machine charms. */
@@ -95,6 +99,8 @@ export interface UnitState {
   privateAddress: string;
   publicAddress: string;
   status: StatusEntry;
+  /** When `status` was set (ISO 8601), goal-state's `since`. Absent in models saved before it was recorded. */
+  statusSince?: string;
   statusHistory: StatusEntry[];
   workloadVersion: string;
   /** Juju's GroupedPortRanges: endpoint name ('' = all endpoints) → port ranges ("80/tcp"). */
@@ -114,6 +120,8 @@ export interface RelationState {
   joined: string[];
   appData: Record<string, Record<string, string>>;
   unitData: Record<string, Record<string, string>>;
+  /** When the relation was created (ISO 8601), the `since` of its goal-state status. */
+  since?: string;
 }
 
 export interface ModelState {
@@ -168,6 +176,10 @@ export interface HookContextState {
   notice?: { id: string; type: string; key: string };
   /** `<c>-pebble-check-failed`/`-recovered`: the check (JUJU_PEBBLE_CHECK_NAME). */
   checkName?: string;
+  /** The hook's process (`dispatch`), which `juju-reboot --now` kills; absent when no process runs (openContext). */
+  hookPid?: number;
+  /** `juju-reboot` was called: reboot after the hook (if it succeeds), or now (the hook is killed and runs again). */
+  reboot?: 'after-hook' | 'now';
   /** Process that opened the context; a context whose owner died is stale. */
   ownerPid: number;
   createdAt: string;

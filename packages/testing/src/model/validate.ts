@@ -43,7 +43,9 @@ const ApplicationSchema = v.object({
   resources: StringMap,
   leader: v.nullable(v.string()),
   leaderSettings: StringMap,
+  trust: v.exactOptional(v.boolean()),
   status: Status,
+  statusSince: v.exactOptional(v.string()),
   statusHistory: v.array(Status),
   nextUnit: v.pipe(v.number(), v.integer()),
   containers: v.exactOptional(
@@ -57,6 +59,7 @@ const UnitSchema = v.object({
   privateAddress: v.string(),
   publicAddress: v.string(),
   status: Status,
+  statusSince: v.exactOptional(v.string()),
   statusHistory: v.array(Status),
   workloadVersion: v.string(),
   openedPorts: v.record(v.string(), v.array(v.string())),
@@ -68,6 +71,7 @@ const RelationSchema = v.object({
   joined: v.array(v.string()),
   appData: v.record(v.string(), StringMap),
   unitData: v.record(v.string(), StringMap),
+  since: v.exactOptional(v.string()),
 });
 
 export const ModelStateSchema = v.object({

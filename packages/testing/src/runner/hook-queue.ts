@@ -17,6 +17,7 @@ import { triggeredHooks } from './diff.js';
 import { kubernetesHookEnv } from '../kubernetes/env.js';
 import { stopUnitWorkloads } from '../kubernetes/workloads.js';
 import { liveUnits } from './live.js';
+import { rebootUnit } from './reboot.js';
 import { describeEntry, dropRelationEntries, dropUnitEntries, enqueue, hookEntry, nextRunnable } from './queue.js';
 import { writeRunnerState, type QueuedHook, type RunnerState } from './state.js';
 import type { HookOutcome } from './types.js';
@@ -95,8 +96,12 @@ async function runEntry(context: ModelContext, state: RunnerState, index: number
     onStderr: (chunk) => listener?.output?.(entry.unit, entry.hook, 'stderr', chunk),
   });
   const after = await readModel(context.dir);
-  if (result.exitCode === 0) {
+  if (result.reboot === 'now') {
+    // Juju requeues a hook killed by `juju-reboot --now`: it stays first in the unit's queue.
+    await rebootUnit(context, state, entry.unit);
+  } else if (result.exitCode === 0) {
     state.queue.splice(index, 1);
+    if (result.reboot === 'after-hook') await rebootUnit(context, state, entry.unit);
   } else {
     // The entry stays at the head of the unit's queue: resolved runs it again.
     state.errors[entry.unit] = { hook: entry.hook };
@@ -105,7 +110,14 @@ async function runEntry(context: ModelContext, state: RunnerState, index: number
     });
   }
   for (const hook of triggeredHooks(entry.unit, before, after, state.dyingUnits, state.dyingRelations)) enqueue(state, hook);
-  const outcome: HookOutcome = { unit: entry.unit, hook: entry.hook, exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+  const outcome: HookOutcome = {
+    unit: entry.unit,
+    hook: entry.hook,
+    exitCode: result.exitCode,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    ...(result.reboot ? { reboot: result.reboot } : {}),
+  };
   listener?.hookFinished?.(outcome);
   return outcome;
 }

@@ -32,6 +32,8 @@ export interface HookOutcome {
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** The hook called `juju-reboot`: the machine rebooted after it (`after-hook`), or it was killed, and runs again after the reboot (`now`). */
+  readonly reboot?: 'after-hook' | 'now';
 }
 
 export interface UnitView {

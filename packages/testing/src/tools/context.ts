@@ -86,3 +86,9 @@ export async function updateHookContext(context: ToolContext, fn: (hook: HookCon
     await writeContext(context.modelDir, hook);
   });
 }
+
+/** Whether the context runs an action (`actions/<name>`) rather than a hook: action contexts carry their action. */
+export function isActionContext(context: ToolContext): boolean {
+  const hook = context.hook as HookContextState & { action?: unknown };
+  return hook.action !== undefined && hook.action !== null;
+}
