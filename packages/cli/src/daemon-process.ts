@@ -2,6 +2,7 @@ import { DaemonAlreadyRunning, parseLogLevel, startDaemon } from '@lucky/core';
 import jujuPlugin from '@lucky/plugin-juju';
 import scriptsPlugin from '@lucky/plugin-scripts';
 import { BUILTIN_RUNTIMES } from './builtin-runtimes.js';
+import { runJujuExec } from './cron-exec.js';
 import { ALREADY_RUNNING_LINE, READY_LINE } from './daemon-lines.js';
 import type { DaemonLocation } from './daemon-options.js';
 import { VERSION } from './version.js';
@@ -30,6 +31,7 @@ export async function runDaemon(
       logFile: options.logFile,
       nodePath: process.execPath,
       cliPath: options.cliPath,
+      cronExec: runJujuExec,
     });
   } catch (error) {
     if (error instanceof DaemonAlreadyRunning) {

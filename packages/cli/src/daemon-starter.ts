@@ -1,4 +1,6 @@
-import { DaemonClient, ErrorCode, LuckyError, isLuckyError } from '@lucky/core/client';
+import { existsSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DaemonClient, ErrorCode, LuckyError, charmFingerprint, isLuckyError, isProcessRunning } from '@lucky/core/client';
 import type { DaemonLocation } from './daemon-options.js';
 import { ALREADY_RUNNING_LINE, READY_LINE } from './daemon-lines.js';
 
@@ -15,6 +17,52 @@ export async function ensureDaemon(location: DaemonLocation, env: NodeJS.Process
   }
   await spawnDaemon(location, env, cliPath);
   return DaemonClient.connect(location.socketPath, { context, retries: 100 });
+}
+
+/** How long a daemon asked to stop for a restart may take to save its state and exit. */
+const RESTART_STOP_TIMEOUT_MS = 30_000;
+
+/**
+ * `ensureDaemon` for a hook: a daemon that serves another revision of the charm (its
+ * lucky.yaml or the Lucky version differ: the charm was upgraded) is stopped, its state
+ * saved, and a new one started before the hook runs, so `upgrade-charm` already runs
+ * the new entries. `notice` receives one line when that happens.
+ */
+export async function ensureCurrentDaemon(
+  location: DaemonLocation,
+  env: NodeJS.ProcessEnv,
+  cliPath: string,
+  version: string,
+  notice: (line: string) => void,
+): Promise<DaemonClient> {
+  const client = await ensureDaemon(location, env, cliPath);
+  const expected = charmFingerprint(location.charmDir, version);
+  const hello = await client.handshake();
+  if (hello.fingerprint === expected) return client;
+  notice(
+    `Lucky: the daemon of ${location.unit} (pid ${hello.pid}, Lucky ${hello.version}) serves another revision of the charm (${hello.fingerprint ?? 'unknown'}, now ${expected}); restarting it.\n`,
+  );
+  try {
+    await client.call('daemon.stop', {});
+  } finally {
+    client.close();
+  }
+  await waitForExit(location, hello.pid);
+  return ensureDaemon(location, env, cliPath);
+}
+
+/** Waits until the daemon `pid` has exited and released the unit's lock (its state is then saved). */
+async function waitForExit(location: DaemonLocation, pid: number): Promise<void> {
+  const deadline = Date.now() + RESTART_STOP_TIMEOUT_MS;
+  while (existsSync(`${location.socketPath}.pid`) || isProcessRunning(pid)) {
+    if (Date.now() > deadline) {
+      throw new LuckyError(
+        ErrorCode.DaemonStartFailed,
+        `The Lucky daemon of ${location.unit} (pid ${pid}) was asked to stop for a restart on the upgraded charm but did not exit within ${RESTART_STOP_TIMEOUT_MS / 1000} s; see its log (daemon.log in ${location.dataDir}).`,
+      );
+    }
+    await sleep(20);
+  }
 }
 
 /**

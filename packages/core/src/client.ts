@@ -7,3 +7,4 @@ export { PROTOCOL_VERSION, MAX_FRAME_BYTES, RpcErrorCode } from './rpc/protocol.
 export { resolveSocketPath, resolveDataDir, unitSlug } from './paths.js';
 export { parseWorkloadState, consolidateStatus } from './status.js';
 export { isProcessRunning } from './system/process-alive.js';
+export { charmFingerprint } from './daemon/fingerprint.js';

@@ -23,6 +23,8 @@ export async function dispatchHook(
   plugins: readonly Plugin[],
   runners: ReadonlyMap<ScriptKind, ScriptRunner>,
   scriptEnv: (id: string) => Record<string, string>,
+  /** Script ids are `<idPrefix>_<index>`: the hook name, or `cron_<job index>` for a cron job (DMN-13). */
+  idPrefix: string = hook.hook,
 ): Promise<HookOutcome> {
   let firstError: LuckyError | undefined;
   try {
@@ -43,9 +45,9 @@ export async function dispatchHook(
     if (firstError || signal.aborted) break;
     const run: ScriptRun = {
       entry,
-      id: `${hook.hook}_${index}`,
+      id: `${idPrefix}_${index}`,
       hook,
-      env: scriptEnv(`${hook.hook}_${index}`),
+      env: scriptEnv(`${idPrefix}_${index}`),
       signal,
       output: (stream, data) => hook.output(stream, data),
     };

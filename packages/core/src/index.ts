@@ -39,5 +39,22 @@ export { loadPlugin, type PluginModule } from './plugin-loader.js';
 
 // The daemon entry.
 export { startDaemon, DaemonAlreadyRunning, type DaemonOptions, type RunningDaemon } from './daemon/daemon.js';
+// Cron jobs: the scheduler, its fire-time computation, and the command juju-exec runs (the simulator's model clock uses them too).
+export {
+  CRON_SCHEDULER_ENV,
+  CronScheduler,
+  cronDispatchCommand,
+  cronJobs,
+  cronRecords,
+  fireTimes,
+  nextFire,
+  type CronExec,
+  type CronExecRequest,
+  type CronExecResult,
+  type CronJob,
+  type CronRecord,
+  type SchedulerClock,
+} from './daemon/cron/index.js';
+export { charmFingerprint } from './daemon/fingerprint.js';
 export { parseLogLevel } from './log.js';
 export { writeLuckyShim } from './daemon/shim.js';

@@ -3,7 +3,8 @@ import { Command, Option, UsageError } from 'clipanion';
 import { ErrorCode, LuckyError } from '@lucky/core/client';
 import { cliPath } from '../cli-path.js';
 import { DaemonCommand } from '../daemon-options.js';
-import { ensureDaemon } from '../daemon-starter.js';
+import { ensureCurrentDaemon } from '../daemon-starter.js';
+import { VERSION } from '../version.js';
 
 /**
  * `lucky dispatch [hook]`: the one command a charm's `dispatch` file runs. Starts
@@ -15,39 +16,46 @@ export class DispatchCommand extends DaemonCommand {
   static override usage = Command.Usage({
     category: 'Daemon',
     description: "run a Juju hook through the unit's Lucky daemon",
-    details: "The hook is the argument, else the basename of $JUJU_DISPATCH_PATH. `trigger-hook` is Lucky's name for the same command.",
+    details:
+      "The hook is the argument, else the basename of $JUJU_DISPATCH_PATH. `trigger-hook` is Lucky's name for the same command. A running daemon that serves another revision of the charm (lucky.yaml or the Lucky version changed) is restarted first, its state kept. With `--cron <job>` the entries of that cron job (its schedule as written in lucky.yaml) run instead, as hook `cron`: the daemon's scheduler runs it this way through `juju-exec <unit>`, so it has a hook context.",
     examples: [
       ["In a charm's dispatch file", 'exec lucky dispatch'],
       ['Run a hook by name', 'lucky dispatch config-changed'],
+      ['Run a cron job in a juju-exec hook context', 'juju-exec myapp/0 "lucky dispatch --cron \'0 */5 * * * *\'"'],
     ],
   });
 
   hook = Option.String({ required: false, name: 'hook' });
+  cron = Option.String('--cron', { description: 'Run the cron job with this id (its schedule as written in lucky.yaml) instead of a hook' });
 
   async execute(): Promise<number> {
     const env = this.context.env;
     refuseInsideScript(env);
     const dispatchPath = env.JUJU_DISPATCH_PATH;
-    const hook = this.hook ?? (dispatchPath ? basename(dispatchPath) : undefined);
+    if (this.cron !== undefined && this.hook !== undefined) throw new UsageError('Give a hook or --cron <job>, not both.');
+    // A cron job runs as hook `cron` (YAML-05); juju-exec sets no JUJU_DISPATCH_PATH.
+    const hook = this.cron !== undefined ? 'cron' : (this.hook ?? (dispatchPath ? basename(dispatchPath) : undefined));
     // Juju runs actions as `actions/<name>`: their scripts are lucky.yaml's `actions:`.
     const kind = this.hook === undefined && dispatchPath !== undefined && dirname(dispatchPath) === 'actions' ? 'action' : 'hook';
     if (!hook) throw new UsageError('No hook to run: give one as an argument, or run under Juju, which sets JUJU_DISPATCH_PATH.');
     const location = this.location();
-    const client = await ensureDaemon(location, env, cliPath());
+    const client = await ensureCurrentDaemon(location, env, cliPath(), VERSION, (line) => this.context.stderr.write(line));
     const hookEnv: Record<string, string> = {};
     for (const [key, value] of Object.entries(env)) if (value !== undefined) hookEnv[key] = value;
+    const output = {
+      onNotification: (method: string, params: unknown): void => {
+        if (method !== 'hook.output') return;
+        const { stream, data } = params as { stream: 'stdout' | 'stderr'; data: string };
+        (stream === 'stderr' ? this.context.stderr : this.context.stdout).write(data);
+      },
+    };
     try {
-      const result = await client.call(
-        'hook.trigger',
-        { hook, env: hookEnv, kind },
-        {
-          onNotification: (method, params) => {
-            if (method !== 'hook.output') return;
-            const { stream, data } = params as { stream: 'stdout' | 'stderr'; data: string };
-            (stream === 'stderr' ? this.context.stderr : this.context.stdout).write(data);
-          },
-        },
-      );
+      if (this.cron !== undefined) {
+        const result = await client.call('cron.run', { job: this.cron, env: hookEnv }, output);
+        if (!result.ok) throw new LuckyError(ErrorCode.ScriptFailed, `Cron job "${this.cron}" failed: ${result.message ?? 'see the daemon log'}`);
+        return 0;
+      }
+      const result = await client.call('hook.trigger', { hook, env: hookEnv, kind }, output);
       // A failed action already reported with action-fail ends with exit 0, so Juju keeps its message (core daemon/actions.ts).
       if (!result.ok && kind === 'action' && result.exitCode === 0) {
         this.context.stderr.write(`Action "${hook}" failed: ${result.message ?? 'see the daemon log'}\n`);

@@ -23,6 +23,8 @@ import { ensurePrivateDir } from '../paths.js';
 import { acquirePidLock } from './lock.js';
 import { actionEntries, actionFailureMessage, actionInfo, LastErrorLine, missingAction, undeclaredActionWarnings } from './actions.js';
 import { scriptEnvironment } from './script-env.js';
+import { cronMethods, startDaemonCron, type CronExec, type CronJob, type CronScheduler } from './cron/index.js';
+import { charmFingerprint } from './fingerprint.js';
 import { writeLuckyShim } from './shim.js';
 
 /** The container channel's socket: in a directory of its own beside the host socket, which runtimes mount into containers. */
@@ -50,6 +52,8 @@ export interface DaemonOptions {
   /** The Node binary and CLI entry the `lucky` shim for scripts runs. */
   readonly nodePath: string;
   readonly cliPath: string;
+  /** Runs `juju-exec <unit> <command>` for the cron scheduler (daemon/cron/exec.ts); without it cron jobs do not run. */
+  readonly cronExec?: CronExec;
 }
 
 /** A running daemon. The caller decides what stops it (signals are the process owner's business). */
@@ -101,10 +105,12 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   if (!lock.acquired) throw new DaemonAlreadyRunning(lock.holder, options.socketPath);
   const log = createLogger({ name: 'lucky-daemon', level: options.logLevel, file: options.logFile ?? join(options.dataDir, 'daemon.log') });
   try {
+    // Taken before lucky.yaml is read: should it change in between, the daemon reports the older revision and is restarted.
+    const fingerprint = charmFingerprint(options.charmDir, options.version);
     const config = loadLuckyConfig(options.charmDir);
     const loaded = await loadPluginSet(config, options.charmDir, { builtins: options.plugins, runtimes: options.runtimes ?? {} });
     // Container steps come last: every plugin, the runtime included, is set up before they apply containers.
-    const daemon = new Daemon(options, config, { ...loaded, plugins: [...loaded.plugins, containerSteps()] }, log, lock.release);
+    const daemon = new Daemon(options, config, { ...loaded, plugins: [...loaded.plugins, containerSteps()] }, log, lock.release, fingerprint);
     await daemon.start();
     return daemon;
   } catch (error) {
@@ -133,9 +139,10 @@ class Daemon implements RunningDaemon {
   /** Container channels bound at the request of plugins, by path. */
   private readonly extraChannels = new Map<string, Promise<void>>();
   private stopping: Promise<void> | undefined;
+  private cron: CronScheduler | undefined;
   private resolveStopped!: () => void;
 
-  constructor(options: DaemonOptions, config: LuckyConfig, pluginSet: PluginSet, log: Logger, releaseLock: () => void) {
+  constructor(options: DaemonOptions, config: LuckyConfig, pluginSet: PluginSet, log: Logger, releaseLock: () => void, fingerprint: string) {
     this.options = options;
     this.pluginSet = pluginSet;
     this.log = log;
@@ -170,10 +177,12 @@ class Daemon implements RunningDaemon {
           plugins: pluginSet.plugins.map((plugin) => plugin.name),
           runtime: pluginSet.runtime?.name,
           stateProblem: this.context.state.problem,
+          fingerprint,
           currentHook: () => this.current?.hook,
           stopSoon: () => setImmediate(() => void this.stop()),
           runHook: (hook, env, call, kind) => this.queueHook(hook, env, call, kind),
         }),
+        ...cronMethods({ runJob: (job, env, call) => this.queueHook('cron', env, call, 'hook', job) }),
         ...kvMethods,
         ...configMethods,
         ...statusMethods,
@@ -212,6 +221,7 @@ class Daemon implements RunningDaemon {
     await this.server.listen(this.options.socketPath, 'host');
     await this.server.listen(this.context.containerSocketPath, 'container');
     await triggerPluginHook(this.plugins, 'daemonStarted', this.context);
+    this.cron = startDaemonCron(this.context, this.options.cronExec);
     if (this.context.state.problem) {
       // Never a silent reset: the unit shows it until a script or operator clears the slot.
       await this.setStatus(STATE_SLOT, { state: 'blocked', message: 'Unit state was corrupt and was reset; see "lucky daemon status"' });
@@ -240,6 +250,7 @@ class Daemon implements RunningDaemon {
 
   private async shutdown(): Promise<void> {
     this.log.info('Stopping the Lucky daemon');
+    this.cron?.stop();
     this.cancelCurrent?.(
       new LuckyError(ErrorCode.ScriptFailed, 'The Lucky daemon is stopping; the running hook was cancelled and every process it started was ended.'),
     );
@@ -327,13 +338,14 @@ class Daemon implements RunningDaemon {
   }
 
   /** Hooks run one at a time, in the order their `lucky dispatch` calls arrived. */
-  private queueHook(hook: string, env: Record<string, string>, call: RpcCall, kind: 'hook' | 'action' = 'hook'): Promise<HookResult> {
-    const run = this.hookQueue.then(() => this.runHook(hook, env, call, kind));
+  private queueHook(hook: string, env: Record<string, string>, call: RpcCall, kind: 'hook' | 'action' = 'hook', job?: CronJob): Promise<HookResult> {
+    const run = this.hookQueue.then(() => this.runHook(hook, env, call, kind, job));
     this.hookQueue = run.catch(() => undefined);
     return run;
   }
 
-  private async runHook(name: string, env: Record<string, string>, call: RpcCall, kind: 'hook' | 'action' = 'hook'): Promise<HookResult> {
+  /** `job`: a cron job (hook `cron`), whose entries run instead of a hook's. */
+  private async runHook(name: string, env: Record<string, string>, call: RpcCall, kind: 'hook' | 'action' = 'hook', job?: CronJob): Promise<HookResult> {
     const outputLog = scriptOutputLog(this.log, name);
     const cancel = this.cancellation(name, call);
     const processes = new HookProcesses(this.processRecord, this.log);
@@ -365,8 +377,17 @@ class Daemon implements RunningDaemon {
         outputLog.end();
         return await this.reportActionFailure(hook, missing);
       }
-      const entries = hook.action ? actionEntries(this.context.config, name) : (this.context.config.hooks[name] ?? []);
-      const outcome = await dispatchHook(hook, entries, this.context, this.plugins, this.pluginSet.runners, (id) => scriptEnvironment(hook, this.context, id));
+      const entries = job ? job.entries : hook.action ? actionEntries(this.context.config, name) : (this.context.config.hooks[name] ?? []);
+      const idPrefix = job ? `cron_${job.index}` : name;
+      const outcome = await dispatchHook(
+        hook,
+        entries,
+        this.context,
+        this.plugins,
+        this.pluginSet.runners,
+        (id) => scriptEnvironment(hook, this.context, id),
+        idPrefix,
+      );
       outputLog.end();
       const ms = (performance.now() - started).toFixed(0);
       if (outcome.error) this.log.error(`Hook ${name} failed after ${ms} ms: ${outcome.error.message}`);

@@ -21,6 +21,8 @@ export interface DaemonControl {
   readonly runtime: string | undefined;
   /** Set when the unit state was corrupt at start and was moved aside. */
   readonly stateProblem: string | undefined;
+  /** The charm revision served (daemon/fingerprint.ts): `lucky dispatch` restarts a daemon whose fingerprint is not the charm's. */
+  readonly fingerprint: string;
   /** The hook running now, if any. */
   currentHook(): string | undefined;
   /** Stops the daemon after the answer is sent. */
@@ -35,11 +37,12 @@ export function daemonMethods(control: DaemonControl) {
     'daemon.hello': defineMethod({
       container: true,
       params: v.object({ protocol: v.number(), context: v.optional(v.string()) }),
-      result: v.object({ protocol: v.number(), version: v.string(), pid: v.number() }),
+      // fingerprint is optional on the wire: a daemon older than it sends none, and so is restarted by dispatch.
+      result: v.object({ protocol: v.number(), version: v.string(), pid: v.number(), fingerprint: v.optional(v.string()) }),
       handler: ({ context }, { call }) => {
         // Ties later calls on this connection to the hook whose JUJU_CONTEXT_ID the client announced.
         call.connection.context = context === '' ? undefined : context;
-        return { protocol: PROTOCOL_VERSION, version: control.version, pid: process.pid };
+        return { protocol: PROTOCOL_VERSION, version: control.version, pid: process.pid, fingerprint: control.fingerprint };
       },
     }),
     'daemon.status': defineMethod({
@@ -55,6 +58,7 @@ export function daemonMethods(control: DaemonControl) {
         plugins: v.array(v.string()),
         runtime: v.nullable(v.string()),
         stateProblem: v.nullable(v.string()),
+        fingerprint: v.string(),
       }),
       handler: (_params, { daemon }) => ({
         pid: process.pid,
@@ -67,6 +71,7 @@ export function daemonMethods(control: DaemonControl) {
         plugins: [...control.plugins],
         runtime: control.runtime ?? null,
         stateProblem: control.stateProblem ?? null,
+        fingerprint: control.fingerprint,
       }),
     }),
     'daemon.stop': defineMethod({

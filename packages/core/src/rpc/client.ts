@@ -28,6 +28,7 @@ export class DaemonClient {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closedError: Error | undefined;
+  private hello: Promise<RpcResult<'daemon.hello'>> | undefined;
 
   private constructor(socketPath: string, socket: Socket) {
     this.socketPath = socketPath;
@@ -64,6 +65,7 @@ export class DaemonClient {
     const socket = await openSocket(socketPath, options.retries ?? 0);
     const client = new DaemonClient(socketPath, socket);
     const hello = client.call('daemon.hello', { protocol: PROTOCOL_VERSION, context: options.context });
+    client.hello = hello;
     hello.then(
       (result) => {
         if (result.protocol !== PROTOCOL_VERSION) {
@@ -78,6 +80,11 @@ export class DaemonClient {
       () => undefined,
     );
     return client;
+  }
+
+  /** The daemon's answer to the handshake (its version, pid and charm fingerprint); already requested by `connect`. */
+  handshake(): Promise<RpcResult<'daemon.hello'>> {
+    return this.hello ?? Promise.reject(new LuckyError(ErrorCode.DaemonUnavailable, 'No handshake was made on this connection.'));
   }
 
   call<M extends RpcMethodName>(method: M, params: RpcParams<M>, options: CallOptions = {}): Promise<RpcResult<M>> {

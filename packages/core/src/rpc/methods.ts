@@ -2,6 +2,7 @@
 // are valibot schemas defined once, next to its handler; these types are derived
 // from them with type-only imports, so the client bundle carries no schema code.
 import type { containerMethods } from '../containers/methods.js';
+import type { cronMethods } from '../daemon/cron/methods.js';
 import type { configMethods } from '../methods/config.js';
 import type { daemonMethods } from '../methods/daemon.js';
 import type { kvMethods } from '../methods/kv.js';
@@ -27,7 +28,8 @@ export interface RpcMethods
     MethodTypes<typeof kvMethods>,
     MethodTypes<typeof configMethods>,
     MethodTypes<typeof statusMethods>,
-    MethodTypes<ReturnType<typeof containerMethods>> {}
+    MethodTypes<ReturnType<typeof containerMethods>>,
+    MethodTypes<ReturnType<typeof cronMethods>> {}
 
 /** Result of a container definition change. */
 export type ContainerEdit = RpcMethods['container.env.set']['result'];
