@@ -1,4 +1,5 @@
 import { workloadHookVariables } from './kubernetes/hook-context.js';
+import { secretHookVariables } from './secrets/hook-context.js';
 import { agentSocketAddress, unitApplication } from './model/names.js';
 import { localEndpoint } from './model/relations.js';
 import type { HookContextState, ModelState } from './model/schema.js';
@@ -82,5 +83,6 @@ export function hookEnvironment(model: ModelState, modelDir: string, toolsDir: s
   const workload = WORKLOAD_HOOK.exec(context.hook);
   if (workload?.[1]) env.JUJU_WORKLOAD_NAME = workload[1];
   Object.assign(env, workloadHookVariables(context));
+  Object.assign(env, secretHookVariables(context));
   return env;
 }

@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { hookEnvironment } from './hook-env.js';
 import { rebootRequest, recordHookProcess } from './hook-reboot.js';
 import { selectWorkload, type WorkloadHookOptions } from './kubernetes/hook-context.js';
+import { selectSecret, type SecretHookOptions } from './secrets/hook-context.js';
 import { CommitError, commitContext } from './model/commit.js';
 import { isProcessRunning } from '@lucky/core/system';
 import { unitApplication } from './model/names.js';
@@ -39,7 +40,7 @@ export interface RelationHookOptions {
 }
 
 /** What a hook is about: its relation (relation hooks), its storage instance (storage hooks), or its Pebble notice or check (workload hooks). */
-export interface HookContextOptions extends RelationHookOptions, WorkloadHookOptions {
+export interface HookContextOptions extends RelationHookOptions, WorkloadHookOptions, SecretHookOptions {
   /** JUJU_STORAGE_ID for `<name>-storage-attached`/`-detaching`, e.g. `data/0`; defaults to the unit's only instance of that storage. */
   readonly storageId?: string;
 }
@@ -184,6 +185,7 @@ export async function openHookContext(
       ...selectRelation(model, unit, hook, options),
       storageId: selectStorage(model, unit, hook, options),
       ...selectWorkload(hook, options),
+      ...selectSecret(hook, options),
       ownerPid: process.pid,
       createdAt: new Date().toISOString(),
       pending: { relations: {}, openPorts: {}, closePorts: {}, addStorage: [] },

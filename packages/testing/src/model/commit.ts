@@ -3,6 +3,8 @@ import { applyEdit } from './relations.js';
 import type { HookContextState, ModelState } from './schema.js';
 import { unitApplication } from './names.js';
 import { checkStorageAdditions, createStorage } from './storage.js';
+import { modelNow } from '../runner/clock.js';
+import { commitSecretChanges } from '../secrets/commit.js';
 
 /** The model refused a hook's changes (Juju's CommitHookChanges failed): nothing was applied. */
 export class CommitError extends Error {
@@ -22,6 +24,8 @@ export function commitContext(model: ModelState, context: HookContextState, mode
   const additions = context.pending.addStorage;
   const refused = checkStorageAdditions(model, context.unit, additions);
   if (refused !== null) throw new CommitError(refused);
+  // Secrets first: a refused secret change (permission denied…) throws before anything else changes.
+  commitSecretChanges(model, context, modelNow(model));
   const app = unitApplication(context.unit);
   for (const [id, edits] of Object.entries(context.pending.relations)) {
     const relation = model.relations[id];

@@ -13,6 +13,8 @@
  *   model.lock               held during every read-modify-write
  */
 
+import type { HookSecret, PendingSecretChanges, SecretState } from '../secrets/schema.js';
+
 export const MODEL_FORMAT = 1;
 
 export type ConfigOptionType = 'string' | 'int' | 'float' | 'boolean' | 'secret';
@@ -141,6 +143,8 @@ export interface ModelState {
    * `lucky sim advance`. Read it with `modelNow` (runner/clock.ts); absent in models made before it existed.
    */
   clock?: string;
+  /** Charm and user secrets, keyed by their 20-character xid; absent until the first one. */
+  secrets?: Record<string, SecretState>;
 }
 
 /** A relation bag edit: a value sets the key, null deletes it. */
@@ -159,6 +163,8 @@ export interface PendingChanges {
   closePorts: Record<string, string[]>;
   /** `storage-add` directives, in call order. */
   addStorage: StorageAddition[];
+  /** `secret-add/set/remove/grant/revoke`; absent until the hook's first. */
+  secrets?: PendingSecretChanges;
 }
 
 /** A running hook: the transactional changes buffered until the hook ends. */
@@ -176,6 +182,8 @@ export interface HookContextState {
   notice?: { id: string; type: string; key: string };
   /** `<c>-pebble-check-failed`/`-recovered`: the check (JUJU_PEBBLE_CHECK_NAME). */
   checkName?: string;
+  /** `secret-changed`/`-rotate`/`-expired`/`-remove`: the secret (JUJU_SECRET_ID, _LABEL, _REVISION). */
+  secret?: HookSecret;
   /** The hook's process (`dispatch`), which `juju-reboot --now` kills; absent when no process runs (openContext). */
   hookPid?: number;
   /** `juju-reboot` was called: reboot after the hook (if it succeeds), or now (the hook is killed and runs again). */

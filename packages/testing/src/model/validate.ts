@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { MODEL_FORMAT, type ModelState } from './schema.js';
+import { SecretsSchema } from '../secrets/validate.js';
 
 /** Host-side check of model.json; tool processes trust the file for speed. */
 
@@ -89,6 +90,7 @@ export const ModelStateSchema = v.object({
   relations: v.record(v.string(), RelationSchema),
   storage: v.record(v.string(), StorageInstanceSchema),
   clock: v.exactOptional(v.pipe(v.string(), v.isoTimestamp())),
+  secrets: v.exactOptional(SecretsSchema),
 });
 
 // The hand-written ModelState (used by tool processes, which must not load valibot)

@@ -3,6 +3,7 @@ import { remoteApplication } from '../model/relations.js';
 import type { ModelState, RelationState } from '../model/schema.js';
 import { unitStorageIds } from '../model/storage.js';
 import { hookEntry, storageHookEntry } from './queue.js';
+import { secretTriggeredHooks } from '../secrets/triggers.js';
 import type { QueuedHook } from './state.js';
 
 function sameBag(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>> | undefined): boolean {
@@ -74,5 +75,6 @@ export function triggeredHooks(
   for (const id of unitStorageIds(after, hookUnit)) {
     if (!Object.hasOwn(before.storage, id)) hooks.push(storageHookEntry(hookUnit, id, 'attached'));
   }
+  hooks.push(...secretTriggeredHooks(before, after, dyingUnits));
   return hooks;
 }

@@ -86,6 +86,7 @@ async function runEntry(context: ModelContext, state: RunnerState, index: number
     ...relation,
     ...storage,
     ...workload,
+    ...(entry.secret ? { secret: entry.secret } : {}),
     extraEnv: {
       LUCKY_DATA_DIR: paths.dataDir,
       LUCKY_DAEMON_SOCKET: paths.socketPath,

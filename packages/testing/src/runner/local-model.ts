@@ -26,6 +26,8 @@ import type { DeployOptions, HookOutcome, LocalModelListener, LocalModelOptions,
 import { shortSocketRoot } from './unit-paths.js';
 // Registers secret rotation and expiry with the model clock.
 import '../secrets/clock-source.js';
+// Registers secret rotation and expiry with the model clock.
+import '../secrets/clock-source.js';
 
 export type { DeployOptions, HookOutcome, LocalModelListener, LocalModelOptions, ModelStatus, ResolvedOptions, UnitView } from './types.js';
 

@@ -44,7 +44,8 @@ function sameHook(a: QueuedHook, b: QueuedHook): boolean {
     a.remoteUnit === b.remoteUnit &&
     a.remoteApp === b.remoteApp &&
     a.departingUnit === b.departingUnit &&
-    a.storageId === b.storageId
+    a.storageId === b.storageId &&
+    a.secret?.id === b.secret?.id
   );
 }
 
@@ -53,7 +54,7 @@ function sameHook(a: QueuedHook, b: QueuedHook): boolean {
  * latest state rather than one per change. Coalescing also keeps two charms that
  * answer each other's writes from queuing an ever-growing backlog.
  */
-const COALESCED = /(?:-relation-changed|^leader-settings-changed|^config-changed)$/;
+const COALESCED = /(?:-relation-changed|^leader-settings-changed|^config-changed|^secret-changed)$/;
 
 /** Appends an entry, unless an identical coalescable hook is still waiting to run. */
 export function enqueue(state: RunnerState, entry: QueueEntry): void {

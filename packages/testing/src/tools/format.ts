@@ -4,7 +4,7 @@
  * fields keep their declared order (maps are always sorted by key).
  */
 
-export type GoValue = null | string | number | boolean | readonly GoValue[] | GoStruct | { readonly [key: string]: GoValue };
+export type GoValue = null | string | number | boolean | readonly GoValue[] | GoStruct | GoTime | { readonly [key: string]: GoValue };
 
 export interface GoField {
   readonly name: string;
@@ -18,6 +18,14 @@ export class GoStruct {
   readonly fields: readonly GoField[];
   constructor(fields: readonly GoField[]) {
     this.fields = fields;
+  }
+}
+
+/** A Go time.Time: RFC 3339 with nanoseconds, trailing zeros dropped (time.RFC3339Nano); a plain YAML scalar, as go-yaml v2 writes it. */
+export class GoTime {
+  readonly text: string;
+  constructor(date: Date) {
+    this.text = date.toISOString().replace(/\.?0+Z$/, 'Z');
   }
 }
 
@@ -53,7 +61,7 @@ function compareKeys(a: string, b: string): number {
 function isEmpty(value: GoValue): boolean {
   if (value === null || value === '' || value === false || value === 0) return true;
   if (Array.isArray(value)) return value.length === 0;
-  if (value instanceof GoStruct) return false;
+  if (value instanceof GoStruct || value instanceof GoTime) return false;
   return typeof value === 'object' && Object.keys(value).length === 0;
 }
 
@@ -68,6 +76,7 @@ export function goJson(value: GoValue): string {
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (Array.isArray(value)) return `[${value.map(goJson).join(',')}]`;
+  if (value instanceof GoTime) return goJsonString(value.text);
   if (value instanceof GoStruct) {
     return `{${visibleFields(value, 'json')
       .map((field) => `${goJsonString(field.name)}:${goJson(field.value)}`)
@@ -149,7 +158,7 @@ async function goYaml(value: GoValue): Promise<string> {
   const doc = new Document(toYamlData(value));
   visit(doc, {
     Scalar(_key, node) {
-      if (typeof node.value !== 'string') return;
+      if (typeof node.value !== 'string' || (node as { goTime?: boolean }).goTime) return;
       if (node.value.includes('\n') && !NOT_PRINTABLE.test(node.value)) node.type = Scalar.BLOCK_LITERAL;
       else if (resolvesToNonString(node.value) || NOT_PRINTABLE.test(node.value)) node.type = Scalar.QUOTE_DOUBLE;
     },
@@ -162,6 +171,8 @@ async function goYaml(value: GoValue): Promise<string> {
 function toYamlData(value: GoValue): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(toYamlData);
+  // go-yaml writes a time.Time unquoted, though YAML 1.1 would read it back as a timestamp.
+  if (value instanceof GoTime) return Object.assign(new (yamlModule as typeof import('yaml')).Scalar(value.text), { goTime: true });
   if (value instanceof GoStruct) return new Map(visibleFields(value, 'yaml').map((field) => [field.name, toYamlData(field.value)]));
   const map = value as { readonly [key: string]: GoValue };
   return new Map(

@@ -34,6 +34,14 @@ const loaders: Record<ToolName, () => Promise<{ tool: ToolDefinition }>> = {
   'storage-get': () => import('./storage-get.js'),
   'storage-list': () => import('./storage-list.js'),
   'unit-get': () => import('./unit-get.js'),
+  'secret-add': () => import('./secret-add.js'),
+  'secret-get': () => import('./secret-get.js'),
+  'secret-grant': () => import('./secret-grant.js'),
+  'secret-ids': () => import('./secret-ids.js'),
+  'secret-info-get': () => import('./secret-info-get.js'),
+  'secret-remove': () => import('./secret-remove.js'),
+  'secret-revoke': () => import('./secret-revoke.js'),
+  'secret-set': () => import('./secret-set.js'),
 };
 
 /**

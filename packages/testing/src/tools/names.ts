@@ -24,6 +24,14 @@ export const TOOL_NAMES = [
   'storage-get',
   'storage-list',
   'unit-get',
+  'secret-add',
+  'secret-get',
+  'secret-grant',
+  'secret-ids',
+  'secret-info-get',
+  'secret-remove',
+  'secret-revoke',
+  'secret-set',
 ] as const;
 
 export type ToolName = (typeof TOOL_NAMES)[number];

@@ -10,6 +10,7 @@ import { storageMethods } from './storage.js';
 import { goalStateMethods } from './goal-state.js';
 import { rebootMethods } from './reboot.js';
 import { logMethods } from './log.js';
+import { secretMethods } from './secret.js';
 
 /** Every method of the Juju bridge. */
 export const jujuMethods = {
@@ -24,6 +25,7 @@ export const jujuMethods = {
   ...goalStateMethods,
   ...rebootMethods,
   ...logMethods,
+  ...secretMethods,
 };
 
 // Publishes the bridge's methods to typed clients (`DaemonClient.call('relation.get', …)`).

@@ -21,3 +21,17 @@ export { storageList, storageGet, storageAdd } from './storage.js';
 export { goalState, goalStateYaml, GoalStateSchema, type GoalState } from './goal-state.js';
 export { jujuReboot } from './reboot.js';
 export { jujuLog, type JujuLogLevel } from './log.js';
+export {
+  secretAdd,
+  secretSet,
+  secretGet,
+  secretGrant,
+  secretRevoke,
+  secretRemove,
+  secretIds,
+  secretInfoGet,
+  SecretInfoSchema,
+  type SecretContent,
+  type SecretInfo,
+  type SecretMetadataOptions,
+} from './secret.js';

@@ -1,0 +1,42 @@
+/**
+ * The secret hooks Juju fires because of what a hook (or any model change) did to
+ * secrets: `secret-changed` on each unit that tracks an older revision than a new
+ * latest one, and `secret-remove` on the owner for each revision nobody tracks any more
+ * (no longer the latest, and no consumer on it), so the owner can remove it.
+ */
+import type { ModelState } from '../model/schema.js';
+import { hookEntry } from '../runner/queue.js';
+import type { QueuedHook } from '../runner/state.js';
+import { canRead, findSecret, latestRevision, modelSecrets, ownerHookUnit } from './access.js';
+import type { SecretState } from './schema.js';
+import { secretUri } from './xid.js';
+
+function obsoleteRevisions(secret: SecretState): number[] {
+  const latest = latestRevision(secret);
+  const tracked = new Set(Object.values(secret.consumers).map((consumer) => consumer.revision));
+  return secret.revisions.map((entry) => entry.revision).filter((revision) => revision < latest && !tracked.has(revision));
+}
+
+export function secretTriggeredHooks(before: ModelState, after: ModelState, dyingUnits: readonly string[]): QueuedHook[] {
+  const hooks: QueuedHook[] = [];
+  const live = (unit: string | null): unit is string => unit !== null && Object.hasOwn(after.units, unit) && !dyingUnits.includes(unit);
+  for (const [id, secret] of Object.entries(modelSecrets(after))) {
+    const old = findSecret(before, id);
+    const latest = latestRevision(secret);
+    if (old && latest > latestRevision(old)) {
+      for (const unit of Object.keys(secret.consumers).sort()) {
+        const consumer = secret.consumers[unit];
+        if (!consumer || consumer.revision >= latest || !live(unit) || !canRead(after, unit, secret)) continue;
+        hooks.push({ ...hookEntry(unit, 'secret-changed'), secret: { id: secretUri(id), label: consumer.label, revision: 0 } });
+      }
+    }
+    const owner = ownerHookUnit(after, secret);
+    if (!live(owner)) continue;
+    const wasObsolete = new Set(old ? obsoleteRevisions(old) : []);
+    for (const revision of obsoleteRevisions(secret)) {
+      if (wasObsolete.has(revision)) continue;
+      hooks.push({ ...hookEntry(owner, 'secret-remove'), secret: { id: secretUri(id), label: secret.label, revision } });
+    }
+  }
+  return hooks;
+}
