@@ -1,0 +1,156 @@
+/**
+ * `lucky` inside a workload container. Kubernetes mounts nothing of the charm
+ * container into a workload but the directory Juju shares with it, so the client
+ * kit is placed there (`<shared>/lucky/`, `/charm/container/lucky/` inside): this
+ * daemon's Node binary, its dynamic loader and shared libraries, the CLI entry with
+ * the files it requires, and a `#!/bin/sh` wrapper `bin/lucky`. Files are hard
+ * links of the originals when the filesystem allows, else copies, made once: a
+ * manifest records what each was made from.
+ */
+import { constants } from 'node:fs';
+import { chmod, copyFile, link, mkdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, posix, relative, resolve, sep } from 'node:path';
+import { execa } from 'execa';
+import { ErrorCode, LuckyError, type DaemonContext } from '@lucky/core';
+import { writeFileAtomic } from '@lucky/core/system';
+import { parseLdd, type SharedLibraries } from '@lucky/plugin-docker';
+import { WORKLOAD_LUCKY_DIR } from './paths.js';
+
+/** One file of the kit: where it comes from on the charm side, where it goes under `<shared>/lucky/`. */
+interface KitFile {
+  readonly source: string;
+  readonly target: string;
+  readonly mode: number;
+}
+
+/** What the kit is made of, worked out once per daemon. */
+export interface ClientKit {
+  readonly files: readonly KitFile[];
+  /** The wrapper's text (written, not linked). */
+  readonly wrapper: string;
+}
+
+const MANIFEST = 'kit.json';
+
+async function sharedLibraries(binary: string): Promise<SharedLibraries> {
+  const result = await execa('ldd', [binary], { reject: false, stdin: 'ignore', env: { LC_ALL: 'C' } });
+  if (result.failed && !/not a dynamic executable/.test(String(result.stdout) + String(result.stderr))) {
+    const why = result.exitCode === undefined ? String(result.originalMessage ?? result.shortMessage) : `${result.stderr || result.stdout}`.trim();
+    throw new LuckyError(ErrorCode.ContainerFailed, `Cannot place the lucky client in workload containers: ldd ${binary} failed: ${why}`);
+  }
+  return parseLdd(binary, String(result.stdout));
+}
+
+/** The CLI entry and every file it requires by a relative path (the bundles `lucky` runs from). */
+async function cliFiles(entry: string): Promise<string[]> {
+  const root = dirname(dirname(entry));
+  const files: string[] = [];
+  const pending = [entry];
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (files.includes(file)) continue;
+    files.push(file);
+    const text = await readFile(file, 'utf8');
+    for (const match of text.matchAll(/\brequire\((['"])(\.\.?\/[^'"]+)\1\)/g)) {
+      const required = resolve(dirname(file), match[2]!);
+      if (!required.startsWith(root + sep)) continue;
+      const exists = await stat(required).then(
+        (info) => info.isFile(),
+        () => false,
+      );
+      if (exists) pending.push(required);
+    }
+  }
+  return files;
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Works out the kit from the daemon's Node and CLI. */
+export async function describeClientKit(daemon: Pick<DaemonContext, 'nodePath' | 'cliPath'>): Promise<ClientKit> {
+  const node = await realpath(daemon.nodePath);
+  const entry = await realpath(daemon.cliPath);
+  const cliRoot = dirname(dirname(entry));
+  const files: KitFile[] = [{ source: node, target: 'runtime/node', mode: 0o755 }];
+  for (const file of await cliFiles(entry)) files.push({ source: file, target: posix.join('cli', ...relative(cliRoot, file).split(sep)), mode: 0o644 });
+  const { loader, libraries } = await sharedLibraries(node);
+  const inside = (target: string) => posix.join(WORKLOAD_LUCKY_DIR, target);
+  const entryInside = inside(posix.join('cli', ...relative(cliRoot, entry).split(sep)));
+  let command: string;
+  if (loader) {
+    const seen = new Set<string>();
+    for (const [name, path] of [[basename(loader), loader] as const, ...[...libraries].sort(([a], [b]) => a.localeCompare(b))]) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      files.push({ source: await realpath(path), target: `runtime/lib/${name}`, mode: 0o755 });
+    }
+    command = `${inside(`runtime/lib/${basename(loader)}`)} --library-path ${inside('runtime/lib')} ${inside('runtime/node')} ${shellQuote(entryInside)}`;
+  } else {
+    command = `${inside('runtime/node')} ${shellQuote(entryInside)}`;
+  }
+  const wrapper = `#!/bin/sh\n# Written by the Lucky daemon: runs the charm's lucky client with the charm container's Node.\nexec ${command} "$@"\n`;
+  return { files, wrapper };
+}
+
+interface Manifest {
+  readonly [target: string]: { readonly source: string; readonly size: number; readonly mtimeMs: number };
+}
+
+async function readManifest(dir: string): Promise<Manifest> {
+  try {
+    return JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as Manifest;
+  } catch {
+    return {};
+  }
+}
+
+/** Hard-links `source` to `target`, or copies it where a link cannot be made (another filesystem, protected links). */
+async function linkOrCopy(source: string, target: string, mode: number): Promise<void> {
+  const temp = `${target}.${process.pid}.tmp`;
+  await rm(temp, { force: true });
+  try {
+    await link(source, temp);
+  } catch {
+    await copyFile(source, temp, constants.COPYFILE_FICLONE);
+    await chmod(temp, mode);
+  }
+  // Atomic: a workload process may be running the old file.
+  await rename(temp, target);
+}
+
+/**
+ * Places the kit under `luckyDir` (`<shared>/lucky`): files whose source changed
+ * since they were placed (or that are gone) are linked or copied again, the rest
+ * is left alone.
+ */
+export async function placeClientKit(kit: ClientKit, luckyDir: string): Promise<void> {
+  await mkdir(luckyDir, { recursive: true, mode: 0o755 });
+  const manifest = await readManifest(luckyDir);
+  const next: Record<string, Manifest[string]> = {};
+  let changed = false;
+  for (const file of kit.files) {
+    const info = await stat(file.source);
+    const record = { source: file.source, size: info.size, mtimeMs: info.mtimeMs };
+    next[file.target] = record;
+    const target = join(luckyDir, ...file.target.split('/'));
+    const placed = manifest[file.target];
+    const present = await stat(target).then(
+      (t) => t.size === info.size,
+      () => false,
+    );
+    if (present && placed?.source === record.source && placed.size === record.size && placed.mtimeMs === record.mtimeMs) continue;
+    await mkdir(dirname(target), { recursive: true, mode: 0o755 });
+    await linkOrCopy(file.source, target, file.mode);
+    changed = true;
+  }
+  const wrapper = join(luckyDir, 'bin', 'lucky');
+  if ((await readFile(wrapper, 'utf8').catch(() => undefined)) !== kit.wrapper) {
+    await mkdir(dirname(wrapper), { recursive: true, mode: 0o755 });
+    await writeFileAtomic(wrapper, kit.wrapper, { mode: 0o755, durable: false });
+  }
+  if (changed || Object.keys(manifest).length !== Object.keys(next).length) {
+    await writeFileAtomic(join(luckyDir, MANIFEST), `${JSON.stringify(next, null, 1)}\n`, { mode: 0o644, durable: false });
+  }
+}
