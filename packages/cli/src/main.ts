@@ -132,11 +132,15 @@ export function createCli(argv?: readonly string[], extra: readonly CommandClass
 }
 
 const BUILTIN_WORDS = new Set(COMMANDS.flatMap((command) => command.paths?.map((path) => path[0]) ?? []));
+/** `container image`, `kv get` …: the second words built-in groups have; a plugin may add another (`container check`). */
+const BUILTIN_GROUPS = new Set(COMMANDS.flatMap((command) => command.paths?.filter((path) => path.length > 1).map((path) => `${path[0]} ${path[1]}`) ?? []));
+const GROUP_WORDS = new Set([...BUILTIN_GROUPS].map((group) => group.split(' ')[0]));
 
 /**
  * Plugin commands this command line may need: those of a development plugin for
  * its word (`sim`, `charm`), those of the charm's plugins for a word no built-in
- * command has, and all of them for the command list. The script-facing commands
+ * command has or a group no built-in has under a built-in word (`container
+ * check`), and all of them for the command list. The script-facing commands
  * load none of them.
  */
 async function pluginCommands(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<readonly CommandClass[]> {
@@ -146,7 +150,12 @@ async function pluginCommands(argv: readonly string[], env: NodeJS.ProcessEnv): 
     const all = await Promise.all([developmentCommands('sim', true), developmentCommands('charm', true), charmPluginCommands(env).catch(() => [])]);
     return all.flat();
   }
-  if (word.startsWith('-') || BUILTIN_WORDS.has(word)) return [];
+  if (word.startsWith('-')) return [];
+  if (BUILTIN_WORDS.has(word)) {
+    const second = argv[1];
+    const pluginGroup = GROUP_WORDS.has(word) && second !== undefined && !second.startsWith('-') && !BUILTIN_GROUPS.has(`${word} ${second}`);
+    if (!pluginGroup) return [];
+  }
   return charmPluginCommands(env);
 }
 
