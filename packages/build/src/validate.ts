@@ -93,6 +93,22 @@ export async function validateCharm(dir: string, stubs: HookStubs): Promise<Vali
     problems.push(...(Array.isArray(issues) ? (issues as string[]) : [error.message]));
   }
 
+  // Juju only runs actions the charm declares: scripts under another name would never run.
+  if (lucky && luckySource) {
+    const declared = new Set(actions);
+    for (const action of Object.keys(lucky.actions)) {
+      if (!declared.has(action)) {
+        problems.push(
+          problemAt(
+            luckySource,
+            ['actions', action],
+            `the action "${action}" is not declared in ${actionsFrom !== undefined && actionsFrom !== actionsSource ? 'charmcraft.yaml "actions:"' : 'actions.yaml'}; declare it there (with its params) or remove it`,
+            true,
+          ),
+        );
+      }
+    }
+  }
   if (problems.length > 0 || !metadata || !lucky || !luckySource) throw new CharmInvalid(problems);
   const hookInput: CharmMetadataInput = {
     name: metadata.name,
@@ -103,14 +119,17 @@ export async function validateCharm(dir: string, stubs: HookStubs): Promise<Vali
     ...(metadata.containers ? { containers: metadata.containers } : {}),
   };
   const { hooks } = stubs.charmHooks(hookInput, actions);
-  const receivable = new Set([...hooks, ...actions, ...LUCKY_HOOKS]);
+  const receivable = new Set([...hooks, ...LUCKY_HOOKS]);
+  const actionNames = new Set(actions);
   const warnings = Object.keys(lucky.hooks)
     .filter((hook) => !receivable.has(hook))
     .map((hook) =>
       problemAt(
         luckySource,
         ['hooks', hook],
-        `the charm never receives the hook "${hook}": it is not a hook of this charm's metadata nor an action, so these scripts never run`,
+        actionNames.has(hook)
+          ? `"${hook}" is an action, and actions run the scripts under "actions:", so these scripts never run; move them to "actions: ${hook}:"`
+          : `the charm never receives the hook "${hook}": it is not a hook of this charm's metadata nor an action, so these scripts never run`,
         true,
       ),
     );

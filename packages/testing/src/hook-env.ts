@@ -1,5 +1,6 @@
 import { workloadHookVariables } from './kubernetes/hook-context.js';
 import { secretHookVariables } from './secrets/hook-context.js';
+import { actionHookVariables } from './actions/hook-vars.js';
 import { agentSocketAddress, unitApplication } from './model/names.js';
 import { localEndpoint } from './model/relations.js';
 import type { HookContextState, ModelState } from './model/schema.js';
@@ -84,5 +85,6 @@ export function hookEnvironment(model: ModelState, modelDir: string, toolsDir: s
   if (workload?.[1]) env.JUJU_WORKLOAD_NAME = workload[1];
   Object.assign(env, workloadHookVariables(context));
   Object.assign(env, secretHookVariables(context));
+  Object.assign(env, actionHookVariables(context));
   return env;
 }

@@ -4,6 +4,7 @@ import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { hookEnvironment } from './hook-env.js';
+import type { ActionContextState } from './actions/schema.js';
 import { rebootRequest, recordHookProcess } from './hook-reboot.js';
 import { selectWorkload, type WorkloadHookOptions } from './kubernetes/hook-context.js';
 import { selectSecret, type SecretHookOptions } from './secrets/hook-context.js';
@@ -43,6 +44,8 @@ export interface RelationHookOptions {
 export interface HookContextOptions extends RelationHookOptions, WorkloadHookOptions, SecretHookOptions {
   /** JUJU_STORAGE_ID for `<name>-storage-attached`/`-detaching`, e.g. `data/0`; defaults to the unit's only instance of that storage. */
   readonly storageId?: string;
+  /** Runs an action instead of a hook: `hook` is its name, its handler `actions/<name>` (actions/run.ts). */
+  readonly action?: ActionContextState;
 }
 
 export interface RunHookOptions extends HookContextOptions {
@@ -186,6 +189,7 @@ export async function openHookContext(
       storageId: selectStorage(model, unit, hook, options),
       ...selectWorkload(hook, options),
       ...selectSecret(hook, options),
+      ...(options.action ? { action: options.action } : {}),
       ownerPid: process.pid,
       createdAt: new Date().toISOString(),
       pending: { relations: {}, openPorts: {}, closePorts: {}, addStorage: [] },
@@ -251,7 +255,7 @@ export async function runHookProcess(modelDir: string, unit: string, hook: strin
   try {
     const charmDir = env.JUJU_CHARM_DIR ?? '';
     if (await isExecutableFile(join(charmDir, 'dispatch'))) handler = 'dispatch';
-    else if (await isFile(join(charmDir, 'hooks', hook))) handler = `hooks/${hook}`;
+    else if (await isFile(join(charmDir, options.action ? 'actions' : 'hooks', hook))) handler = `${options.action ? 'actions' : 'hooks'}/${hook}`;
     if (handler !== null) {
       const subprocess = execa(join(charmDir, handler), [], {
         cwd: charmDir,

@@ -29,4 +29,5 @@ export type {
 } from './model/schema.js';
 export { LocalModel, DEFAULT_MAX_HOOKS_PER_OPERATION } from './runner/local-model.js';
 export type { DeployOptions, HookOutcome, LocalModelListener, LocalModelOptions, ModelStatus, ResolvedOptions, UnitView } from './runner/local-model.js';
+export type { ActionResult, ActionRun, ActionLogEntry } from './runner/local-model.js';
 export { SimulatorError } from './errors.js';

@@ -81,8 +81,8 @@ context('the bin shim runs a tool by name and rejects unknown tools', async () =
     const leader = await execa('node', [shim, 'is-leader', '--format=json'], { env: ctx.env, extendEnv: false, reject: false });
     assert.is(leader.stdout, 'false');
     assert.is(leader.exitCode, 0);
-    const unknown = await execa('node', [shim, 'credential-get'], { env: ctx.env, extendEnv: false, reject: false });
-    assert.is(unknown.stderr, 'ERROR bad request: unknown hook command: credential-get');
+    const unknown = await execa('node', [shim, 'no-such-tool'], { env: ctx.env, extendEnv: false, reject: false });
+    assert.is(unknown.stderr, 'ERROR bad request: unknown hook command: no-such-tool');
     assert.is(unknown.exitCode, 1);
   } finally {
     await ctx.close(true);

@@ -13,6 +13,7 @@ import { simRemoveUnitCommand } from './remove-unit.js';
 import { simResolvedCommand } from './resolved.js';
 import { simRestartContainerCommand } from './restart-container.js';
 import { simRunCommand } from './run.js';
+import { simHookCommand } from './hook.js';
 import { simCommandBase } from './sim-command.js';
 import { simStatusCommand } from './status.js';
 
@@ -31,6 +32,7 @@ export default function simulatorPlugin(): Plugin {
         simConfigCommand(sim),
         simRelateCommand(sim),
         simRemoveRelationCommand(sim),
+        simHookCommand(sim),
         simRunCommand(sim),
         simResolvedCommand(sim),
         simNotifyCommand(sim),

@@ -31,12 +31,10 @@ function containersTable(status: ModelStatus): string {
 
 /** The model as `juju status` shows it: applications, units (leader starred), relations. */
 export function formatStatus(status: ModelStatus): string {
+  // Juju's App columns that apply here: Version (the workload version), Status and Message (the application's own, else its most severe unit's).
   const apps = table([
-    ['App', 'Charm', 'Units', 'Status'],
-    ...status.applications.map((app) => {
-      const worst = app.units.find((unit) => unit.agent.status === 'error') ?? app.units[0];
-      return [app.name, app.charm, String(app.units.length), worst?.agent.status === 'error' ? 'error' : (worst?.workload.status ?? 'unknown')];
-    }),
+    ['App', 'Version', 'Charm', 'Units', 'Status', 'Message'],
+    ...status.applications.map((app) => [app.name, app.version, app.charm, String(app.units.length), app.status.status, app.status.message]),
   ]);
   const units = table([
     ['Unit', 'Workload', 'Agent', 'Address', 'Ports', 'Message'],

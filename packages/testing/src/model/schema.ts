@@ -105,6 +105,8 @@ export interface UnitState {
   statusSince?: string;
   statusHistory: StatusEntry[];
   workloadVersion: string;
+  /** When `workloadVersion` was set (ISO 8601): `juju status` shows the most recently set version of the units. */
+  workloadVersionSince?: string;
   /** Juju's GroupedPortRanges: endpoint name ('' = all endpoints) → port ranges ("80/tcp"). */
   openedPorts: Record<string, string[]>;
 }

@@ -63,6 +63,7 @@ const UnitSchema = v.object({
   statusSince: v.exactOptional(v.string()),
   statusHistory: v.array(Status),
   workloadVersion: v.string(),
+  workloadVersionSince: v.exactOptional(v.string()),
   openedPorts: v.record(v.string(), v.array(v.string())),
 });
 

@@ -28,10 +28,14 @@ import { shortSocketRoot } from './unit-paths.js';
 import '../secrets/clock-source.js';
 // Registers secret rotation and expiry with the model clock.
 import '../secrets/clock-source.js';
+import { runAction } from '../actions/run.js';
+import { readActionRuns } from '../actions/store.js';
+import type { ActionResult, ActionRun } from '../actions/schema.js';
 
 export type { DeployOptions, HookOutcome, LocalModelListener, LocalModelOptions, ModelStatus, ResolvedOptions, UnitView } from './types.js';
 
 /** The bound on hooks one operation may run before the runner calls it a loop. */
+export type { ActionResult, ActionRun, ActionLogEntry } from '../actions/schema.js';
 export const DEFAULT_MAX_HOOKS_PER_OPERATION = 500;
 
 /** Operations wait this long for another process's operation on the same model. */
@@ -156,6 +160,28 @@ export class LocalModel {
 
   /** Clears a unit's error: runs the failed hook again (unless `retry: false`), then the rest of the unit's queue. */
   resolved(unit: string, options: ResolvedOptions = {}): Promise<HookOutcome[]> {
+  /**
+   * `juju run <unit> <action> key=value…`: checks `params` against the charm's actions.yaml
+   * (refusing them as Juju does, before anything runs), fills in the defaults, runs the
+   * action, then the hooks its changes trigger. Resolves with the action's outcome (a
+   * failed action resolves too: `status` says so) and those hooks.
+   */
+  async runAction(unit: string, name: string, params: Readonly<Record<string, unknown>> = {}): Promise<ActionResult> {
+    let run: ActionRun | undefined;
+    const hooks = await this.operation(async (operation) => {
+      run = await runAction(this.context, operation, unit, name, params);
+    });
+    if (!run) throw new SimulatorError(`The action ${name} on ${unit} did not run.`);
+    return { ...run, hooks };
+  }
+
+  /** Finished actions (params, status, results, logs, output), oldest first, optionally of one unit. */
+  async actionLog(unit?: string): Promise<ActionRun[]> {
+    this.assertAlive();
+    const runs = await readActionRuns(this.dir);
+    return unit === undefined ? runs : runs.filter((run) => run.unit === unit);
+  }
+
     return this.operation((operation) => resolved(operation, unit, options));
   }
 

@@ -3,6 +3,7 @@ import { formatPortRange, uniquePortRanges } from '../model/ports.js';
 import { isPeerRelation } from '../model/relations.js';
 import type { ModelState } from '../model/schema.js';
 import { unitStorageIds } from '../model/storage.js';
+import { applicationStatus, applicationVersion } from './application-status.js';
 import { byUnitNumber } from './diff.js';
 import { failedMessage } from './hook-queue.js';
 import type { RunnerState } from './state.js';
@@ -37,7 +38,14 @@ export function modelStatus(dir: string, model: ModelState, state: RunnerState):
             }),
           };
         });
-      return { name, charm: state.applications[name]?.charm ?? '', charmDir: app?.charmDir ?? '', units };
+      return {
+        name,
+        charm: state.applications[name]?.charm ?? '',
+        charmDir: app?.charmDir ?? '',
+        status: applicationStatus(model, name, units),
+        version: applicationVersion(model, name),
+        units,
+      };
     });
   const relations = Object.values(model.relations)
     .sort((x, y) => x.id - y.id)

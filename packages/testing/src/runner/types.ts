@@ -55,7 +55,16 @@ export interface UnitView {
   readonly containers?: readonly ContainerView[];
 export interface ModelStatus {
   readonly name: string;
-  readonly applications: ReadonlyArray<{ readonly name: string; readonly charm: string; readonly charmDir: string; readonly units: readonly UnitView[] }>;
+  readonly applications: ReadonlyArray<{
+    readonly name: string;
+    readonly charm: string;
+    readonly charmDir: string;
+    /** The application's status: set by its leader (`status-set --application`), else its most severe unit's. */
+    readonly status: { readonly status: string; readonly message: string };
+    /** The workload version (`application-version-set`) most recently set by a unit; '' when none. */
+    readonly version: string;
+    readonly units: readonly UnitView[];
+  }>;
   readonly relations: ReadonlyArray<{
     readonly id: number;
     readonly endpoints: readonly string[] /* "app:endpoint" */;

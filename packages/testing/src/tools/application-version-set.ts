@@ -15,6 +15,7 @@ export const tool: ToolDefinition = {
       const unit = model.units[context.unitName];
       if (!unit) runtimeError(`unit ${JSON.stringify(context.unitName)} not found`);
       unit.workloadVersion = version;
+      unit.workloadVersionSince = new Date().toISOString();
     });
   },
 };

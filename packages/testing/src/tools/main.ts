@@ -10,6 +10,10 @@ import { isToolName, type ToolName } from './names.js';
 import type { ToolDefinition } from './tool.js';
 
 const loaders: Record<ToolName, () => Promise<{ tool: ToolDefinition }>> = {
+  'action-fail': () => import('./action-fail.js'),
+  'action-get': () => import('./action-get.js'),
+  'action-log': () => import('./action-log.js'),
+  'action-set': () => import('./action-set.js'),
   'application-version-set': () => import('./application-version-set.js'),
   'close-port': () => import('./close-port.js'),
   'config-get': () => import('./config-get.js'),

@@ -1,5 +1,9 @@
 /** The hook tools the simulator provides; one executable is generated per name. */
 export const TOOL_NAMES = [
+  'action-fail',
+  'action-get',
+  'action-log',
+  'action-set',
   'application-version-set',
   'close-port',
   'config-get',
