@@ -1,5 +1,5 @@
 import { access, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { writeFileAtomic } from '@lucky/core/system';
 import { MODEL_DIR_MODE, MODEL_FILE_MODE } from './model/store.js';
@@ -36,4 +36,8 @@ export async function writeToolScripts(toolsDir: string): Promise<void> {
     // Executable by the user who runs the hooks, and no one else, like the rest of the model.
     await writeFileAtomic(path, text, { mode: 0o700, durable: false });
   }
+  // juju-exec is no hook tool (Juju installs it in /usr/bin), but hooks' PATH is where a Lucky daemon looks for it.
+  const jujuExec = JSON.stringify(pathToFileURL(join(dirname(main), 'juju-exec.js')).href);
+  const text = `#!/usr/bin/env node\n// juju-exec, simulated by @lucky/testing (src/tools/juju-exec.ts).\nimport(${jujuExec}).then(async (tool) => { process.exitCode = await tool.runJujuExec(${JSON.stringify(dirname(toolsDir))}); });\n`;
+  await writeFileAtomic(join(toolsDir, 'juju-exec'), text, { mode: 0o700, durable: false });
 }

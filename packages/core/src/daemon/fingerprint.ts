@@ -14,9 +14,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** 16 hex digits: the charm's lucky.yaml (else lucky.yml; nothing when neither exists) and the Lucky version. */
+/** 16 hex digits: the charm directory, its lucky.yaml (else lucky.yml; nothing when neither exists) and the Lucky version. */
 export function charmFingerprint(charmDir: string, version: string): string {
-  const hash = createHash('sha256').update(`lucky ${version}\0`);
+  // The directory too: Juju keeps a unit's charm at one path, but the simulator can move an application to another.
+  const hash = createHash('sha256').update(`lucky ${version}\0${charmDir}\0`);
   for (const name of ['lucky.yaml', 'lucky.yml']) {
     let bytes: Buffer;
     try {

@@ -2,6 +2,7 @@
 // commands the `lucky` CLI loads when its first word is `sim`.
 import { definePlugin, type Plugin } from '@lucky/core';
 import { simAddUnitCommand } from './add-unit.js';
+import { simAdvanceCommand } from './advance.js';
 import { simConfigCommand } from './config.js';
 import { simDeployCommand } from './deploy.js';
 import { simDestroyCommand } from './destroy.js';
@@ -16,6 +17,7 @@ import { simRunCommand } from './run.js';
 import { simHookCommand } from './hook.js';
 import { simCommandBase } from './sim-command.js';
 import { simStatusCommand } from './status.js';
+import { simUpgradeCommand } from './upgrade.js';
 
 export { formatStatus } from './status-table.js';
 
@@ -35,6 +37,8 @@ export default function simulatorPlugin(): Plugin {
         simHookCommand(sim),
         simRunCommand(sim),
         simResolvedCommand(sim),
+        simUpgradeCommand(sim),
+        simAdvanceCommand(sim),
         simNotifyCommand(sim),
         simRestartContainerCommand(sim),
         simStatusCommand(sim),

@@ -91,6 +91,9 @@ async function runEntry(context: ModelContext, state: RunnerState, index: number
       LUCKY_DATA_DIR: paths.dataDir,
       LUCKY_DAEMON_SOCKET: paths.socketPath,
       ...kubernetesHookEnv(before, context.dir, entry.unit),
+      // The model clock, not the system clock, drives cron here (runner/clock-advance.ts).
+      LUCKY_CRON_SCHEDULER: 'external',
+      ...entry.env,
       PATH: [context.simulator.toolsDir, ...context.path, process.env.PATH ?? ''].join(':'),
     },
     onStdout: (chunk) => listener?.output?.(entry.unit, entry.hook, 'stdout', chunk),

@@ -15,6 +15,8 @@ import { relate, removeRelation } from './operations/relations.js';
 import { addStorage } from './operations/storage.js';
 import { addUnit, deploy, removeUnit } from './operations/units.js';
 import { upgrade } from './operations/upgrade.js';
+import { advanceClock, type ClockStep } from './clock-advance.js';
+import { modelNow, parseDuration } from './clock.js';
 import { RUNNER_FORMAT, readRunnerState, runnerLockPath, runnerStatePath, writeRunnerState, type RunnerState } from './state.js';
 import { modelStatus } from './status.js';
 import type { PebbleEvent } from '../kubernetes/event.js';
@@ -188,6 +190,36 @@ export class LocalModel {
   /** Upgrades an application to the charm in `charmDir` (default: its current directory, re-read): upgrade-charm then config-changed on every unit. */
   upgrade(app: string, charmDir?: string): Promise<HookOutcome[]> {
     return this.operation((operation) => upgrade(this.context, operation, app, charmDir));
+  }
+
+  /** The model clock: real time at creation, moved only by `advance`. */
+  async now(): Promise<Date> {
+    this.assertAlive();
+    return modelNow(await this.simulator.state());
+  }
+
+  /**
+   * Moves the model clock forward by `duration` (milliseconds, or `5m`, `1h30m`, `2d`…) and
+   * fires what fell due, in time order: update-status every 5 minutes on every unit, the
+   * units' Lucky cron jobs (through juju-exec), and registered clock-event sources
+   * (runner/clock-advance.ts). Returns each event with the hooks it ran.
+   */
+  async advance(duration: number | string): Promise<ClockStep[]> {
+    this.assertAlive();
+    const ms = typeof duration === 'string' ? parseDuration(duration) : duration;
+    if (!Number.isSafeInteger(ms) || ms <= 0) throw new SimulatorError(`advance needs a positive whole number of milliseconds, got ${duration}.`);
+    return await withFileLock(
+      runnerLockPath(this.dir),
+      async () => {
+        const state = await this.loadState();
+        try {
+          return await advanceClock(this.context, state, ms);
+        } finally {
+          await writeRunnerState(this.dir, state);
+        }
+      },
+      { timeoutMs: LOCK_TIMEOUT_MS, staleMs: Number.MAX_SAFE_INTEGER },
+    );
   }
 
   /** `juju add-storage <unit> <name>=<count>`: attaches new instances of a store to a unit, then runs their `-storage-attached` hooks. */

@@ -28,6 +28,8 @@ export interface QueuedHook {
   checkName?: string;
   /** `secret-*` hooks: the secret (JUJU_SECRET_ID, _LABEL, _REVISION). */
   secret?: { id: string; label: string; revision: number };
+  /** Extra hook environment, from a clock-event source (runner/clock-events.ts). */
+  env?: Record<string, string>;
 }
 
 /** Drops a unit from the model once its teardown hooks have run. */
@@ -74,6 +76,7 @@ const QueueEntrySchema = v.variant('kind', [
     notice: v.exactOptional(v.object({ id: v.string(), type: v.string(), key: v.string() })),
     checkName: v.exactOptional(v.string()),
     secret: v.exactOptional(v.object({ id: v.string(), label: v.string(), revision: v.pipe(v.number(), v.integer()) })),
+    env: v.exactOptional(v.record(v.string(), v.string())),
   }),
   v.object({ kind: v.literal('remove-unit'), unit: v.string() }),
   v.object({ kind: v.literal('remove-relation'), relationId: v.pipe(v.number(), v.integer()) }),

@@ -1,4 +1,9 @@
-/** `upgrade`: `juju refresh` from a local charm directory. */
+/**
+ * `upgrade`: `juju refresh --path` from a local charm directory. As under Juju, running
+ * Lucky daemons are left alone: the `upgrade-charm` hook's `lucky dispatch` sees that
+ * its daemon serves another revision of the charm and restarts it, state kept, so the
+ * new lucky.yaml's entries already run in `upgrade-charm`.
+ */
 import { SimulatorError } from '../../errors.js';
 import { checkConfigValue } from '../../charm-metadata.js';
 import { isPeerRelation, localEndpoint, relationsOf } from '../../model/relations.js';
@@ -6,7 +11,7 @@ import type { ConfigValue } from '../../model/schema.js';
 import { createStorage, createStorageDirectories } from '../../model/storage.js';
 import { readModel, updateModel } from '../../model/store.js';
 import { readCharm } from '../charm.js';
-import { stopDaemon, type ModelContext, type Operation } from '../context.js';
+import type { ModelContext, Operation } from '../context.js';
 import { liveUnits } from '../live.js';
 import { enqueue, hookEntry, storageHookEntry } from '../queue.js';
 import type { QueuedHook } from '../state.js';
@@ -42,8 +47,6 @@ export async function upgrade(context: ModelContext, { state, model }: Operation
       // A value of the old type does not fit the new option: it falls back to the default.
     }
   }
-  // A Lucky daemon reads lucky.yaml once, when it starts: the next hook starts a fresh one on the new charm.
-  for (const unit of units) await stopDaemon(context, unit);
   const added = await updateModel(context.dir, async (latest) => {
     const target = latest.applications[app];
     if (!target) throw new SimulatorError(`Application ${app} does not exist.`);
