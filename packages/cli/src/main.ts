@@ -52,6 +52,14 @@ import { StorageAddCommand } from './commands/storage/add.js';
 import { GoalStateCommand } from './commands/goal-state.js';
 import { RebootCommand } from './commands/reboot.js';
 import { LogCommand } from './commands/log.js';
+import { SecretAddCommand } from './commands/secret/add.js';
+import { SecretGetCommand } from './commands/secret/get.js';
+import { SecretSetCommand } from './commands/secret/set.js';
+import { SecretGrantCommand } from './commands/secret/grant.js';
+import { SecretRevokeCommand } from './commands/secret/revoke.js';
+import { SecretRemoveCommand } from './commands/secret/remove.js';
+import { SecretIdsCommand } from './commands/secret/ids.js';
+import { SecretInfoCommand } from './commands/secret/info.js';
 import { VERSION } from './version.js';
 
 /** Every built-in command class, in help order. */
@@ -102,6 +110,14 @@ export const COMMANDS = [
   ContainerSetNetworkCommand,
   ContainerDeleteCommand,
   ContainerApplyUpdatesCommand,
+  SecretAddCommand,
+  SecretGetCommand,
+  SecretSetCommand,
+  SecretGrantCommand,
+  SecretRevokeCommand,
+  SecretRemoveCommand,
+  SecretIdsCommand,
+  SecretInfoCommand,
   DispatchCommand,
   DaemonStartCommand,
   DaemonStopCommand,

@@ -163,7 +163,9 @@ async function goYaml(value: GoValue): Promise<string> {
       else if (resolvesToNonString(node.value) || NOT_PRINTABLE.test(node.value)) node.type = Scalar.QUOTE_DOUBLE;
     },
   });
-  const text = doc.toString({ indentSeq: false, singleQuote: true, lineWidth: 80 }).replace(/\n+$/, '');
+  let text = doc.toString({ indentSeq: false, singleQuote: true, lineWidth: 80 }).replace(/\n+$/, '');
+  // A multi-line string alone: go-yaml indents its block by two spaces, the yaml package does not.
+  if (typeof value === 'string' && /^\|[-+0-9]*\n/.test(text)) text = text.replace(/\n(?=.)/g, '\n  ');
   return text === '' ? '' : `${text}\n`;
 }
 

@@ -4,9 +4,12 @@ import {
   SecretInfoSchema,
   secretAdd,
   secretGet,
+  secretGetYaml,
   secretGrant,
   secretIds,
+  secretIdsYaml,
   secretInfoGet,
+  secretInfoGetYaml,
   secretRemove,
   secretRevoke,
   secretSet,
@@ -57,9 +60,12 @@ export const secretMethods = {
       key: v.optional(v.string()),
       peek: v.optional(v.boolean(), false),
       refresh: v.optional(v.boolean(), false),
+      /** Also (only) the tool's YAML, for `--format yaml`. */
+      yaml: v.optional(v.boolean(), false),
     }),
-    result: v.object({ content: v.optional(v.record(v.string(), v.string())), value: v.optional(v.string()) }),
+    result: v.object({ content: v.optional(v.record(v.string(), v.string())), value: v.optional(v.string()), yaml: v.optional(v.string()) }),
     handler: async (params, ctx) => {
+      if (params.yaml) return { yaml: await secretGetYaml(ctx.hook().env, params) };
       const got = await secretGet(ctx.hook().env, params);
       return typeof got === 'string' ? { value: got } : { content: got };
     },
@@ -102,14 +108,15 @@ export const secretMethods = {
   }),
   'secret.ids': defineMethod({
     container: true,
-    params: v.object({}),
-    result: v.object({ ids: v.array(v.string()) }),
-    handler: async (_params, ctx) => ({ ids: await secretIds(ctx.hook().env) }),
+    params: v.object({ yaml: v.optional(v.boolean(), false) }),
+    result: v.object({ ids: v.array(v.string()), yaml: v.optional(v.string()) }),
+    handler: async ({ yaml }, ctx) => (yaml ? { ids: [], yaml: await secretIdsYaml(ctx.hook().env) } : { ids: await secretIds(ctx.hook().env) }),
   }),
   'secret.info': defineMethod({
     container: true,
-    params: v.object({ id: v.optional(SecretId), label: v.optional(v.string()) }),
-    result: v.object({ info: v.record(v.string(), SecretInfoSchema) }),
-    handler: async (params, ctx) => ({ info: await secretInfoGet(ctx.hook().env, params) }),
+    params: v.object({ id: v.optional(SecretId), label: v.optional(v.string()), yaml: v.optional(v.boolean(), false) }),
+    result: v.object({ info: v.record(v.string(), SecretInfoSchema), yaml: v.optional(v.string()) }),
+    handler: async (params, ctx) =>
+      params.yaml ? { info: {}, yaml: await secretInfoGetYaml(ctx.hook().env, params) } : { info: await secretInfoGet(ctx.hook().env, params) },
   }),
 };

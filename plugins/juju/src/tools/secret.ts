@@ -82,16 +82,25 @@ export interface SecretGetOptions {
   readonly refresh?: boolean | undefined;
 }
 
-/** `secret-get --format=json`: the whole content, or one key's value. */
-export async function secretGet(env: ToolEnv, options: SecretGetOptions): Promise<Record<string, string> | string> {
-  const args = ['--format=json'];
+function secretGetArgs(format: 'json' | 'yaml', options: SecretGetOptions): string[] {
+  const args = [`--format=${format}`];
   if (options.label !== undefined) args.push('--label', options.label);
   if (options.peek) args.push('--peek');
   if (options.refresh) args.push('--refresh');
   args.push('--');
   if (options.id !== undefined) args.push(options.id);
   if (options.key !== undefined) args.push(options.key);
-  const out = await runTool('secret-get', args, env);
+  return args;
+}
+
+/** `secret-get` as Juju prints it by default (YAML). */
+export async function secretGetYaml(env: ToolEnv, options: SecretGetOptions): Promise<string> {
+  return runTool('secret-get', secretGetArgs('yaml', options), env);
+}
+
+/** `secret-get --format=json`: the whole content, or one key's value. */
+export async function secretGet(env: ToolEnv, options: SecretGetOptions): Promise<Record<string, string> | string> {
+  const out = await runTool('secret-get', secretGetArgs('json', options), env);
   // Not parseToolJson: its errors quote the output, and this output is secret.
   let data: unknown;
   try {
@@ -131,6 +140,11 @@ export async function secretRemove(env: ToolEnv, id: string, revision?: number):
   await runTool('secret-remove', [...(revision !== undefined ? ['--revision', String(revision)] : []), '--', id], env);
 }
 
+/** `secret-ids --format=yaml`. */
+export async function secretIdsYaml(env: ToolEnv): Promise<string> {
+  return runTool('secret-ids', ['--format=yaml'], env);
+}
+
 /** `secret-ids --format=json`: the ids of the unit's secrets (and its application's, on the leader). */
 export async function secretIds(env: ToolEnv): Promise<string[]> {
   return parseToolJson('secret-ids', await runTool('secret-ids', ['--format=json'], env), v.nullable(v.array(v.string()))) ?? [];
@@ -149,10 +163,19 @@ export const SecretInfoSchema = v.object({
 });
 export type SecretInfo = v.InferOutput<typeof SecretInfoSchema>;
 
-/** `secret-info-get --format=json <id>|--label L`: `{ <id>: info }`. */
-export async function secretInfoGet(env: ToolEnv, options: { id?: string | undefined; label?: string | undefined }): Promise<Record<string, SecretInfo>> {
-  const args = ['--format=json'];
+function secretInfoArgs(format: 'json' | 'yaml', options: { id?: string | undefined; label?: string | undefined }): string[] {
+  const args = [`--format=${format}`];
   if (options.label !== undefined) args.push('--label', options.label);
   if (options.id !== undefined) args.push('--', options.id);
-  return parseToolJson('secret-info-get', await runTool('secret-info-get', args, env), v.record(v.string(), SecretInfoSchema));
+  return args;
+}
+
+/** `secret-info-get --format=json <id>|--label L`: `{ <id>: info }`. */
+export async function secretInfoGet(env: ToolEnv, options: { id?: string | undefined; label?: string | undefined }): Promise<Record<string, SecretInfo>> {
+  return parseToolJson('secret-info-get', await runTool('secret-info-get', secretInfoArgs('json', options), env), v.record(v.string(), SecretInfoSchema));
+}
+
+/** `secret-info-get` as Juju prints it by default (YAML). */
+export async function secretInfoGetYaml(env: ToolEnv, options: { id?: string | undefined; label?: string | undefined }): Promise<string> {
+  return runTool('secret-info-get', secretInfoArgs('yaml', options), env);
 }
