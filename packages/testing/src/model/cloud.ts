@@ -4,7 +4,6 @@
  * holds no secret (auth type `empty`). Node builtins only: tool processes import it.
  */
 import { GoStruct } from '../tools/format.js';
-import type { ModelState } from './schema.js';
 
 export function simulatedCloudSpec(): GoStruct {
   // params.CloudSpec has only json tags, so go-yaml uses the lower-cased field names.
