@@ -5,4 +5,5 @@
  */
 export const BUILTIN_RUNTIMES: Readonly<Record<string, () => Promise<Record<string, unknown>>>> = {
   docker: () => import('@lucky/plugin-docker'),
+  pebble: () => import('@lucky/plugin-pebble'),
 };

@@ -18,7 +18,8 @@ export interface PebbleCommandKit {
   readonly Command: typeof Command;
   readonly Option: typeof Option;
   readonly UsageError: typeof UsageError;
-  readonly ClientCommand: abstract new () => ClientCommandInstance;
+  /** The class: clipanion's statics (`paths`, `usage`, …) with `call` on instances. */
+  readonly ClientCommand: Omit<typeof Command, 'prototype'> & (abstract new () => ClientCommandInstance);
   writeJson(out: NodeJS.WritableStream, value: unknown): void;
 }
 
