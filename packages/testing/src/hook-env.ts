@@ -1,6 +1,7 @@
 import { workloadHookVariables } from './kubernetes/hook-context.js';
 import { secretHookVariables } from './secrets/hook-context.js';
 import { actionHookVariables } from './actions/hook-vars.js';
+import { kindHookVariables } from './hook-env-kinds.js';
 import { agentSocketAddress, unitApplication } from './model/names.js';
 import { localEndpoint } from './model/relations.js';
 import type { HookContextState, ModelState } from './model/schema.js';
@@ -81,6 +82,7 @@ export function hookEnvironment(model: ModelState, modelDir: string, toolsDir: s
     env.JUJU_STORAGE_LOCATION = storage.location;
     env.JUJU_STORAGE_KIND = storage.kind;
   }
+  Object.assign(env, kindHookVariables(context.hook));
   const workload = WORKLOAD_HOOK.exec(context.hook);
   if (workload?.[1]) env.JUJU_WORKLOAD_NAME = workload[1];
   Object.assign(env, workloadHookVariables(context));

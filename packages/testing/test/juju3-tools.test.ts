@@ -214,6 +214,16 @@ reboot('outside a running process (a test context) --now only records the reques
   }
 });
 
+reboot('in an action: refused, as Juju does (exit 1)', async () => {
+  const ctx = await f3.model.openContext('pg/1', 'backup', { action: { name: 'backup', id: '1', params: {} } });
+  try {
+    fails(await tool(f3.model, ctx.env, 'juju-reboot'), 1, 'ERROR juju-reboot is not supported when running an action.\n');
+    fails(await tool(f3.model, ctx.env, 'juju-reboot', ['--now']), 1, 'ERROR juju-reboot is not supported when running an action.\n');
+  } finally {
+    await ctx.close(false);
+  }
+});
+
 reboot.run();
 
 // ---
@@ -266,6 +276,22 @@ status('hooks get JUJU_SLA=unsupported with the rest of Juju 3.6 environment', a
   for (const name of ['JUJU_AVAILABILITY_ZONE', 'JUJU_PRINCIPAL_UNIT', 'CLOUD_API_VERSION', 'JUJU_CHARM_HTTP_PROXY', 'JUJU_API_ADDRESSES']) {
     assert.ok(Object.hasOwn(ctx.env, name), name);
   }
+});
+
+status('series-upgrade and meter-status hooks get their per-kind variables', async () => {
+  for (const hook of ['pre-series-upgrade', 'post-series-upgrade']) {
+    const ctx = await f4.model.openContext('web/1', hook);
+    await ctx.close(true);
+    assert.is(ctx.env.JUJU_TARGET_BASE, 'ubuntu@24.04', hook);
+    assert.is(ctx.env.JUJU_TARGET_SERIES, 'noble', hook);
+  }
+  const meter = await f4.model.openContext('web/1', 'meter-status-changed');
+  await meter.close(true);
+  assert.is(meter.env.JUJU_METER_STATUS, 'NOT SET');
+  assert.is(meter.env.JUJU_METER_INFO, '');
+  const other = await f4.model.openContext('web/1', 'install');
+  await other.close(true);
+  assert.not.ok('JUJU_TARGET_BASE' in other.env || 'JUJU_METER_STATUS' in other.env);
 });
 
 status.run();
