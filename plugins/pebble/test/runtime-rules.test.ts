@@ -95,7 +95,7 @@ test('the default container is the only one; with several it must be named', (ct
   assert.match(unknown.message, 'There is no container "db"');
 });
 
-test('image set: only the container\'s OCI resource, by name or as resource:<name>', (ctx) => {
+test("image set: only the container's OCI resource, by name or as resource:<name>", (ctx) => {
   ctx.runtime.checkImage('app', 'app-image', ctx.two);
   ctx.runtime.checkImage('side', 'resource:side-image', ctx.two);
   const other = refusal(() => ctx.runtime.checkImage('app', 'nginx:1.27', ctx.two));
@@ -116,13 +116,13 @@ test('volumes: exactly the storage mounts of the metadata, at their locations', 
   assert.match(refusal(() => ctx.runtime.checkDefinition('side', definition({ volumes: { '/srv/data': 'data' } }), ctx.two)).message, 'is empty');
 });
 
-test('ports keep their number; networks are the pod\'s', (ctx) => {
+test("ports keep their number; networks are the pod's", (ctx) => {
   ctx.runtime.checkDefinition('app', definition({ ports: [{ hostPort: 80, containerPort: 80, protocol: 'tcp' }] }), ctx.two);
   const remapped = refusal(() => ctx.runtime.checkDefinition('app', definition({ ports: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }] }), ctx.two));
   assert.match(remapped.message, 'the port binding 8080:80/tcp maps to another port');
   assert.match(remapped.message, 'use 80:80/tcp');
   const network = refusal(() => ctx.runtime.checkDefinition('app', definition({ network: 'host' }), ctx.two));
-  assert.match(network.message, 'shares the pod\'s network');
+  assert.match(network.message, "shares the pod's network");
 });
 
 test('the service command: entrypoint then command, quoted so that Pebble splits it back', () => {
