@@ -3,6 +3,10 @@
 import { definePlugin, type Plugin } from '@lucky/core';
 import { simAddUnitCommand } from './add-unit.js';
 import { simAdvanceCommand } from './advance.js';
+import { simAddSecretCommand } from './add-secret.js';
+import { simGrantSecretCommand } from './grant-secret.js';
+import { simSecretsCommand } from './secrets.js';
+import { simShowSecretCommand } from './show-secret.js';
 import { simConfigCommand } from './config.js';
 import { simDeployCommand } from './deploy.js';
 import { simDestroyCommand } from './destroy.js';
@@ -39,6 +43,10 @@ export default function simulatorPlugin(): Plugin {
         simResolvedCommand(sim),
         simUpgradeCommand(sim),
         simAdvanceCommand(sim),
+        simAddSecretCommand(sim),
+        simGrantSecretCommand(sim),
+        simSecretsCommand(sim),
+        simShowSecretCommand(sim),
         simNotifyCommand(sim),
         simRestartContainerCommand(sim),
         simStatusCommand(sim),

@@ -1,0 +1,232 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { lucky, removeDir, tempDir, type LuckyResult } from '@lucky/test-utils';
+
+const OWNER = fileURLToPath(new URL('../fixtures/lucky-secrets/owner/', import.meta.url));
+const CONSUMER = fileURLToPath(new URL('../fixtures/lucky-secrets/consumer/', import.meta.url));
+
+/** Distinctive contents: none may ever show up in a log. */
+const FIRST = 'Qx7-first-PLAINTEXT-4411';
+const SECOND = 'Qx7-second-PLAINTEXT-9023';
+
+interface Ctx {
+  dir: string;
+  id: string;
+}
+
+const test = suite<Ctx>('secrets through real hooks: lucky secret … against the simulator (owner and consumer charms)');
+
+test.before(async (ctx) => {
+  ctx.dir = await tempDir('lucky-secrets-');
+  await writeFile(join(ctx.dir, 'first'), FIRST);
+  await writeFile(join(ctx.dir, 'second'), SECOND);
+});
+
+test.after(async (ctx) => {
+  await sim(ctx, 'destroy');
+  await removeDir(ctx.dir);
+});
+
+function sim(ctx: Ctx, ...args: string[]): Promise<LuckyResult> {
+  return lucky(['sim', ...args], { LUCKY_SIM_MODEL: join(ctx.dir, 'model') });
+}
+
+async function simOk(ctx: Ctx, ...args: string[]): Promise<string> {
+  const result = await sim(ctx, ...args);
+  assert.is(result.exitCode, 0, `lucky sim ${args.join(' ')}:\n${result.stdout}${result.stderr}`);
+  return result.stdout;
+}
+
+/** What `secret-digest` stores: the SHA-256 (first 16 hex digits) of `lucky secret get … password`'s output. */
+function digest(value: string): string {
+  return createHash('sha256').update(`${value}\n`).digest('hex').slice(0, 16);
+}
+
+async function kv(ctx: Ctx, unit: string): Promise<Record<string, string>> {
+  const status = JSON.parse(await simOk(ctx, 'status', '--format', 'json')) as {
+    applications: Array<{ units: Array<{ name: string; dataDir: string; socketPath: string }> }>;
+  };
+  const found = status.applications.flatMap((app) => app.units).find((u) => u.name === unit);
+  assert.ok(found, `no unit ${unit}`);
+  const result = await lucky(['kv', 'get', '--format', 'json'], { LUCKY_DATA_DIR: found.dataDir, LUCKY_DAEMON_SOCKET: found.socketPath, JUJU_UNIT_NAME: unit });
+  assert.is(result.exitCode, 0, result.stderr);
+  return JSON.parse(result.stdout) as Record<string, string>;
+}
+
+interface StoredSecret {
+  revisions: Array<{ revision: number; expireAt: string | null }>;
+  nextRotateAt: string | null;
+  consumers: Record<string, { revision: number; label: string }>;
+}
+
+async function stored(ctx: Ctx): Promise<StoredSecret | undefined> {
+  const model = JSON.parse(await readFile(join(ctx.dir, 'model', 'model.json'), 'utf8')) as { secrets?: Record<string, StoredSecret>; clock: string };
+  return model.secrets?.[ctx.id.replace('secret:', '')];
+}
+
+async function modelClock(ctx: Ctx): Promise<number> {
+  return Date.parse((JSON.parse(await readFile(join(ctx.dir, 'model', 'model.json'), 'utf8')) as { clock: string }).clock);
+}
+
+test('the owner adds a secret and grants it over the relation; each consumer unit reads it (key#file passed to the hook tool)', async (ctx) => {
+  await simOk(ctx, 'deploy', OWNER, 'secret-owner', '--config', `password-file=${join(ctx.dir, 'first')}`);
+  await simOk(ctx, 'deploy', CONSUMER, 'secret-consumer', '-n', '2');
+  await simOk(ctx, 'relate', 'secret-owner', 'secret-consumer');
+  const owner = await kv(ctx, 'secret-owner/0');
+  assert.match(owner['secret-id'] ?? '', /^secret:[0-9a-v]{20}$/);
+  ctx.id = owner['secret-id'] ?? '';
+  for (const unit of ['secret-consumer/0', 'secret-consumer/1']) {
+    const values = await kv(ctx, unit);
+    assert.is(values['secret-id'], ctx.id);
+    assert.is(values.password, digest(FIRST), `${unit} read the content`);
+  }
+  const info = JSON.parse((await kv(ctx, 'secret-owner/0')).info ?? '{}') as Record<string, unknown>;
+  const bare = ctx.id.replace('secret:', '');
+  assert.equal(info, {
+    [bare]: {
+      revision: 1,
+      label: 'creds',
+      owner: 'application',
+      description: 'demo credentials',
+      access: [{ target: 'application-secret-consumer', scope: 'relation-secret-consumer.creds#secret-owner.creds', role: 'view' }],
+    },
+  });
+  assert.is((await kv(ctx, 'secret-owner/0')).ids, bare);
+});
+
+test('new content: secret-changed on each consumer with JUJU_SECRET_ID/_LABEL; tracked, --peek and --refresh; then secret-remove of the unused revision', async (ctx) => {
+  await simOk(ctx, 'config', 'secret-owner', `password-file=${join(ctx.dir, 'second')}`);
+  for (const unit of ['secret-consumer/0', 'secret-consumer/1']) {
+    const values = await kv(ctx, unit);
+    assert.is(values['changed-id'], ctx.id);
+    assert.is(values['changed-label'], 'creds', "the consumer's own label");
+    assert.is(values['changed-revision'], 'unset', 'no JUJU_SECRET_REVISION in secret-changed');
+    assert.is(values.tracked, digest(FIRST), 'still the tracked revision');
+    assert.is(values.peeked, digest(SECOND), '--peek: the latest');
+    assert.is(values['after-peek'], digest(FIRST), '--peek does not move the tracking');
+    assert.is(values.password, digest(SECOND), '--refresh: the latest, tracked from now on');
+  }
+  const owner = await kv(ctx, 'secret-owner/0');
+  assert.is(owner['removed-id'], ctx.id);
+  assert.is(owner['removed-label'], 'creds');
+  assert.is(owner['removed-revisions']?.trim(), '1', 'revision 1, once no consumer tracked it');
+  const secret = await stored(ctx);
+  assert.equal(
+    secret?.revisions.map((r) => r.revision),
+    [2],
+  );
+  assert.equal(secret?.consumers, { 'secret-consumer/0': { revision: 2, label: 'creds' }, 'secret-consumer/1': { revision: 2, label: 'creds' } });
+});
+
+test('lucky sim secrets and show-secret: metadata, never content unless --reveal', async (ctx) => {
+  const bare = ctx.id.replace('secret:', '');
+  const table = await simOk(ctx, 'secrets');
+  assert.match(table, /^ID\s+Name\s+Owner\s+Rotation\s+Revision\s+Last updated\n/);
+  assert.match(table, new RegExp(`^${bare}  -     secret-owner  never            2  just now\\n`, 'm'));
+  const shown = await simOk(ctx, 'show-secret', ctx.id);
+  assert.not.match(shown, SECOND);
+  assert.match(
+    shown,
+    /^ {2}access:\n {2}- target: application-secret-consumer\n {4}scope: relation-secret-consumer\.creds#secret-owner\.creds\n {4}role: view\n/m,
+  );
+  const revealed = JSON.parse(await simOk(ctx, 'show-secret', ctx.id, '--reveal', '--format', 'json')) as Record<string, { content: Record<string, string> }>;
+  assert.equal(revealed[bare]?.content, { password: SECOND });
+});
+
+test('user secrets: add-secret, grant-secret; a granted application reads it by id', async (ctx) => {
+  const added = (await simOk(ctx, 'add-secret', 'api-token', 'token=Qx7-user-PLAINTEXT-5150', '--info', 'for the consumer')).trim();
+  assert.match(added, /^secret:[0-9a-v]{20}$/);
+  const listed = JSON.parse(await simOk(ctx, 'secrets', '--format', 'json')) as Record<string, { owner: string; name?: string; description?: string }>;
+  assert.equal(
+    { owner: listed[added.slice(7)]?.owner, name: listed[added.slice(7)]?.name, description: listed[added.slice(7)]?.description },
+    { owner: '<model>', name: 'api-token', description: 'for the consumer' },
+  );
+  const refused = await sim(ctx, 'grant-secret', 'api-token', 'nope');
+  assert.is(refused.exitCode, 1);
+  assert.match(refused.stderr, /No application "nope" in the model/);
+  await simOk(ctx, 'grant-secret', 'api-token', 'secret-consumer');
+  const shown = await simOk(ctx, 'show-secret', 'api-token');
+  assert.match(shown, /owner: <model>\n {2}name: api-token\n/);
+  assert.match(shown, /- target: application-secret-consumer\n {4}scope: model-[0-9a-f-]{36}\n {4}role: view\n/);
+});
+
+test('revoke: the consumer is denied ("permission denied") from then on', async (ctx) => {
+  await simOk(ctx, 'config', 'secret-owner', 'mode=revoke');
+  await simOk(ctx, 'hook', 'secret-consumer/0', 'update-status');
+  assert.match((await kv(ctx, 'secret-consumer/0')).read ?? '', /permission denied/);
+});
+
+test('rotation on the model clock: secret-rotate on the owner when due; its new revision moves the next rotation on', async (ctx) => {
+  await simOk(ctx, 'config', 'secret-owner', 'rotate=hourly');
+  const clock = await modelClock(ctx);
+  const due = (await stored(ctx))?.nextRotateAt;
+  assert.is(due, new Date(clock + 3_600_000).toISOString());
+  const advanced = JSON.parse(await simOk(ctx, 'advance', '1h', '--format', 'json')) as { events: Array<{ at: string; unit: string; event: string }> };
+  const rotations = advanced.events.filter((event) => event.event === 'secret-rotate').map(({ at, unit, event }) => ({ at, unit, event }));
+  assert.equal(rotations, [{ at: due, unit: 'secret-owner/0', event: 'secret-rotate' }]);
+  const owner = await kv(ctx, 'secret-owner/0');
+  assert.is(owner.rotations, '1');
+  assert.is(owner['rotate-id'], ctx.id);
+  assert.is(owner['rotate-label'], 'creds');
+  assert.is(owner['rotate-revision'], 'unset');
+  const secret = await stored(ctx);
+  assert.is(secret?.revisions.at(-1)?.revision, 3, 'the rotate hook made revision 3');
+  assert.is(secret?.nextRotateAt, new Date(Date.parse(due ?? '') + 3_600_000).toISOString(), 'an hour after the rotation that was due');
+});
+
+test('expiry on the model clock: secret-expired with JUJU_SECRET_REVISION; the owner removes that revision', async (ctx) => {
+  await simOk(ctx, 'config', 'secret-owner', 'rotate=never', 'expire=10m');
+  const latest = (await stored(ctx))?.revisions.at(-1);
+  assert.ok(latest?.expireAt, 'the latest revision expires');
+  const advanced = JSON.parse(await simOk(ctx, 'advance', '15m', '--format', 'json')) as { events: Array<{ at: string; unit: string; event: string }> };
+  const expired = advanced.events.filter((event) => event.event === 'secret-expired');
+  assert.is(expired.length, 1);
+  assert.is(expired[0]?.at, latest.expireAt);
+  const owner = await kv(ctx, 'secret-owner/0');
+  assert.is(owner['expired-id'], ctx.id);
+  assert.is(owner['expired-revision'], String(latest.revision));
+  assert.not.ok(
+    (await stored(ctx))?.revisions.some((r) => r.revision === latest.revision),
+    'the expired revision was removed',
+  );
+});
+
+test("no secret content in any log: Lucky's and the daemons' logs (at trace level), the simulator's logs, lucky sim log", async (ctx) => {
+  const files: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const name of await readdir(dir)) {
+      const path = join(dir, name);
+      const info = await stat(path).catch(() => null);
+      if (info?.isDirectory()) await walk(path);
+      else if (info?.isFile()) files.push(path);
+    }
+  };
+  await walk(join(ctx.dir, 'model'));
+  const logs = files.filter((path) => /log/.test(path.slice(ctx.dir.length)));
+  assert.ok(
+    logs.some((path) => path.endsWith('daemon.log')),
+    `the daemons' logs are among them: ${logs.join(', ')}`,
+  );
+  assert.ok(logs.some((path) => path.endsWith('hook-log.jsonl')));
+  const daemonLog = await readFile(logs.find((path) => path.endsWith('daemon.log')) ?? '', 'utf8');
+  assert.match(daemonLog, /rpc secret\.get ok/, 'RPC debug lines are written');
+  for (const path of logs) {
+    const text = await readFile(path, 'latin1');
+    for (const value of [FIRST, SECOND, 'Qx7-user-PLAINTEXT-5150']) assert.not.ok(text.includes(value), `${value} found in ${path}`);
+  }
+  for (const args of [['log'], ['log', '--format', 'json']]) {
+    const out = await simOk(ctx, ...args);
+    for (const value of [FIRST, SECOND]) assert.not.ok(out.includes(value), `${value} in lucky sim ${args.join(' ')}`);
+  }
+  // Not even anywhere else but the model's own store, model.json (where it is base64) and the source files.
+  for (const path of files) {
+    const text = await readFile(path, 'latin1');
+    for (const value of [FIRST, SECOND]) assert.not.ok(text.includes(value), `${value} found in ${path}`);
+  }
+});
+
+test.run();
