@@ -30,4 +30,7 @@ export type {
 export { LocalModel, DEFAULT_MAX_HOOKS_PER_OPERATION } from './runner/local-model.js';
 export type { DeployOptions, HookOutcome, LocalModelListener, LocalModelOptions, ModelStatus, ResolvedOptions, UnitView } from './runner/local-model.js';
 export type { ActionResult, ActionRun, ActionLogEntry } from './runner/local-model.js';
+export { clockEventSources, dueClockEvents, registerClockEventSource, type ClockEvent, type ClockEventSource } from './runner/clock-events.js';
+export { modelNow, parseDuration } from './runner/clock.js';
+export { UPDATE_STATUS_INTERVAL_MS, type ClockStep } from './runner/clock-advance.js';
 export { SimulatorError } from './errors.js';
