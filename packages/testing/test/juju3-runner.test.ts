@@ -109,4 +109,18 @@ test("application status: the leader's own, else the most severe unit's; version
   assert.is(app?.version, '2.0');
 });
 
+test('deploy with trust: credential-get answers that application only', async (ctx) => {
+  const trusted = await writeCharm(join(ctx.root, 'cloudy'), { 'metadata.yaml': 'name: cloudy\n' });
+  await setHookScript(trusted, 'if [ "$JUJU_HOOK_NAME" = update-status ]; then credential-get --format=json; fi\n');
+  await ctx.model.deploy(trusted, { trust: true });
+  const [outcome] = await ctx.model.run('cloudy/0', 'update-status');
+  assert.is(outcome?.exitCode, 0, outcome?.stderr);
+  assert.is(outcome?.stdout, '{"type":"lxd","name":"localhost","region":"localhost","credential":{"auth-type":"empty"},"is-controller-cloud":true}\n');
+  await setHookScript(ctx.charm, 'if [ "$JUJU_HOOK_NAME" = update-status ]; then credential-get; fi\n');
+  const [refused] = await ctx.model.run('web/0', 'update-status');
+  assert.is(refused?.exitCode, 1);
+  assert.is(refused?.stderr, 'ERROR cannot access cloud credentials: permission denied\n');
+  await ctx.model.resolved('web/0', { retry: false });
+});
+
 test.run();

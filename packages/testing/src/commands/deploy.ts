@@ -21,6 +21,7 @@ export function simDeployCommand({ Command, Option, UsageError, parseKeyValues, 
     name = Option.String({ required: false, name: 'name' });
     units = Option.String('-n,--num-units', { description: 'Number of units (default 1)' });
     config = Option.Array('--config', { description: 'key=value config, repeatable' });
+    trust = Option.Boolean('--trust', false, { description: 'Let the charm read the cloud credential (credential-get)' });
     resource = Option.Array('--resource', { description: 'name=value: an image for an oci-image resource, else a file path; repeatable' });
 
     async execute(): Promise<number> {
@@ -33,6 +34,7 @@ export function simDeployCommand({ Command, Option, UsageError, parseKeyValues, 
         units,
         ...(this.config ? { config: parseKeyValues(this.config) } : {}),
         ...(this.resource ? { resources: parseKeyValues(this.resource) } : {}),
+        ...(this.trust ? { trust: true } : {}),
       });
       return this.printOutcomes(outcomes);
     }

@@ -19,6 +19,8 @@ export interface DeployOptions {
   readonly config?: Readonly<Record<string, unknown>>;
   /** Resource name → file path, as returned by `resource-get`. */
   readonly resources?: Readonly<Record<string, string>>;
+  /** `juju deploy --trust`: the charm may read the cloud credential (`credential-get`). */
+  readonly trust?: boolean;
 }
 
 export interface ResolvedOptions {

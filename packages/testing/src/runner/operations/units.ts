@@ -34,7 +34,13 @@ export async function deploy(context: ModelContext, { state, model }: Operation,
   }
   // Kubernetes charms (metadata `containers:`): oci-image resources are images.
   const kubernetes = await prepareKubernetesDeploy(context.dir, charm.dir, name, options.resources ?? {});
-  await context.simulator.addApplication(name, { charmDir: charm.dir, units: 0, config, resources: kubernetes.resources });
+  await context.simulator.addApplication(name, {
+    charmDir: charm.dir,
+    units: 0,
+    config,
+    resources: kubernetes.resources,
+    ...(options.trust ? { trust: true } : {}),
+  });
   if (kubernetes.containers) await recordContainers(context.dir, name, kubernetes.containers);
   state.applications[name] = { charm: charm.name };
   for (const [endpoint, info] of Object.entries(charm.endpoints)) {
