@@ -1,15 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  ErrorCode,
-  LuckyError,
-  containerLabel,
-  type ContainerDefinition,
-  type ContainerRuntime,
-  type DaemonContext,
-  type Logger,
-  type OutputSink,
-} from '@lucky/core';
+import { ErrorCode, LuckyError, type ContainerDefinition, type ContainerRuntime, type DaemonContext, type Logger, type OutputSink } from '@lucky/core';
 import type { CheckSpec, PebbleClient, ServiceSpec } from '../client/index.js';
 import { describeClientKit, placeClientKit, type ClientKit } from './client-kit.js';
 import { PebbleClients, isUnreachable, pebbleFailure } from './connection.js';
@@ -382,8 +373,10 @@ export class PebbleRuntime implements ContainerRuntime {
       const stdout = new StringDecoder('utf8');
       const stderr = new StringDecoder('utf8');
       const emit = (stream: 'stdout' | 'stderr', text: string) => text && options.output(stream, text);
+      let exitCode: number;
       try {
-        return await target.client.exec([...command], {
+        // An abort signals the command (SIGTERM through the control websocket); its end is still awaited.
+        exitCode = await target.client.exec([...command], {
           environment,
           onStdout: (chunk) => emit('stdout', stdout.write(chunk)),
           onStderr: (chunk) => emit('stderr', stderr.write(chunk)),
@@ -393,9 +386,11 @@ export class PebbleRuntime implements ContainerRuntime {
         emit('stdout', stdout.end());
         emit('stderr', stderr.end());
       }
+      options.signal?.throwIfAborted();
+      return exitCode;
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
-      throw pebbleFailure(`Running ${program}`, containerLabel(key === '' ? container.name : key), target.paths.pebbleSocket, error);
+      throw pebbleFailure(`Running ${program}`, container.name, target.paths.pebbleSocket, error);
     }
   }
 
