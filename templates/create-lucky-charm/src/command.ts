@@ -3,7 +3,7 @@ import { Command, Option, UsageError } from 'clipanion';
 import { gitInit } from './git.js';
 import { nextSteps } from './next-steps.js';
 import { openPrompts } from './prompts.js';
-import { scaffold } from './scaffold.js';
+import { scaffold, TEMPLATES } from './scaffold.js';
 import { checkTargetDir } from './target-dir.js';
 import { checkFlags, resolveValues } from './values.js';
 
@@ -18,10 +18,13 @@ export class CreateCommand extends Command {
       On a terminal it asks for each value not given as a flag, showing the default in brackets; an empty answer takes the default. \`--yes\` takes the defaults without asking; \`--interactive\` asks even when stdin is not a terminal (answers are read line by line). Without a terminal and without either, flags and defaults are used.
 
       A directory that is not empty is refused unless \`--force\`, which writes the template over it and leaves other files alone.
+
+      \`--template k8s\` makes a Kubernetes sidecar charm instead: a workload container with its OCI image resource, \`runtime: pebble\`, a pebble-ready script and a web service whose port comes from the config.
     `,
     examples: [
       ['Answer the questions', 'npm create lucky-charm my-charm'],
       ['No questions', 'npm create lucky-charm my-charm -- --yes --summary "Serves the docs"'],
+      ['A Kubernetes sidecar charm (Pebble)', 'npm create lucky-charm my-k8s-charm -- --template k8s'],
     ],
   });
 
@@ -36,9 +39,12 @@ export class CreateCommand extends Command {
   interactive = Option.Boolean('-i,--interactive', false, { description: 'Ask even when stdin is not a terminal' });
   force = Option.Boolean('-f,--force', false, { description: 'Write into a directory that is not empty' });
   noGit = Option.Boolean('--no-git', false, { description: 'Do not initialise a git repository' });
+  template = Option.String('-t,--template', 'default', { description: 'default (a machine charm) or k8s (a Kubernetes sidecar charm under Pebble)' });
 
   async execute(): Promise<number> {
     if (this.yes && this.interactive) throw new UsageError('--yes and --interactive contradict each other; give one.');
+    const template = TEMPLATES.find((name) => name === this.template);
+    if (template === undefined) throw new UsageError(`Unknown --template "${this.template}": expected ${TEMPLATES.join(' or ')}.`);
     const flags = { name: this.name, displayName: this.displayName, summary: this.summary, maintainer: this.maintainer };
     checkFlags(flags);
     const { stdin, stdout } = this.context;
@@ -57,10 +63,10 @@ export class CreateCommand extends Command {
       prompts?.close();
     }
     dir ??= resolve(cwd, values.name);
-    await scaffold(dir, values, { force: this.force });
+    await scaffold(dir, values, { force: this.force, template });
     stdout.write(`Created ${values.displayName} (${values.name}) in ${dir}.\n`);
     if (!this.noGit) stdout.write(`${(await gitInit(dir)).note}\n`);
-    stdout.write(`\n${nextSteps(dir, cwd, values.name, this.context.env.npm_config_user_agent)}`);
+    stdout.write(`\n${nextSteps(dir, cwd, values.name, this.context.env.npm_config_user_agent, template)}`);
     return 0;
   }
 }

@@ -1,4 +1,5 @@
 import { isAbsolute, relative } from 'node:path';
+import type { TemplateName } from './scaffold.js';
 
 /** Commands of the package manager that ran us (`npm create` / `pnpm create` / `yarn create`). */
 function packageManager(userAgent: string | undefined): { install: string; exec: string; run: (script: string) => string } {
@@ -12,18 +13,23 @@ function shellWord(word: string): string {
 }
 
 /** What to do after the charm exists: build, simulate, deploy. */
-export function nextSteps(dir: string, cwd: string, name: string, userAgent: string | undefined): string {
+export function nextSteps(dir: string, cwd: string, name: string, userAgent: string | undefined, template: TemplateName = 'default'): string {
   const pm = packageManager(userAgent);
   const fromHere = relative(cwd, dir);
   const cd = fromHere === '' ? [] : [`cd ${shellWord(fromHere.startsWith('..') || isAbsolute(fromHere) ? dir : fromHere)}`];
   const lines = [
     ...cd,
     `${pm.install.padEnd(34)}# the lucky CLI and the simulator`,
-    `${`${pm.exec} sim deploy .`.padEnd(34)}# run install, config-changed, start locally`,
+    ...(template === 'k8s'
+      ? [
+          `${'docker pull busybox:stable'.padEnd(34)}# the web container's image (Docker runs it)`,
+          `${pm.exec} sim deploy . --resource web-image=busybox:stable  # install … start, web-pebble-ready`,
+        ]
+      : [`${`${pm.exec} sim deploy .`.padEnd(34)}# run install, config-changed, start locally`]),
     `${`${pm.exec} sim status`.padEnd(34)}# see what the scripts set`,
     `${pm.run('test').padEnd(34)}# the charm's test (tests/charm.test.mjs)`,
     `${pm.run('build').padEnd(34)}# lucky charm build: a deployable charm in build/`,
-    `juju deploy ./build/${name}.charm`,
+    template === 'k8s' ? `juju deploy ./build/${name}.charm --resource web-image=busybox:stable` : `juju deploy ./build/${name}.charm`,
   ];
   return `Next steps:\n${lines.map((line) => `  ${line}`).join('\n')}\n`;
 }

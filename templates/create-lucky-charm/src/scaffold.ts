@@ -8,9 +8,13 @@ import { writeHookStubs } from './stubs.js';
 import { checkTargetDir } from './target-dir.js';
 import { VERSION } from './version.js';
 
-/** The raw template shipped with this package (computed on use, so bundling the hook-stub code costs nothing). */
-export function templateDir(): string {
-  return fileURLToPath(new URL('../template/', import.meta.url));
+/** The templates: `default` (a machine charm) and `k8s` (a Kubernetes sidecar charm under Pebble). */
+export const TEMPLATES = ['default', 'k8s'] as const;
+export type TemplateName = (typeof TEMPLATES)[number];
+
+/** A raw template shipped with this package (computed on use, so bundling the hook-stub code costs nothing). */
+export function templateDir(template: TemplateName = 'default'): string {
+  return fileURLToPath(new URL(template === 'default' ? '../template/' : `../template-${template}/`, import.meta.url));
 }
 
 /**
@@ -32,8 +36,8 @@ export interface CharmValues {
 }
 
 /** Every file of the template, as paths relative to the template with `/`, sorted. */
-export async function templateFiles(): Promise<string[]> {
-  const root = templateDir();
+export async function templateFiles(template: TemplateName = 'default'): Promise<string[]> {
+  const root = templateDir(template);
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   return entries
     .filter((entry) => entry.isFile())
@@ -53,7 +57,7 @@ export function targetPath(templatePath: string): string {
  * unless `force`): the rendered template, then its hook stubs. Returns the
  * files written, relative to `dir`, sorted.
  */
-export async function scaffold(dir: string, values: CharmValues, options: { force?: boolean } = {}): Promise<string[]> {
+export async function scaffold(dir: string, values: CharmValues, options: { force?: boolean; template?: TemplateName } = {}): Promise<string[]> {
   await checkTargetDir(dir, options.force ?? false);
   const substitutions = {
     name: values.name,
@@ -64,8 +68,9 @@ export async function scaffold(dir: string, values: CharmValues, options: { forc
     initial: values.name.charAt(0).toUpperCase(),
   };
   const written: string[] = [];
-  const root = templateDir();
-  for (const file of await templateFiles()) {
+  const template = options.template ?? 'default';
+  const root = templateDir(template);
+  for (const file of await templateFiles(template)) {
     const text = render(await readFile(join(root, file), 'utf8'), substitutions, file);
     const relative = targetPath(file);
     const path = join(dir, relative);
@@ -76,7 +81,12 @@ export async function scaffold(dir: string, values: CharmValues, options: { forc
     written.push(relative);
   }
   const metadata = parse(await readFile(join(dir, 'metadata.yaml'), 'utf8')) as CharmMetadataInput;
-  const actions = Object.keys((parse(await readFile(join(dir, 'actions.yaml'), 'utf8')) ?? {}) as Record<string, unknown>);
+  // The k8s template declares no actions.
+  const actionsYaml = await readFile(join(dir, 'actions.yaml'), 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return '';
+    throw error;
+  });
+  const actions = Object.keys((parse(actionsYaml) ?? {}) as Record<string, unknown>);
   written.push(...(await writeHookStubs(dir, metadata, actions)));
   return written.sort();
 }
