@@ -255,4 +255,19 @@ sim('the table and --format json show what the charm set', async (ctx) => {
   );
 });
 
+sim('lucky reboot --now: the hook is killed, the machine reboots, the hook runs again, then start', async (ctx) => {
+  const env = { LUCKY_SIM_MODEL: join(ctx.dir, 'model') };
+  const run = await lucky(['sim', 'hook', 'app/1', 'update-status'], env);
+  assert.is(run.exitCode, 0, run.stdout + run.stderr);
+  assert.match(run.stdout, /app\/1 +update-status +rebooting now \(runs again\)\napp\/1 +update-status +ok\napp\/1 +start +ok\n/);
+  const status = JSON.parse((await lucky(['sim', 'status', '--format', 'json'], env)).stdout) as {
+    applications: Array<{ units: Array<{ name: string; dataDir: string; socketPath: string }> }>;
+  };
+  const unit = status.applications[0]?.units.find((u) => u.name === 'app/1');
+  assert.ok(unit);
+  // The killed run never counted; the second run did, with a new daemon (state kept across the reboot).
+  const kv = await lucky(['kv', 'get', 'update-status-runs'], { LUCKY_DATA_DIR: unit.dataDir, LUCKY_DAEMON_SOCKET: unit.socketPath, JUJU_UNIT_NAME: 'app/1' });
+  assert.is(kv.stdout, '1\n', kv.stderr);
+});
+
 sim.run();
