@@ -123,4 +123,19 @@ test('deploy with trust: credential-get answers that application only', async (c
   await ctx.model.resolved('web/0', { retry: false });
 });
 
+test('goal-state shows a unit being removed as dying, to the end of its teardown', async (ctx) => {
+  await setHookScript(ctx.charm, 'if [ "$JUJU_HOOK_NAME" = stop ]; then goal-state --format=json; fi\n');
+  const outcomes = await ctx.model.removeUnit('web/1');
+  const stop = outcomes.find((outcome) => outcome.hook === 'stop');
+  assert.is(stop?.exitCode, 0, stop?.stderr);
+  const units = (JSON.parse(stop?.stdout ?? '') as { units: Record<string, { status: string }> }).units;
+  assert.equal(
+    Object.entries(units).map(([name, unit]) => [name, unit.status]),
+    [
+      ['web/0', 'waiting'],
+      ['web/1', 'dying'],
+    ],
+  );
+});
+
 test.run();

@@ -28,7 +28,8 @@ function unitsOf(model: ModelState, app: string): Record<string, GoValue> {
   const units: Record<string, GoValue> = {};
   for (const name of applicationUnits(model, app)) {
     const state = model.units[name];
-    if (state) units[name] = statusContents(state.status.status, state.statusSince);
+    // A dying unit shows its life instead of its workload status.
+    if (state) units[name] = statusContents(state.life ?? state.status.status, state.statusSince);
   }
   return units;
 }

@@ -107,6 +107,8 @@ export interface UnitState {
   workloadVersion: string;
   /** When `workloadVersion` was set (ISO 8601): `juju status` shows the most recently set version of the units. */
   workloadVersionSince?: string;
+  /** `dying` from `juju remove-unit` until the unit is gone (goal-state shows it); absent while alive. */
+  life?: 'dying';
   /** Juju's GroupedPortRanges: endpoint name ('' = all endpoints) → port ranges ("80/tcp"). */
   openedPorts: Record<string, string[]>;
 }

@@ -16,3 +16,9 @@ export function settleStartStatus(model: ModelState, unit: string): boolean {
   state.statusSince = new Date().toISOString();
   return true;
 }
+
+/** `juju remove-unit`: the unit is dying until its teardown hooks have run and it leaves the model. */
+export function markDying(model: ModelState, unit: string): void {
+  const state = model.units[unit];
+  if (state) state.life = 'dying';
+}

@@ -64,6 +64,7 @@ const UnitSchema = v.object({
   statusHistory: v.array(Status),
   workloadVersion: v.string(),
   workloadVersionSince: v.exactOptional(v.string()),
+  life: v.exactOptional(v.literal('dying')),
   openedPorts: v.record(v.string(), v.array(v.string())),
 });
 

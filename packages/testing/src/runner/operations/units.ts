@@ -4,7 +4,8 @@ import { isValidApplication, unitApplication } from '../../model/names.js';
 import { isPeerRelation } from '../../model/relations.js';
 import type { ConfigValue } from '../../model/schema.js';
 import { unitStorageIds } from '../../model/storage.js';
-import { readModel } from '../../model/store.js';
+import { readModel, updateModel } from '../../model/store.js';
+import { markDying } from '../../model/unit-status.js';
 import { readCharm } from '../charm.js';
 import { coerceConfig } from '../config.js';
 import type { ModelContext, Operation } from '../context.js';
@@ -64,6 +65,7 @@ export async function removeUnit(context: ModelContext, { state, model }: Operat
   const relations = liveRelations(model, state, app);
   assertNoError(state, [unit, ...relations.flatMap((relation) => scopePeers(relation, unit))]);
   state.dyingUnits.push(unit);
+  await updateModel(context.dir, (current) => markDying(current, unit));
   const remoteSide: QueuedHook[] = [];
   const ownSide: QueuedHook[] = [];
   for (const relation of relations) {
