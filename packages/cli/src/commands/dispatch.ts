@@ -3,7 +3,7 @@ import { Command, Option, UsageError } from 'clipanion';
 import { ErrorCode, LuckyError } from '@lucky/core/client';
 import { cliPath } from '../cli-path.js';
 import { DaemonCommand } from '../daemon-options.js';
-import { ensureCurrentDaemon } from '../daemon-starter.js';
+import { ensureCurrentDaemon, ensureDaemon } from '../daemon-starter.js';
 import { VERSION } from '../version.js';
 
 /**
@@ -39,7 +39,11 @@ export class DispatchCommand extends DaemonCommand {
     const kind = this.hook === undefined && dispatchPath !== undefined && dirname(dispatchPath) === 'actions' ? 'action' : 'hook';
     if (!hook) throw new UsageError('No hook to run: give one as an argument, or run under Juju, which sets JUJU_DISPATCH_PATH.');
     const location = this.location();
-    const client = await ensureCurrentDaemon(location, env, cliPath(), VERSION, (line) => this.context.stderr.write(line));
+    // The revision check needs the charm: Juju always sets JUJU_CHARM_DIR; by hand, without it, any daemon is used.
+    const client =
+      this.charmDir === undefined
+        ? await ensureDaemon(location, env, cliPath())
+        : await ensureCurrentDaemon(location, env, cliPath(), VERSION, (line) => this.context.stderr.write(line));
     const hookEnv: Record<string, string> = {};
     for (const [key, value] of Object.entries(env)) if (value !== undefined) hookEnv[key] = value;
     const output = {
