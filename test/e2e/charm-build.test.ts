@@ -364,7 +364,7 @@ broken('a link in node_modules to a workspace package outside the charm is refus
   await assertUntouched(ctx);
 });
 
-broken('hooks the charm can never receive are warnings: the build goes on; actions and cron are not warned about', async (ctx) => {
+broken('hooks the charm can never receive are warnings (an action listed under hooks: says where it belongs): the build goes on; cron is not warned about', async (ctx) => {
   const { run, charm } = await brokenBuild(ctx, async (dir) => {
     await writeFile(join(dir, 'actions.yaml'), 'do-it:\n  description: An action.\n');
     const file = join(dir, 'lucky.yaml');
@@ -379,6 +379,7 @@ broken('hooks the charm can never receive are warnings: the build goes on; actio
   assert.equal(warnings, [
     `Warning: ${file}:41:3: hooks.fail-on-purpose: the charm never receives the hook "fail-on-purpose": it is not a hook of this charm's metadata nor an action, so these scripts never run`,
     `Warning: ${file}:44:3: hooks.flaky: the charm never receives the hook "flaky": it is not a hook of this charm's metadata nor an action, so these scripts never run`,
+    `Warning: ${file}:47:3: hooks.do-it: "do-it" is an action, and actions run the scripts under "actions:", so these scripts never run; move them to "actions: do-it:"`,
     `Warning: ${file}:49:3: hooks.databse-relation-joined: the charm never receives the hook "databse-relation-joined": it is not a hook of this charm's metadata nor an action, so these scripts never run`,
   ]);
   assert.equal(errorLines(run), []);

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
@@ -122,19 +122,22 @@ test('config changes are checked against config.yaml and run config-changed', as
 });
 
 test('a failing hook puts the unit in error until resolved retries it', async (ctx) => {
-  const failed = await sim(ctx, 'run', 'demo/1', 'flaky');
-  assert.is(failed.exitCode, 1);
-  assert.match(failed.stdout, /demo\/1\s+flaky\s+failed \(exit 1\)/);
-  assert.match(failed.stdout, /flaky: not allowed yet/);
   let s = await status(ctx);
+  const marker = join(unit(s, 'demo/1').dataDir, 'fail-update-status');
+  writeFileSync(marker, '');
+  const failed = await sim(ctx, 'hook', 'demo/1', 'update-status');
+  assert.is(failed.exitCode, 1);
+  assert.match(failed.stdout, /demo\/1\s+update-status\s+failed \(exit 1\)/);
+  assert.match(failed.stdout, /update-status fails until fail-update-status is removed/);
+  s = await status(ctx);
   assert.is(unit(s, 'demo/1').agent.status, 'error');
-  assert.match(unit(s, 'demo/1').agent.message, /flaky/);
+  assert.match(unit(s, 'demo/1').agent.message, /update-status/);
   const table = await sim(ctx, 'status');
   assert.match(table.stdout, /demo\/1\s+error\s+error/);
-  const refused = await sim(ctx, 'run', 'demo/1', 'update-status');
+  const refused = await sim(ctx, 'hook', 'demo/1', 'config-changed');
   assert.is(refused.exitCode, 1);
   assert.match(refused.stderr, /error/);
-  writeFileSync(join(unit(s, 'demo/1').dataDir, 'allow-flaky'), '');
+  rmSync(marker);
   const resolved = await sim(ctx, 'resolved', 'demo/1');
   assert.is(resolved.exitCode, 0, resolved.stdout + resolved.stderr);
   s = await status(ctx);
@@ -177,7 +180,9 @@ test('bad input is refused with one clear line and changes nothing', async (ctx)
     [['add-unit', 'nope'], /nope/],
     [['remove-unit', 'demo/7'], /demo\/7/],
     [['relate', 'demo:website', 'db:db'], /interface/],
-    [['run', 'ghost/0', 'install'], /ghost\/0/],
+    [['hook', 'ghost/0', 'install'], /ghost\/0/],
+    [['hook', 'demo/0', 'flaky'], /cannot receive the hook "flaky"/],
+    [['run', 'demo/0', 'backup'], /action "backup" not defined on unit "demo\/0"/],
     [['config', 'nope', 'a=b'], /nope/],
   ];
   for (const [args, message] of cases) {

@@ -5,7 +5,7 @@
  * (without stdout, stderr and return-code), then its stdout and stderr. YAML and
  * JSON: `{<unit>: {id, status, message?, results, log?, timing, unit}}`.
  */
-import { stringify } from 'yaml';
+import { formatValue, type GoValue } from '../tools/format.js';
 import type { ActionRun } from './schema.js';
 
 export type RunFormat = 'plain' | 'yaml' | 'json';
@@ -53,32 +53,19 @@ export function taskDocument(run: ActionRun): Record<string, unknown> {
   if (run.logs.length > 0) task.log = run.logs.map((entry) => `${goTime(entry.timestamp)} ${entry.message}`);
   task.timing = { completed: goTime(run.completed), enqueued: goTime(run.enqueued), started: goTime(run.started) };
   task.unit = run.unit;
-  return { [run.unit]: sortKeys(task) };
+  return { [run.unit]: task };
 }
 
-function sortKeys(value: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((key) => [key, value[key]]),
-  );
-}
-
-function sortDeep(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortDeep);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((key) => [key, sortDeep((value as Record<string, unknown>)[key])]),
-  );
+/** Go's YAML (go-yaml v2, as cmd.FormatYaml): sorted keys, YAML 1.1 words such as "yes" quoted. JSON likewise is Go's. */
+function goYaml(value: Record<string, unknown>): Promise<string> {
+  return formatValue('yaml', value as GoValue);
 }
 
 /** stdout of `juju run` in a format. */
-export function resultText(run: ActionRun, format: RunFormat): string {
-  if (format === 'json') return `${JSON.stringify(sortDeep(taskDocument(run)))}\n`;
-  if (format === 'yaml') return stringify(sortDeep(taskDocument(run)), { indentSeq: false });
-  const shown = Object.keys(run.results).length > 0 ? stringify(sortDeep(run.results), { indentSeq: false }) : '';
+export async function resultText(run: ActionRun, format: RunFormat): Promise<string> {
+  if (format === 'json') return formatValue('json', taskDocument(run) as GoValue);
+  if (format === 'yaml') return goYaml(taskDocument(run));
+  const shown = Object.keys(run.results).length > 0 ? await goYaml(run.results) : '';
   let text = run.status === 'failed' ? `Action id ${run.id} failed: ${run.message}\n` : '';
   text += `${shown}\n`;
   if (run.stdout !== '') text += `${run.stdout.replace(/^\n+|\n+$/g, '')}\n`;

@@ -33,7 +33,7 @@ export function simLogCommand({ Command, Option, writeJson, SimCommand }: SimKit
       const out = this.context.stdout;
       for (const run of runs) {
         const action = actions.get(run.contextId);
-        out.write(action ? actionLogLines(action) : `${run.unit} ${run.hook}: exit ${run.exitCode}\n`);
+        out.write(action ? await actionLogLines(action) : `${run.unit} ${run.hook}: exit ${run.exitCode}\n`);
         for (const [stream, text] of [
           ['out', run.stdout],
           ['err', run.stderr],

@@ -44,7 +44,7 @@ export function simRunCommand({ Command, Option, UsageError, SimCommand }: SimKi
       const params = mergeParams(fromFile, parseActionArgs(this.args, this.stringArgs));
       const result = await model.runAction(this.unit, this.action, params);
       this.context.stderr.write(progressText(result));
-      this.context.stdout.write(resultText(result, format));
+      this.context.stdout.write(await resultText(result, format));
       let hooksFailed = false;
       for (const hook of result.hooks) {
         const ok = hook.exitCode === 0;

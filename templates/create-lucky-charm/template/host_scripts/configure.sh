@@ -34,3 +34,8 @@ done
 
 lucky set-status --name config active "Serving on port $port"
 log "serving \"$greeting\" on port $port"
+
+# As the refresh action, report what is served (`juju run` prints the results).
+if [ "$1" = refresh ]; then
+  lucky action set port="$port" greeting="$greeting"
+fi

@@ -65,8 +65,9 @@ test('update-status keeps a started unit active', async () => {
   assert.deepEqual((await unit()).workload, { status: 'active', message: 'Serving on port 9090' });
 });
 
-test('the refresh action applies the configuration again', async () => {
-  const outcomes = await model.run('{{name}}/0', 'refresh');
-  assertSucceeded(outcomes);
-  assert.match(outcomes[0].stdout, /serving "Hello" on port 9090/);
+test('the refresh action applies the configuration again and reports it', async () => {
+  const action = await model.runAction('{{name}}/0', 'refresh');
+  assert.equal(action.status, 'completed', action.stderr);
+  assert.match(action.stdout, /serving "Hello" on port 9090/);
+  assert.deepEqual(action.results, { port: '9090', greeting: 'Hello' });
 });
