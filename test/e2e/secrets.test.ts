@@ -150,7 +150,7 @@ test('user secrets: add-secret, grant-secret; a granted application reads it by 
   assert.match(refused.stderr, /No application "nope" in the model/);
   await simOk(ctx, 'grant-secret', 'api-token', 'secret-consumer');
   const shown = await simOk(ctx, 'show-secret', 'api-token');
-  assert.match(shown, /owner: <model>\n {2}name: api-token\n/);
+  assert.match(shown, /owner: <model>\n {2}description: for the consumer\n {2}name: api-token\n/);
   assert.match(shown, /- target: application-secret-consumer\n {4}scope: model-[0-9a-f-]{36}\n {4}role: view\n/);
 });
 

@@ -98,8 +98,23 @@ export async function secretGetYaml(env: ToolEnv, options: SecretGetOptions): Pr
   return runTool('secret-get', secretGetArgs('yaml', options), env);
 }
 
-/** `secret-get --format=json`: the whole content, or one key's value. */
+/**
+ * `secret-get --format=json`: the whole content, or one key's value. Juju's secret-get takes a
+ * key only after an id; with a label alone the key is picked from the whole content here.
+ */
 export async function secretGet(env: ToolEnv, options: SecretGetOptions): Promise<Record<string, string> | string> {
+  if (options.id === undefined && options.key !== undefined) {
+    const { key, ...whole } = options;
+    const content = await secretGet(env, whole);
+    const name = key.endsWith('#base64') ? key.slice(0, -'#base64'.length) : key;
+    if (typeof content === 'string' || !Object.hasOwn(content, name)) {
+      throw new LuckyError(ErrorCode.HookToolFailed, `secret-get failed: secret key value ${JSON.stringify(name)} not found (exit 1)`, {
+        data: { tool: 'secret-get' },
+      });
+    }
+    const value = content[name] ?? '';
+    return key.endsWith('#base64') ? Buffer.from(value, 'utf8').toString('base64') : value;
+  }
   const out = await runTool('secret-get', secretGetArgs('json', options), env);
   // Not parseToolJson: its errors quote the output, and this output is secret.
   let data: unknown;

@@ -38,6 +38,9 @@ export class SecretGetCommand extends ClientCommand {
     const id = this.label !== undefined && args.length === 1 && !looksLikeSecretId(args[0] ?? '') ? undefined : args.shift();
     const key = args.shift();
     if (id === undefined && this.label === undefined) throw new UsageError('Give the secret id, or --label.');
+    if (id === undefined && key !== undefined && format === 'yaml') {
+      throw new UsageError("Juju's secret-get takes a key only after an id: give the id for one key in YAML, or use --format plain|json.");
+    }
     const params = {
       ...(id !== undefined ? { id } : {}),
       ...(this.label !== undefined ? { label: this.label } : {}),
