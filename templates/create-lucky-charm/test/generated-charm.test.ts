@@ -73,9 +73,11 @@ test('LocalModel: deploy, config changes, update-status, the action and the peer
     assertSucceeded(await model.run('fresh/0', 'update-status'));
     assert.equal((await units())[0]?.workload, { status: 'active', message: 'Serving on port 9090' });
 
-    const refreshed = await model.run('fresh/0', 'refresh');
-    assertSucceeded(refreshed);
-    assert.match(refreshed[0]?.stdout ?? '', '[fresh/0] serving "Hello" on port 9090');
+    // refresh is an action (actions: in lucky.yaml): it runs like juju run, and reports what it serves.
+    const refreshed = await model.runAction('fresh/0', 'refresh');
+    assert.is(refreshed.status, 'completed', refreshed.stderr);
+    assert.match(refreshed.stdout, '[fresh/0] serving "Hello" on port 9090');
+    assert.equal(refreshed.results, { port: '9090', greeting: 'Hello' });
 
     assertSucceeded(await model.removeUnit('fresh/1'));
     assert.is((await kv(model, 'fresh/0'))['peer-fresh-1'], undefined, 'cluster-relation-departed forgot the peer');
