@@ -11,9 +11,10 @@ import { canRead, findSecret, latestRevision, modelSecrets, ownerHookUnit } from
 import type { SecretState } from './schema.js';
 import { secretUri } from './xid.js';
 
-function obsoleteRevisions(secret: SecretState): number[] {
+/** Revisions no unit tracks any more (removed units track nothing), other than the latest. */
+function obsoleteRevisions(model: ModelState, secret: SecretState): number[] {
   const latest = latestRevision(secret);
-  const tracked = new Set(Object.values(secret.consumers).map((consumer) => consumer.revision));
+  const tracked = new Set(Object.entries(secret.consumers).flatMap(([unit, consumer]) => (Object.hasOwn(model.units, unit) ? [consumer.revision] : [])));
   return secret.revisions.map((entry) => entry.revision).filter((revision) => revision < latest && !tracked.has(revision));
 }
 
@@ -32,8 +33,8 @@ export function secretTriggeredHooks(before: ModelState, after: ModelState, dyin
     }
     const owner = ownerHookUnit(after, secret);
     if (!live(owner)) continue;
-    const wasObsolete = new Set(old ? obsoleteRevisions(old) : []);
-    for (const revision of obsoleteRevisions(secret)) {
+    const wasObsolete = new Set(old ? obsoleteRevisions(before, old) : []);
+    for (const revision of obsoleteRevisions(after, secret)) {
       if (wasObsolete.has(revision)) continue;
       hooks.push({ ...hookEntry(owner, 'secret-remove'), secret: { id: secretUri(id), label: secret.label, revision } });
     }
