@@ -125,7 +125,14 @@ export async function runJujuExec(modelDir: string, argv: readonly string[] = pr
     process.stderr.write(`ERROR unit "${parsed.unit}" not found\n`);
     return 1;
   }
-  const { context, env: hookEnv } = await openWhenIdle(modelDir, parsed.unit);
+  let opened: Awaited<ReturnType<typeof openHookContext>>;
+  try {
+    opened = await openWhenIdle(modelDir, parsed.unit);
+  } catch (error) {
+    process.stderr.write(`ERROR ${(error as Error).message}\n`);
+    return 1;
+  }
+  const { context, env: hookEnv } = opened;
   // Commands run in a context of their own, not a hook: no JUJU_DISPATCH_PATH or JUJU_HOOK_NAME.
   const { JUJU_DISPATCH_PATH: _path, JUJU_HOOK_NAME: _name, ...env } = hookEnv;
   const startedAt = new Date();
