@@ -364,7 +364,7 @@ class Daemon implements RunningDaemon {
       },
     };
     this.current = hook;
-    this.log.info(`Running hook ${name}`);
+    this.log.info(job ? `Running cron job "${job.id}"` : `Running hook ${name}`);
     if (this.context.state.problem && !this.problemReported) {
       this.problemReported = true;
       hook.output('stderr', `Warning: ${this.context.state.problem} Clear the unit status with "lucky set-status --name ${STATE_SLOT} active".\n`);
