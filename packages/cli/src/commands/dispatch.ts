@@ -17,7 +17,7 @@ export class DispatchCommand extends DaemonCommand {
     category: 'Daemon',
     description: "run a Juju hook through the unit's Lucky daemon",
     details:
-      "The hook is the argument, else the basename of $JUJU_DISPATCH_PATH. `trigger-hook` is Lucky's name for the same command. A running daemon that serves another revision of the charm (lucky.yaml or the Lucky version changed) is restarted first, its state kept. With `--cron <job>` the entries of that cron job (its schedule as written in lucky.yaml) run instead, as hook `cron`: the daemon's scheduler runs it this way through `juju-exec <unit>`, so it has a hook context.",
+      "The hook is the argument, else the basename of $JUJU_DISPATCH_PATH. For `actions/<name>` the scripts of lucky.yaml's `actions:` run; when they fail, the action is failed with `action-fail` and the script's error, and dispatch exits 0 so that Juju keeps this message. `trigger-hook` is Lucky's name for the same command. A running daemon that serves another revision of the charm (lucky.yaml or the Lucky version changed) is restarted first, its state kept. With `--cron <job>` the entries of that cron job (its schedule as written in lucky.yaml) run instead, as hook `cron`: the daemon's scheduler runs it this way through `juju-exec <unit>`, so it has a hook context.",
     examples: [
       ["In a charm's dispatch file", 'exec lucky dispatch'],
       ['Run a hook by name', 'lucky dispatch config-changed'],
