@@ -39,9 +39,9 @@ const ID = /^secret:([0-9a-v]{20})\n$/;
 function idOf(result: ToolResult): string {
   assert.is(result.stderr, '');
   assert.is(result.exitCode, 0);
-  const match = ID.exec(result.stdout);
-  if (!match?.[1]) assert.unreachable(`expected a secret URI, got ${JSON.stringify(result.stdout)}`);
-  return match[1];
+  const id = ID.exec(result.stdout)?.[1];
+  if (id === undefined) throw new Error(`expected a secret URI, got ${JSON.stringify(result.stdout)}`);
+  return id;
 }
 
 const tools = suite('secret tools');
