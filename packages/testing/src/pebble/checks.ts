@@ -138,7 +138,22 @@ export class CheckManager {
       if (spec.http !== undefined) {
         const http = spec.http as { url: string; headers?: Record<string, string> };
         const headers = Object.entries(http.headers ?? {}).flatMap(([k, val]) => ['--header', `${k}: ${val}`]);
-        const result = await this.container.run([BUSYBOX, 'timeout', '-s', 'KILL', seconds, BUSYBOX, 'wget', '-q', '-O', '/dev/null', '-T', seconds, ...headers, http.url]);
+        const result = await this.container.run([
+          BUSYBOX,
+          'timeout',
+          '-s',
+          'KILL',
+          seconds,
+          BUSYBOX,
+          'wget',
+          '-q',
+          '-O',
+          '/dev/null',
+          '-T',
+          seconds,
+          ...headers,
+          http.url,
+        ]);
         return result.exitCode === 0 ? undefined : `GET ${http.url}: ${result.stderr.toString('utf8').trim() || `wget exited ${result.exitCode}`}`;
       }
       if (spec.tcp !== undefined) {
@@ -148,7 +163,10 @@ export class CheckManager {
         if (!host) return 'the container has no network address to reach';
         return await tcpConnect(host, tcp.port, timeoutMs);
       }
-      const exec = spec.exec as { command: string; environment?: Record<string, string>; 'working-dir'?: string; 'service-context'?: string } & Record<string, unknown>;
+      const exec = spec.exec as { command: string; environment?: Record<string, string>; 'working-dir'?: string; 'service-context'?: string } & Record<
+        string,
+        unknown
+      >;
       const context = exec['service-context'] ? (this.plan().services[exec['service-context']] ?? {}) : {};
       const user = await dockerUser(this.ids, { ...context, ...exec });
       const env = { ...((context.environment as Record<string, string> | undefined) ?? {}), ...(exec.environment ?? {}) };
@@ -162,7 +180,7 @@ export class CheckManager {
       const timedOut = Symbol('timeout');
       const code = await Promise.race([proc.exited, new Promise<symbol>((resolve) => setTimeout(() => resolve(timedOut), timeoutMs))]);
       if (code === timedOut) {
-        proc.signal('SIGKILL');
+        proc.signal('SIGKILL', true);
         return `exec check timed out after ${timeoutMs} ms`;
       }
       return code === 0 ? undefined : `exit status ${String(code)}`;

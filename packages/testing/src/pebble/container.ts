@@ -10,7 +10,7 @@ import Docker from 'dockerode';
 import { ErrorCode, LuckyError } from '@lucky/errors';
 
 /** Where the host's static busybox is mounted read-only: the server's own tools inside any image (even one without a shell). */
-export const BUSYBOX = '/charm/bin/pebble-busybox';
+export const BUSYBOX = '/charm/bin/busybox';
 /** Label that marks containers a Pebble-compatible server made. */
 export const SERVER_LABEL = 'lucky.pebble.server';
 
@@ -40,7 +40,8 @@ export interface ContainerProcess {
   readonly stream: Duplex;
   /** Resolves with the exit code once the process has ended and its output is read. */
   readonly exited: Promise<number>;
-  signal(name: NodeJS.Signals | number): boolean;
+  /** Signals the process; with `group`, everything it started too (Pebble signals a service's process group). */
+  signal(name: NodeJS.Signals | number, group?: boolean): boolean;
 }
 
 /** Splits Docker's multiplexed exec stream (8-byte frame headers) into stdout and stderr. */
@@ -59,10 +60,10 @@ function demux(stream: Duplex, onStdout: (chunk: Buffer) => void, onStderr: (chu
   });
 }
 
-/** Signals a process and, for SIGKILL, everything it started (read from /proc, as the processes share no group we made). */
-function signalTree(pid: number, signal: NodeJS.Signals | number): boolean {
+/** Signals a process and, with `group`, everything it started (read from /proc: Docker execs get no process group of their own). */
+function signalTree(pid: number, signal: NodeJS.Signals | number, group: boolean): boolean {
   if (pid <= 0) return false;
-  const all = signal === 'SIGKILL' || signal === 9 ? [...descendants(pid), pid] : [pid];
+  const all = group ? [...descendants(pid), pid] : [pid];
   let any = false;
   for (const target of all) {
     try {
@@ -184,7 +185,7 @@ export class WorkloadContainer {
       AttachStderr: true,
       Tty: options.tty ?? false,
     });
-    const stream = (await exec.start({ hijack: true, stdin: options.stdin ?? false, Tty: options.tty ?? false })) as Duplex;
+    const stream = (await exec.start({ hijack: true, stdin: options.stdin ?? false, Tty: options.tty ?? false }));
     const onStdout = options.onStdout ?? (() => undefined);
     const onStderr = options.onStderr ?? (() => undefined);
     if (options.tty) stream.on('data', (chunk: Buffer) => onStdout(chunk));
@@ -209,11 +210,14 @@ export class WorkloadContainer {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     });
-    return { hostPid, stream, exited, signal: (name) => signalTree(hostPid, name) };
+    return { hostPid, stream, exited, signal: (name, group = false) => signalTree(hostPid, name, group) };
   }
 
   /** Runs a command to completion; collects its output. */
-  async run(command: readonly string[], options: Omit<SpawnOptions, 'command' | 'onStdout' | 'onStderr'> & { input?: Buffer } = {}): Promise<{ exitCode: number; stdout: Buffer; stderr: Buffer }> {
+  async run(
+    command: readonly string[],
+    options: Omit<SpawnOptions, 'command' | 'onStdout' | 'onStderr'> & { input?: Buffer } = {},
+  ): Promise<{ exitCode: number; stdout: Buffer; stderr: Buffer }> {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const proc = await this.spawn({ ...options, command, stdin: options.input !== undefined, onStdout: (c) => out.push(c), onStderr: (c) => err.push(c) });
@@ -235,11 +239,11 @@ export class WorkloadContainer {
   }
 
   async putArchive(tar: Buffer, path: string): Promise<void> {
-    await this.container.putArchive(tar, { path, copyUIDGID: '1' } as unknown as Record<string, string>);
+    await this.container.putArchive(tar, { path, copyUIDGID: '1' });
   }
 
   async getArchive(path: string): Promise<Buffer> {
-    const stream = (await this.container.getArchive({ path })) as NodeJS.ReadableStream;
+    const stream = (await this.container.getArchive({ path }));
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks);

@@ -43,10 +43,20 @@ export interface ExecPayload {
   height?: number;
 }
 
+/** What the client sent before the process existed, and the process once it does. */
+interface ExecIo {
+  proc: ContainerProcess | undefined;
+  early: Buffer[];
+  stdinEnded: boolean;
+  stdinOpen: boolean;
+  signals: string[];
+}
+
 interface PendingExec {
   readonly task: Task;
   readonly sockets: Map<string, WebSocket>;
   readonly wanted: readonly string[];
+  readonly io: ExecIo;
   connected: () => void;
 }
 
@@ -83,7 +93,8 @@ export class ExecApi {
     }
     const environment = { ...((context.environment as Record<string, string> | undefined) ?? {}), ...(payload.environment ?? {}) };
     const workingDir = payload['working-dir'] || (context['working-dir'] as string | undefined) || '';
-    const pick = <T>(own: T | undefined | null | '', fallback: unknown): T | undefined => (own !== undefined && own !== null && own !== '' ? own : (fallback as T | undefined));
+    const pick = <T>(own: T | undefined | null | '', fallback: unknown): T | undefined =>
+      own !== undefined && own !== null && own !== '' ? own : (fallback as T | undefined);
     const ids = await normalizeIds(this.ids, {
       ...(pick<number>(payload['user-id'], context['user-id']) !== undefined && { userId: pick<number>(payload['user-id'], context['user-id'])! }),
       ...(pick<string>(payload.user, context.user) !== undefined && { user: pick<string>(payload.user, context.user)! }),
@@ -106,7 +117,13 @@ export class ExecApi {
       connected = () => resolve(true);
       setTimeout(() => resolve(false), CONNECT_TIMEOUT_MS).unref();
     });
-    const pending: PendingExec = { task, sockets: new Map(), wanted, connected };
+    const pending: PendingExec = {
+      task,
+      sockets: new Map(),
+      wanted,
+      connected,
+      io: { proc: undefined, early: [], stdinEnded: false, stdinOpen: true, signals: [] },
+    };
     this.pending.set(task.id, pending);
     task.start();
     void allConnected.then(async (ok) => {
@@ -118,7 +135,7 @@ export class ExecApi {
       }
       const user = ids.uid === undefined ? undefined : `${ids.uid}:${ids.gid ?? ids.uid}`;
       await this.run(pending, {
-        command: command as string[],
+        command: command,
         environment,
         workingDir,
         ...(user !== undefined && { user }),
@@ -147,20 +164,54 @@ export class ExecApi {
       return;
     }
     pending.sockets.set(id, ws);
+    // Listen from the start: a client may send all of stdin, its end, or a signal before the process exists.
+    const io = pending.io;
+    if (id === 'stdio') {
+      ws.on('message', (data, binary) => {
+        if (binary) {
+          if (!io.proc) io.early.push(data);
+          else if (io.stdinOpen) io.proc.stream.write(data);
+        } else if (isEnd(data)) closeStdin(io);
+      });
+      ws.on('close', () => closeStdin(io));
+    } else if (id === 'control') {
+      ws.on('message', (data) => {
+        let message: { command?: string; signal?: { name?: string } };
+        try {
+          message = JSON.parse(data.toString('utf8')) as typeof message;
+        } catch {
+          return;
+        }
+        if (message.command === 'signal' && message.signal?.name) {
+          const name = message.signal.name.toUpperCase();
+          if (io.proc) sendSignal(pending.task, io.proc, name);
+          else io.signals.push(name);
+        }
+        // "resize" only matters for a terminal, where the size is advisory here.
+      });
+    }
     if (pending.wanted.every((name) => pending.sockets.has(name))) pending.connected();
   }
 
   private async run(
     pending: PendingExec,
-    options: { command: string[]; environment: Record<string, string>; workingDir: string; user?: string; timeoutMs?: number; terminal: boolean; split: boolean },
+    options: {
+      command: string[];
+      environment: Record<string, string>;
+      workingDir: string;
+      user?: string;
+      timeoutMs?: number;
+      terminal: boolean;
+      split: boolean;
+    },
   ): Promise<void> {
     const { task, sockets } = pending;
-    const control = sockets.get('control')!;
     const stdio = sockets.get('stdio')!;
     const stderr = sockets.get('stderr');
     const sendOut = (ws: WebSocket, chunk: Buffer) => {
       if (ws.open) void ws.send(chunk).catch(() => undefined);
     };
+    const io = pending.io;
     const proc = await this.container.spawn({
       command: options.command,
       environment: options.environment,
@@ -172,39 +223,17 @@ export class ExecApi {
       onStderr: (chunk) => sendOut(stderr ?? stdio, chunk),
     });
     this.running.add(proc);
-    // stdin: binary messages, then {"command":"end"} (or the socket closing) closes it.
-    let stdinOpen = true;
-    const closeStdin = () => {
-      if (!stdinOpen) return;
-      stdinOpen = false;
-      proc.stream.end();
-    };
-    stdio.on('message', (data, binary) => {
-      if (binary) {
-        if (stdinOpen) proc.stream.write(data);
-      } else if (isEnd(data)) closeStdin();
-    });
-    stdio.on('close', closeStdin);
-    control.on('message', (data) => {
-      let message: { command?: string; signal?: { name?: string } };
-      try {
-        message = JSON.parse(data.toString('utf8')) as typeof message;
-      } catch {
-        return;
-      }
-      if (message.command === 'signal' && message.signal?.name) {
-        const name = message.signal.name.toUpperCase();
-        task.logf(`Sending signal ${name}`);
-        proc.signal((name.startsWith('SIG') ? name : `SIG${name}`) as NodeJS.Signals);
-      }
-      // "resize" only matters for a terminal; Docker's exec resize needs the exec id, and the size is advisory.
-    });
+    io.proc = proc;
+    for (const chunk of io.early) proc.stream.write(chunk);
+    io.early = [];
+    if (io.stdinEnded) closeStdin(io);
+    for (const name of io.signals) sendSignal(task, proc, name);
     let timedOut = false;
     const timer =
       options.timeoutMs !== undefined && options.timeoutMs > 0
         ? setTimeout(() => {
             timedOut = true;
-            proc.signal('SIGKILL');
+            proc.signal('SIGKILL', true);
           }, options.timeoutMs)
         : undefined;
     const code = await proc.exited;
@@ -222,9 +251,21 @@ export class ExecApi {
 
   /** Kills every running exec (server shutdown). */
   close(): void {
-    for (const proc of this.running) proc.signal('SIGKILL');
+    for (const proc of this.running) proc.signal('SIGKILL', true);
     for (const pending of this.pending.values()) for (const ws of pending.sockets.values()) ws.terminate();
   }
+}
+
+function closeStdin(io: ExecIo): void {
+  io.stdinEnded = true;
+  if (!io.proc || !io.stdinOpen) return;
+  io.stdinOpen = false;
+  io.proc.stream.end();
+}
+
+function sendSignal(task: Task, proc: ContainerProcess, name: string): void {
+  task.logf(`Sending signal ${name}`);
+  proc.signal((name.startsWith('SIG') ? name : `SIG${name}`) as NodeJS.Signals);
 }
 
 function isEnd(data: Buffer): boolean {

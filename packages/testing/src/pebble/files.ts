@@ -163,7 +163,10 @@ export class FilesApi {
     }
   }
 
-  async write(item: { path: string; 'make-dirs'?: boolean; permissions?: string; 'user-id'?: number | null; user?: string; 'group-id'?: number | null; group?: string }, content: Buffer): Promise<void> {
+  async write(
+    item: { path: string; 'make-dirs'?: boolean; permissions?: string; 'user-id'?: number | null; user?: string; 'group-id'?: number | null; group?: string },
+    content: Buffer,
+  ): Promise<void> {
     checkAbsolute(item.path);
     const id = await ids(this.resolver, item);
     const mode = parsePermissions(item.permissions, 0o644);
@@ -235,7 +238,15 @@ export class FilesApi {
     return out;
   }
 
-  async makeDir(item: { path: string; 'make-parents'?: boolean; permissions?: string; 'user-id'?: number | null; user?: string; 'group-id'?: number | null; group?: string }): Promise<void> {
+  async makeDir(item: {
+    path: string;
+    'make-parents'?: boolean;
+    permissions?: string;
+    'user-id'?: number | null;
+    user?: string;
+    'group-id'?: number | null;
+    group?: string;
+  }): Promise<void> {
     checkAbsolute(item.path);
     const mode = parsePermissions(item.permissions, 0o755);
     const id = await ids(this.resolver, item);

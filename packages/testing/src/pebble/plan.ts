@@ -44,7 +44,8 @@ function mergeItem(base: Item, over: Item): Item {
   for (const [key, value] of Object.entries(over)) {
     const current = out[key];
     if (LIST_FIELDS.has(key) && Array.isArray(value) && Array.isArray(current)) out[key] = [...current, ...value.filter((v) => !current.includes(v))];
-    else if ((MAP_FIELDS.has(key) || NESTED.has(key)) && isObject(value) && isObject(current)) out[key] = NESTED.has(key) ? mergeItem(current, value) : { ...current, ...value };
+    else if ((MAP_FIELDS.has(key) || NESTED.has(key)) && isObject(value) && isObject(current))
+      out[key] = NESTED.has(key) ? mergeItem(current, value) : { ...current, ...value };
     else out[key] = value;
   }
   return out;
@@ -72,8 +73,10 @@ export function parseLayer(label: string, text: string): PlanLayer {
       if (!isObject(item)) throw badRequest(`layer ${JSON.stringify(label)} must define ${SINGULAR[section]} ${JSON.stringify(name)} as a mapping`);
       if (name === '' || /\s/.test(name) || name.startsWith('-')) throw badRequest(`cannot use ${SINGULAR[section]} name ${JSON.stringify(name)}`);
       const override = item.override;
-      if (override === undefined || override === '') throw badRequest(`layer ${JSON.stringify(label)} must define "override" for ${SINGULAR[section]} ${JSON.stringify(name)}`);
-      if (override !== 'merge' && override !== 'replace') throw badRequest(`layer ${JSON.stringify(label)} has invalid "override" value for ${SINGULAR[section]} ${JSON.stringify(name)}`);
+      if (override === undefined || override === '')
+        throw badRequest(`layer ${JSON.stringify(label)} must define "override" for ${SINGULAR[section]} ${JSON.stringify(name)}`);
+      if (override !== 'merge' && override !== 'replace')
+        throw badRequest(`layer ${JSON.stringify(label)} has invalid "override" value for ${SINGULAR[section]} ${JSON.stringify(name)}`);
       if (item.startup !== undefined && item.startup !== 'enabled' && item.startup !== 'disabled') {
         throw badRequest(`invalid "startup" value ${JSON.stringify(item.startup)} for ${SINGULAR[section]} ${JSON.stringify(name)}`);
       }
@@ -130,7 +133,11 @@ export function validatePlan(plan: Plan): void {
       const list = service[field];
       if (list === undefined) continue;
       if (!Array.isArray(list)) throw badRequest(`plan ${what} "${field}" must be a list`);
-      for (const other of list) if (!(String(other) in plan.services)) throw badRequest(`plan must define service ${JSON.stringify(other)} ${field === 'requires' ? 'required' : `ordered ${field}`} by ${JSON.stringify(name)}`);
+      for (const other of list)
+        if (!(String(other) in plan.services))
+          throw badRequest(
+            `plan must define service ${JSON.stringify(other)} ${field === 'requires' ? 'required' : `ordered ${field}`} by ${JSON.stringify(name)}`,
+          );
     }
     for (const action of ['on-success', 'on-failure']) {
       const value = service[action];
@@ -143,10 +150,12 @@ export function validatePlan(plan: Plan): void {
     const what = `check ${JSON.stringify(name)}`;
     const kinds = ['http', 'tcp', 'exec'].filter((kind) => check[kind] !== undefined);
     if (kinds.length !== 1) throw badRequest(`plan must specify one of "http", "tcp" or "exec" for ${what}`);
-    if (check.level !== undefined && check.level !== 'alive' && check.level !== 'ready' && check.level !== 'unset') throw badRequest(`plan ${what} has invalid level ${JSON.stringify(check.level)}`);
+    if (check.level !== undefined && check.level !== 'alive' && check.level !== 'ready' && check.level !== 'unset')
+      throw badRequest(`plan ${what} has invalid level ${JSON.stringify(check.level)}`);
     checkDuration(check.period, 'period', `plan ${what}`);
     checkDuration(check.timeout, 'timeout', `plan ${what}`);
-    if (check.threshold !== undefined && (typeof check.threshold !== 'number' || check.threshold < 1)) throw badRequest(`plan ${what} threshold must be greater than zero`);
+    if (check.threshold !== undefined && (typeof check.threshold !== 'number' || check.threshold < 1))
+      throw badRequest(`plan ${what} threshold must be greater than zero`);
     const http = check.http as Item | undefined;
     if (http !== undefined && (typeof http.url !== 'string' || http.url === '')) throw badRequest(`plan must set "url" for http ${what}`);
     const tcp = check.tcp as Item | undefined;

@@ -169,13 +169,19 @@ export async function startPebbleServer(options: PebbleServerOptions): Promise<P
           steps = services.stopOrder(names).map((name) => ({ action: 'stop', name }));
           break;
         case 'restart':
-          steps = [...services.stopOrder(names).map((name) => ({ action: 'stop' as const, name })), ...services.startOrder(names).map((name) => ({ action: 'start' as const, name }))];
+          steps = [
+            ...services.stopOrder(names).map((name) => ({ action: 'stop' as const, name })),
+            ...services.startOrder(names).map((name) => ({ action: 'start' as const, name })),
+          ];
           break;
         default: {
           // replan: stop what changed and runs, start the default services and those.
           const changed = services.changedRunning();
           const start = [...new Set([...services.defaultServices(), ...changed])];
-          steps = [...services.stopOrder(changed).map((name) => ({ action: 'stop' as const, name })), ...services.startOrder(start).map((name) => ({ action: 'start' as const, name }))];
+          steps = [
+            ...services.stopOrder(changed).map((name) => ({ action: 'stop' as const, name })),
+            ...services.startOrder(start).map((name) => ({ action: 'start' as const, name })),
+          ];
           names = [...new Set(steps.map((s) => s.name))].sort();
           checks.planChanged();
         }
@@ -248,10 +254,18 @@ export async function startPebbleServer(options: PebbleServerOptions): Promise<P
         if (part.name !== 'files') throw badRequest(`field name must be "files", got ${JSON.stringify(part.name ?? '')}`);
         const item = items.find((f) => f.path === part.filename);
         if (!item) throw badRequest(`no metadata for path ${JSON.stringify(part.filename ?? '')}`);
-        errors.set(item.path, await files.write(item, part.body).then(() => undefined, (error: unknown) => error));
+        errors.set(
+          item.path,
+          await files.write(item, part.body).then(
+            () => undefined,
+            (error: unknown) => error,
+          ),
+        );
       }
       const result = items.map((item) => {
-        const error = errors.has(item.path) ? errors.get(item.path) : new PathError('generic-file-error', `no file content for path ${JSON.stringify(item.path)}`);
+        const error = errors.has(item.path)
+          ? errors.get(item.path)
+          : new PathError('generic-file-error', `no file content for path ${JSON.stringify(item.path)}`);
         return pathResult(item.path, error);
       });
       sendSync(res, result);
@@ -262,12 +276,30 @@ export async function startPebbleServer(options: PebbleServerOptions): Promise<P
     if (payload.action === 'make-dirs') {
       const dirs = (Array.isArray(payload.dirs) ? payload.dirs : []) as { path: string }[];
       const result = [];
-      for (const dir of dirs) result.push(pathResult(dir.path, await files.makeDir(dir).then(() => undefined, (error: unknown) => error)));
+      for (const dir of dirs)
+        result.push(
+          pathResult(
+            dir.path,
+            await files.makeDir(dir).then(
+              () => undefined,
+              (error: unknown) => error,
+            ),
+          ),
+        );
       sendSync(res, result);
     } else if (payload.action === 'remove') {
       const paths = (Array.isArray(payload.paths) ? payload.paths : []) as { path: string; recursive?: boolean }[];
       const result = [];
-      for (const item of paths) result.push(pathResult(item.path, await files.remove(item).then(() => undefined, (error: unknown) => error)));
+      for (const item of paths)
+        result.push(
+          pathResult(
+            item.path,
+            await files.remove(item).then(
+              () => undefined,
+              (error: unknown) => error,
+            ),
+          ),
+        );
       sendSync(res, result);
     } else if (payload.action === 'write') {
       throw badRequest('must use multipart with "write" action');
@@ -373,7 +405,8 @@ export async function startPebbleServer(options: PebbleServerOptions): Promise<P
         let timeoutMs: number | undefined;
         if (timeoutText) {
           timeoutMs = parseDuration(timeoutText);
-          if (timeoutMs === undefined) throw badRequest(`invalid timeout ${JSON.stringify(timeoutText)}: time: invalid duration ${JSON.stringify(timeoutText)}`);
+          if (timeoutMs === undefined)
+            throw badRequest(`invalid timeout ${JSON.stringify(timeoutText)}: time: invalid duration ${JSON.stringify(timeoutText)}`);
         }
         const abort = new AbortController();
         inFlight.add(abort);
@@ -407,7 +440,8 @@ export async function startPebbleServer(options: PebbleServerOptions): Promise<P
         const key = String(payload.key ?? '');
         NoticeStore.checkCustomKey(key);
         const data = payload.data === undefined || payload.data === null ? undefined : (payload.data as Record<string, string>);
-        if (data !== undefined && (typeof data !== 'object' || Object.values(data).some((value) => typeof value !== 'string'))) throw badRequest('data must be a map of strings');
+        if (data !== undefined && (typeof data !== 'object' || Object.values(data).some((value) => typeof value !== 'string')))
+          throw badRequest('data must be a map of strings');
         const notice = notices.add('custom', key, data);
         sendSync(res, { id: notice.id });
         emit({ kind: 'custom-notice', notice: { ...notice } });

@@ -47,7 +47,14 @@ export class ServiceManager {
   private readonly ids: IdResolver;
   private readonly warn: (message: string) => void;
 
-  constructor(options: { container: WorkloadContainer; changes: ChangeStore; logs: LogStore; plan: () => Plan; ids: IdResolver; warn: (message: string) => void }) {
+  constructor(options: {
+    container: WorkloadContainer;
+    changes: ChangeStore;
+    logs: LogStore;
+    plan: () => Plan;
+    ids: IdResolver;
+    warn: (message: string) => void;
+  }) {
     this.container = options.container;
     this.changes = options.changes;
     this.logs = options.logs;
@@ -173,7 +180,7 @@ export class ServiceManager {
     if (service.backoffTimer) clearTimeout(service.backoffTimer);
     service.backoffTimer = undefined;
     service.backoffMs = 0;
-    const exit = await this.spawn(service);
+    const { exited: exit } = await this.spawn(service);
     const quick = await Promise.race([exit, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), OKAY_DELAY_MS))]);
     if (quick !== undefined) {
       task.fail(`cannot start service: exited quickly with code ${quick}`);
@@ -183,8 +190,8 @@ export class ServiceManager {
     task.done();
   }
 
-  /** Starts the service's process; resolves the returned promise with its exit code while still 'starting'. */
-  private async spawn(service: Service): Promise<Promise<number>> {
+  /** Starts the service's process; `exited` resolves with its exit code (wrapped: an async function would wait for it). */
+  private async spawn(service: Service): Promise<{ exited: Promise<number> }> {
     const spec = this.plan().services[service.name];
     if (!spec) throw new Error(`service ${JSON.stringify(service.name)} is no longer in the plan`);
     const command = splitCommand(String(spec.command));
@@ -204,11 +211,11 @@ export class ServiceManager {
       });
     } catch (error) {
       this.setState(service, 'exited');
-      throw new Error(`cannot start service: ${(error as Error).message}`);
+      throw new Error(`cannot start service: ${(error as Error).message}`, { cause: error });
     }
     service.process = proc;
     const started = service.since;
-    return proc.exited.then((code) => {
+    const exited = proc.exited.then((code) => {
       this.logs.flush(service.name);
       if (service.process === proc) service.process = undefined;
       const wasStarting = service.state === 'starting' && service.since === started;
@@ -219,6 +226,7 @@ export class ServiceManager {
       this.onExit(service, code);
       return code;
     });
+    return { exited };
   }
 
   private onExit(service: Service, code: number): void {
@@ -235,8 +243,8 @@ export class ServiceManager {
         service.backoffTimer = undefined;
         if (service.state !== 'backoff') return;
         this.spawn(service)
-          .then((exit) =>
-            exit.then((quick) => {
+          .then(({ exited }) =>
+            exited.then((quick) => {
               if (service.state === 'exited' && quick !== undefined) this.onExit(service, quick);
             }),
           )
@@ -249,7 +257,8 @@ export class ServiceManager {
       service.backoffTimer.unref();
       return;
     }
-    if (action !== 'ignore') this.warn(`service ${service.name} exited with code ${code} and asks for "${action}"; this server does not shut down, the service is left exited`);
+    if (action !== 'ignore')
+      this.warn(`service ${service.name} exited with code ${code} and asks for "${action}"; this server does not shut down, the service is left exited`);
     this.setState(service, code === 0 && action === 'ignore' ? 'stopped' : 'exited');
   }
 
@@ -271,14 +280,14 @@ export class ServiceManager {
     }
     service.stopping = true;
     this.setState(service, 'terminating');
-    proc.signal('SIGTERM');
+    proc.signal('SIGTERM', true);
     const spec = this.plan().services[name] ?? {};
     const killDelay = parseDuration(String(spec['kill-delay'] ?? '')) ?? DEFAULT_KILL_DELAY_MS;
     const timedOut = Symbol('timeout');
     const first = await Promise.race([proc.exited, new Promise<symbol>((resolve) => setTimeout(() => resolve(timedOut), killDelay))]);
     if (first === timedOut) {
       this.setState(service, 'killing');
-      proc.signal('SIGKILL');
+      proc.signal('SIGKILL', true);
       const second = await Promise.race([proc.exited, new Promise<symbol>((resolve) => setTimeout(() => resolve(timedOut), FAIL_DELAY_MS))]);
       if (second === timedOut) {
         task.fail(`cannot stop service: process still running after SIGKILL`);
@@ -314,7 +323,7 @@ export class ServiceManager {
     for (const s of active) {
       s.stopping = true;
       if (s.backoffTimer) clearTimeout(s.backoffTimer);
-      s.process?.signal('SIGKILL');
+      s.process?.signal('SIGKILL', true);
     }
   }
 }

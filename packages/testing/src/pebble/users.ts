@@ -42,7 +42,10 @@ export interface Ids {
  * Pebble's NormalizeUidGid: user and user-id must agree; a group needs a user; a
  * user without a group gets the user's primary group. Throws a 400 ApiError.
  */
-export async function normalizeIds(resolver: IdResolver, spec: { userId?: number | null; user?: string; groupId?: number | null; group?: string }): Promise<Ids> {
+export async function normalizeIds(
+  resolver: IdResolver,
+  spec: { userId?: number | null; user?: string; groupId?: number | null; group?: string },
+): Promise<Ids> {
   let uid = typeof spec.userId === 'number' ? spec.userId : undefined;
   let gid = typeof spec.groupId === 'number' ? spec.groupId : undefined;
   const user = spec.user ?? '';
