@@ -44,6 +44,9 @@ export async function ensureCurrentDaemon(
   );
   try {
     await client.call('daemon.stop', {});
+  } catch (error) {
+    // Another dispatch stopped it first: wait for it to go all the same.
+    if (!isLuckyError(error) || error.code !== ErrorCode.DaemonUnavailable) throw error;
   } finally {
     client.close();
   }
