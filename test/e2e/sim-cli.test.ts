@@ -163,7 +163,7 @@ test('the status table and the hook log', async (ctx) => {
   const table = await sim(ctx, 'status');
   assert.is(table.exitCode, 0);
   assert.match(table.stdout, /^Model /);
-  assert.match(table.stdout, /\nApp\s+Charm\s+Units\s+Status\n/);
+  assert.match(table.stdout, /\nApp\s+Version\s+Charm\s+Units\s+Status\s+Message\n/);
   assert.match(table.stdout, /\ndemo\/0\*\s+active\s+idle\s+127\.0\.1\.\d+\s+8080\/tcp\s+Configured: Bonjour/);
   const log = await sim(ctx, 'log', 'demo/0');
   assert.match(log.stdout, /^demo\/0 install: exit 0\n/);
