@@ -14,6 +14,7 @@
  */
 
 import type { HookSecret, PendingSecretChanges, SecretState } from '../secrets/schema.js';
+import type { ActionContextState } from '../actions/schema.js';
 
 export const MODEL_FORMAT = 1;
 
@@ -192,6 +193,8 @@ export interface HookContextState {
   hookPid?: number;
   /** `juju-reboot` was called: reboot after the hook (if it succeeds), or now (the hook is killed and runs again). */
   reboot?: 'after-hook' | 'now';
+  /** An action (`actions/<name>`): its name, id and params; `hook` is then the action's name. */
+  action?: ActionContextState;
   /** Process that opened the context; a context whose owner died is stale. */
   ownerPid: number;
   createdAt: string;
