@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { lucky, removeDir, tempDir, type LuckyResult } from '@lucky/test-utils';
+import { TestModel, lucky, removeDir, tempDir, type LuckyResult, type ProbeResult } from '@lucky/test-utils';
 
 const OWNER = fileURLToPath(new URL('../fixtures/lucky-secrets/owner/', import.meta.url));
 const CONSUMER = fileURLToPath(new URL('../fixtures/lucky-secrets/consumer/', import.meta.url));
@@ -230,3 +230,103 @@ test("no secret content in any log: Lucky's and the daemons' logs (at trace leve
 });
 
 test.run();
+
+// --- The `lucky secret` commands themselves, called by a hook's script (TestModel.probe).
+
+interface ProbeCtx {
+  sim: TestModel;
+  id: string;
+}
+
+const commands = suite<ProbeCtx>('lucky secret commands: outputs and errors, through a hook of the simulator');
+
+commands.before(async (ctx) => {
+  ctx.sim = await TestModel.create();
+  await ctx.sim.model.addApplication('secret-owner', { charmDir: OWNER, units: 2 });
+  await ctx.sim.model.addApplication('secret-consumer', { charmDir: CONSUMER });
+  const relation = Number((await ctx.sim.model.addRelation('secret-owner:creds', 'secret-consumer:creds')).split(':')[1]);
+  for (const unit of ['secret-owner/0', 'secret-owner/1', 'secret-consumer/0']) await ctx.sim.model.joinUnit(relation, unit);
+});
+
+commands.after(async (ctx) => {
+  await ctx.sim.stop();
+});
+
+async function probe(ctx: ProbeCtx, unit: string, list: string[]): Promise<ProbeResult[]> {
+  const { results, hook } = await ctx.sim.probe(unit, 'probe', list);
+  assert.is(hook.exitCode, 0, hook.stderr);
+  return results;
+}
+
+function out(result: ProbeResult | undefined, expected: string): void {
+  assert.ok(result);
+  assert.is(result.exit, 0, result.out);
+  assert.is(result.out, expected);
+}
+
+function err(result: ProbeResult | undefined, exit: number, message: RegExp): void {
+  assert.ok(result);
+  assert.is(result.exit, exit, result.out);
+  assert.match(result.out, message);
+}
+
+commands('secret add: prints the id; usage errors never quote a content argument', async (ctx) => {
+  const r = await probe(ctx, 'secret-owner/0', [
+    'lucky secret add --label api password=one user-name=admin',
+    'lucky secret add --owner everyone token=x',
+    'lucky secret add Qx7-not-a-pair',
+    'lucky secret add --rotate sometimes token=x',
+    'lucky secret add Token=x',
+  ]);
+  assert.match(r[0]?.out ?? '', /^secret:[0-9a-v]{20}\n$/);
+  ctx.id = (r[0]?.out ?? '').trim();
+  err(r[1], 2, /Invalid --owner "everyone": expected app or unit/);
+  err(r[2], 2, /Content argument 1 is not key=value/);
+  assert.not.match(r[2]?.out ?? '', 'Qx7-not-a-pair');
+  err(r[3], 2, /Invalid --rotate "sometimes"/);
+  err(r[4], 1, /secret-add failed: key "Token" not valid \(exit 2\)/);
+});
+
+commands('secret get, ids, info: plain, json and yaml; secret set with a relative key#file; --peek reads the pending revision', async (ctx) => {
+  const id = ctx.id;
+  const bare = id.slice('secret:'.length);
+  const r = await probe(ctx, 'secret-owner/0', [
+    `lucky secret get ${id}`,
+    `lucky secret get ${id} password`,
+    `lucky secret get ${id} --format json`,
+    `lucky secret get ${id} --format yaml`,
+    `lucky secret get ${id} user-name --format json`,
+    'lucky secret get --label api password',
+    'lucky secret ids',
+    'lucky secret ids --format json',
+    `lucky secret info ${id}`,
+    'lucky secret info --label api --format json',
+    `cd "$(mktemp -d)" && printf two > pw && lucky secret set ${id} password#file=pw && lucky secret get ${id} password --peek`,
+    `lucky secret get ${id} nope`,
+  ]);
+  out(r[0], 'password=one\nuser-name=admin\n');
+  out(r[1], 'one\n');
+  out(r[2], '{"password":"one","user-name":"admin"}\n');
+  out(r[3], 'password: one\nuser-name: admin\n');
+  out(r[4], '"admin"\n');
+  out(r[5], 'one\n');
+  out(r[6], `${bare}\n`);
+  out(r[7], `["${bare}"]\n`);
+  out(r[8], `${bare}:\n  revision: 1\n  label: api\n  owner: application\n`);
+  out(r[9], `{"${bare}":{"revision":1,"label":"api","owner":"application"}}\n`);
+  out(r[10], 'two\n');
+  err(r[11], 1, /secret-get failed: secret key value "nope" not found \(exit 1\)/);
+});
+
+commands("another unit of the owner's application reads it (the latest) but does not manage it; the related application may not read it", async (ctx) => {
+  const id = ctx.id;
+  const r = await probe(ctx, 'secret-owner/1', ['lucky secret add token=x', `lucky secret get ${id} password`, 'lucky secret ids', `lucky secret info ${id}`]);
+  err(r[0], 1, /secret-add failed: this unit is not the leader \(exit 1\)/);
+  out(r[1], 'two\n');
+  out(r[2], '');
+  err(r[3], 1, /secret-info-get failed: secret "[0-9a-v]{20}" not found \(exit 1\)/);
+  const c = await probe(ctx, 'secret-consumer/0', [`lucky secret get ${id}`]);
+  err(c[0], 1, /secret-get failed: permission denied \(exit 1\)/);
+});
+
+commands.run();
