@@ -1,14 +1,14 @@
 /**
  * Pebble's health checks: each enabled check of the plan runs every `period`
- * (http with the container's busybox wget, so `localhost` is the pod; tcp from the
- * host to the container's address; exec as a process in the container). After
+ * (http and tcp from the host, `localhost` being the container's address, as the
+ * checks of a pod's Pebble reach its own ports; exec as a process in the container). After
  * `threshold` failures in a row it is down: its perform-check change ends in
  * Error and a recover-check change starts; one success brings it back up.
  */
 import { connect } from 'node:net';
 import { parseDuration } from '@lucky/plugin-pebble/client';
 import type { Change, ChangeStore } from './changes.js';
-import { BUSYBOX, type WorkloadContainer } from './container.js';
+import type { WorkloadContainer } from './container.js';
 import { splitCommand, type Plan } from './plan.js';
 import { dockerUser, type IdResolver } from './users.js';
 
@@ -133,28 +133,10 @@ export class CheckManager {
   /** Runs the check once; resolves undefined on success, or why it failed. */
   private async perform(spec: Record<string, unknown>): Promise<string | undefined> {
     const timeoutMs = parseDuration(String(spec.timeout ?? '')) ?? DEFAULT_TIMEOUT_MS;
-    const seconds = String(Math.max(1, Math.ceil(timeoutMs / 1000)));
     try {
       if (spec.http !== undefined) {
         const http = spec.http as { url: string; headers?: Record<string, string> };
-        const headers = Object.entries(http.headers ?? {}).flatMap(([k, val]) => ['--header', `${k}: ${val}`]);
-        const result = await this.container.run([
-          BUSYBOX,
-          'timeout',
-          '-s',
-          'KILL',
-          seconds,
-          BUSYBOX,
-          'wget',
-          '-q',
-          '-O',
-          '/dev/null',
-          '-T',
-          seconds,
-          ...headers,
-          http.url,
-        ]);
-        return result.exitCode === 0 ? undefined : `GET ${http.url}: ${result.stderr.toString('utf8').trim() || `wget exited ${result.exitCode}`}`;
+        return await this.httpCheck(http.url, http.headers ?? {}, timeoutMs);
       }
       if (spec.tcp !== undefined) {
         const tcp = spec.tcp as { port: number; host?: string };
@@ -186,6 +168,26 @@ export class CheckManager {
       return code === 0 ? undefined : `exit status ${String(code)}`;
     } catch (error) {
       return (error as Error).message;
+    }
+  }
+
+  /**
+   * GET from the host, with `localhost` meaning the container (its address on
+   * Docker's network), since Pebble's checks run in the pod. 2xx is success, as in Pebble.
+   */
+  private async httpCheck(url: string, headers: Record<string, string>, timeoutMs: number): Promise<string | undefined> {
+    const target = new URL(url);
+    if (['localhost', '127.0.0.1', '[::1]'].includes(target.hostname)) {
+      const address = await this.container.ipAddress();
+      if (!address) return 'the container has no network address to reach';
+      target.hostname = address;
+    }
+    try {
+      const response = await fetch(target, { headers, signal: AbortSignal.timeout(timeoutMs) });
+      await response.arrayBuffer();
+      return response.status >= 200 && response.status < 300 ? undefined : `received non-20x status code ${response.status}`;
+    } catch (error) {
+      return `Get ${JSON.stringify(url)}: ${(error as Error).message}`;
     }
   }
 

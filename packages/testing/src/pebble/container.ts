@@ -185,7 +185,7 @@ export class WorkloadContainer {
       AttachStderr: true,
       Tty: options.tty ?? false,
     });
-    const stream = (await exec.start({ hijack: true, stdin: options.stdin ?? false, Tty: options.tty ?? false }));
+    const stream = await exec.start({ hijack: true, stdin: options.stdin ?? false, Tty: options.tty ?? false });
     const onStdout = options.onStdout ?? (() => undefined);
     const onStderr = options.onStderr ?? (() => undefined);
     if (options.tty) stream.on('data', (chunk: Buffer) => onStdout(chunk));
@@ -243,7 +243,7 @@ export class WorkloadContainer {
   }
 
   async getArchive(path: string): Promise<Buffer> {
-    const stream = (await this.container.getArchive({ path }));
+    const stream = await this.container.getArchive({ path });
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks);
