@@ -52,7 +52,10 @@ test('arguments are passed as an array, never through a shell', async (ctx) => {
   assert.equal(argv(ctx, 'relation-set'), ['--app', '-r', 'db:1', 'note=a b; rm -rf / $(x) `y`', 'empty=']);
   fakeTool(ctx, 'status-set', 'exit 0');
   await statusSet(ctx.env, 'blocked', '');
-  assert.equal(argv(ctx, 'status-set'), ['blocked', '']);
+  assert.equal(argv(ctx, 'status-set'), ['blocked', '--', '']);
+  // `--` keeps a message that starts with a dash from being read as an option.
+  await statusSet(ctx.env, 'blocked', '-2 units missing');
+  assert.equal(argv(ctx, 'status-set'), ['blocked', '--', '-2 units missing']);
 });
 
 test('JSON output is parsed and checked', async (ctx) => {
