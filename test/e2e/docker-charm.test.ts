@@ -98,6 +98,24 @@ test('container scripts run inside busybox and call lucky; the page is served th
   assert.is(readFileSync(join(ctx.sim.unitEnv(UNIT).LUCKY_DATA_DIR!, 'shared', 'from-container.txt'), 'utf8'), 'host file\n');
 });
 
+test("an action's container script reads params and reports results and logs with lucky action", async (ctx) => {
+  const result = await ctx.sim.hook(UNIT, 'inspect', { action: { name: 'inspect', id: '2', params: { label: 'from-the-test' } } });
+  assert.is(result.exitCode, 0, result.stdout + result.stderr);
+  // SimulatedModel.runHook leaves the action's report in the model (LocalModel.runAction collects it).
+  const report = JSON.parse(readFileSync(join(ctx.sim.model.dir, 'actions', '2.json'), 'utf8')) as {
+    results: Record<string, string>;
+    failed: boolean;
+    logs: Array<{ message: string }>;
+  };
+  const worker = (await containers(ctx)).get('worker')!;
+  assert.equal(report.results, { label: 'from-the-test', host: worker.Id.slice(0, 12) });
+  assert.is(report.failed, false);
+  assert.equal(
+    report.logs.map((entry) => entry.message),
+    ['inspecting'],
+  );
+});
+
 test('an env change recreates only that container', async (ctx) => {
   const before = await containers(ctx);
   await ctx.sim.model.setConfig('web', { greeting: 'bonjour' });
