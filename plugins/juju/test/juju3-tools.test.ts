@@ -109,7 +109,7 @@ test('goal-state as JSON (checked) and as YAML; juju-reboot with and without --n
   assert.is(await goalStateYaml(ctx.env), 'units: {}\n');
   fakeTool(ctx, 'juju-reboot', 'exit 0');
   await jujuReboot(ctx.env, false);
-  // printf '%s\\0' with no arguments still writes one empty field.
+  // printf '%s\0' with no arguments still writes one empty field.
   assert.equal(argv(ctx, 'juju-reboot'), ['']);
   await jujuReboot(ctx.env, true);
   assert.equal(argv(ctx, 'juju-reboot'), ['--now']);
