@@ -40,6 +40,22 @@ test('5-field crontab form: minute first, second 0, Sunday 0 or 7, day fields OR
   assert.is(next('0 0 * * mon', '2026-03-03T00:00:00Z'), '2026-03-09T00:00:00.000Z');
 });
 
+test("CRON_TZ= / TZ= read the schedule on that zone's wall clock, across daylight saving time", () => {
+  // Paris: UTC+1 in winter, UTC+2 in summer.
+  assert.is(next('CRON_TZ=Europe/Paris 0 0 9 * * *', '2026-01-15T00:00:00Z'), '2026-01-15T08:00:00.000Z');
+  assert.is(next('CRON_TZ=Europe/Paris 0 0 9 * * *', '2026-07-15T00:00:00Z'), '2026-07-15T07:00:00.000Z');
+  // 2026-03-29 02:30 does not exist in Paris (02:00 → 03:00): that day is skipped.
+  assert.is(next('CRON_TZ=Europe/Paris 0 30 2 * * *', '2026-03-28T12:00:00Z'), '2026-03-30T00:30:00.000Z');
+  // 2026-10-25 02:30 happens twice (03:00 → 02:00): it fires once, at the first.
+  assert.is(next('CRON_TZ=Europe/Paris 0 30 2 * * *', '2026-10-24T12:00:00Z'), '2026-10-25T00:30:00.000Z');
+  assert.is(next('CRON_TZ=Europe/Paris 0 30 2 * * *', '2026-10-25T00:30:00Z'), '2026-10-26T01:30:00.000Z');
+  // The crontab form takes it too; a Friday in New York (UTC-5 in January).
+  assert.is(next('TZ=America/New_York 0 9 * * 1-5', '2026-01-16T00:00:00Z'), '2026-01-16T14:00:00.000Z');
+  assert.is(parseCron('CRON_TZ=UTC 0 * * * * *').timeZone, undefined);
+  assert.is(parseCron('CRON_TZ=Europe/Paris @daily').timeZone, 'Europe/Paris');
+  assert.throws(() => parseCron('CRON_TZ=Mars/Olympus 0 * * * * *'), /unknown time zone "Mars\/Olympus"/);
+});
+
 test('fireTimes lists the window (from, to], capped', () => {
   const every10m = parseCron('0 */10 * * * *');
   const times = fireTimes(every10m, at('2026-01-01T00:00:00Z'), at('2026-01-01T01:00:00Z'));

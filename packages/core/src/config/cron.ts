@@ -10,7 +10,9 @@
  *   when both day fields are restricted (neither starts with `*`) a day matching
  *   either of them fires.
  *
- * Schedules are evaluated in UTC (see daemon/cron/next-fire.ts).
+ * Either form may start with `CRON_TZ=<zone>` (or `TZ=<zone>`), an IANA time zone such as
+ * `CRON_TZ=Europe/Paris 0 0 9 * * *`, as robfig/cron and cronie write it; without one a schedule
+ * is evaluated in UTC (see daemon/cron/next-fire.ts).
  */
 export interface CronSchedule {
   readonly seconds: ReadonlySet<number>;
@@ -23,6 +25,8 @@ export interface CronSchedule {
   readonly years: ReadonlySet<number> | undefined;
   /** `and`: a day must match both day fields (Lucky's form); `or`: either (crontab, both restricted). */
   readonly dayMatch: 'and' | 'or';
+  /** The IANA zone of a `CRON_TZ=`/`TZ=` prefix; undefined for UTC. */
+  readonly timeZone: string | undefined;
 }
 
 interface FieldSpec {
@@ -61,6 +65,8 @@ const CRONTAB_DAY_OF_WEEK: FieldSpec = { name: 'day of week', min: 0, max: 7, na
 
 /** Parses a schedule; throws an `Error` whose message says which field is wrong and why. */
 export function parseCron(expression: string): CronSchedule {
+  const zone = /^\s*(?:CRON_)?TZ=(\S*)\s+/.exec(expression);
+  if (zone) return { ...parseCron(expression.slice(zone[0].length)), timeZone: checkTimeZone(zone[1] ?? '') };
   const text = SHORTHANDS[expression.trim().toLowerCase()] ?? expression.trim();
   const parts = text.split(/\s+/).filter((part) => part !== '');
   if (parts.length === 5) return parseCrontab(parts);
@@ -79,7 +85,18 @@ export function parseCron(expression: string): CronSchedule {
     daysOfWeek: sets[5] as Set<number>,
     years: sets[6],
     dayMatch: 'and',
+    timeZone: undefined,
   };
+}
+
+/** A zone Node's Intl knows (`UTC`, `Europe/Paris` …); UTC itself is kept as undefined. */
+function checkTimeZone(zone: string): string | undefined {
+  try {
+    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+    return resolved === 'UTC' || resolved === 'Etc/UTC' ? undefined : resolved;
+  } catch {
+    throw new Error(`unknown time zone "${zone}" (use an IANA name such as Europe/Paris, or leave CRON_TZ out for UTC)`);
+  }
 }
 
 function parseCrontab(parts: readonly string[]): CronSchedule {
@@ -95,6 +112,7 @@ function parseCrontab(parts: readonly string[]): CronSchedule {
     daysOfWeek: weekdays,
     years: undefined,
     dayMatch: dayOfMonth.startsWith('*') || dayOfWeek.startsWith('*') ? 'and' : 'or',
+    timeZone: undefined,
   };
 }
 
