@@ -80,6 +80,11 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`--socket, --container and --image are required\n\n${HELP}`);
     return 2;
   }
+  // Listen for the stop signal first: a SIGTERM during startup still closes cleanly.
+  const stopRequested = new Promise<void>((resolve) => {
+    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve());
+  });
   const logFile = values['log-file'];
   const log = (message: string) => {
     const line = `${new Date().toISOString()} pebble-server[${process.pid}] ${message}\n`;
@@ -117,10 +122,7 @@ async function main(argv: string[]): Promise<number> {
   const pidFile = values['pid-file'];
   if (pidFile) writeFileSync(pidFile, `${process.pid}\n`, { mode: 0o600 });
   log(`serving ${server.socketPath} for container ${values.container} (${server.containerId.slice(0, 12)}) from ${values.image}`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGTERM', () => resolve());
-    process.once('SIGINT', () => resolve());
-  });
+  await stopRequested;
   log('stopping');
   await server.close({ removeContainer: values['remove-container'] ?? false });
   await queue.catch(() => undefined);
