@@ -4,6 +4,7 @@
  * runs a real Docker container from the container's image resource. Stopped by pid;
  * its Docker container is then removed by label, should the server have died first.
  */
+import { createHash } from 'node:crypto';
 import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +39,12 @@ export function containerNames(model: ModelState, app: string): string[] {
 /** A unit's workload paths, from its application's containers. */
 export function unitWorkloadPaths(modelDir: string, model: ModelState, unit: string): WorkloadPaths {
   return workloadPaths(modelDir, unit, containerNames(model, unitApplication(unit)));
+}
+
+/** The workload's Docker container name, unique on the engine: the model directory's hash, the unit and the container. */
+export function dockerName(modelDir: string, unit: string, container: string): string {
+  const model = createHash('sha256').update(modelDir).digest('hex').slice(0, 10);
+  return `lucky-sim-${model}-${unit.replace('/', '-')}-${container}`;
 }
 
 function shellQuote(text: string): string {
@@ -90,7 +97,8 @@ export async function startWorkload(modelDir: string, model: ModelState, unit: s
     '--socket',
     paths.socket(container),
     '--container',
-    container,
+    dockerName(modelDir, unit, container),
+    '--remove-container',
     '--image',
     spec.image,
     ...mounts.flatMap((mount) => ['--mount', mount]),
@@ -102,11 +110,12 @@ export async function startWorkload(modelDir: string, model: ModelState, unit: s
     '--on-event',
     paths.onEvent(container),
   ];
-  const child = execa(process.execPath, args, {
+  // The server outlives this process (a `lucky sim` command): its own session, and its output appended to
+  // its log by a shell that then becomes the server (same pid), since a stream of ours would keep this process alive.
+  const child = execa('/bin/sh', ['-c', 'exec "$0" "$@" >>"$LUCKY_PEBBLE_LOG" 2>&1', process.execPath, ...args], {
     detached: true,
-    stdin: 'ignore',
-    stdout: { file: paths.logFile(container), append: true },
-    stderr: { file: paths.logFile(container), append: true },
+    stdio: 'ignore',
+    env: { LUCKY_PEBBLE_LOG: paths.logFile(container) },
     reject: false,
     cleanup: false,
   });
