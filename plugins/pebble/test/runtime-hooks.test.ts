@@ -93,7 +93,7 @@ test('install waits for Pebble and fails naming the socket when it never answers
     containerName: `lucky-pebble-hooks-${process.pid}`,
     image: await testImage(ctx.engine.socketPath),
     mounts: [{ source: join(ctx.containersDir, 'app'), target: '/charm/container' }],
-    labels: { 'lucky.test': '1' },
+    labels: { 'lucky.test': 'pebble-runtime' },
   });
   const installed = await installing;
   assert.is(installed.exitCode, 0, installed.stdout + installed.stderr);

@@ -16,6 +16,7 @@ import {
   testImage,
   useDockerEngine,
   waitFor,
+  writeCharm,
   type DockerEngine,
   type LuckyResult,
   type TestDaemon,
@@ -137,7 +138,7 @@ async function startServer(ctx: Ctx, container: Container): Promise<PebbleServer
     dockerSocketPath: ctx.engine.socketPath,
     image,
     mounts: [{ source: shared, target: '/charm/container' }],
-    labels: { 'lucky.test': '1', 'lucky.pebble.runtime-test': String(process.pid) },
+    labels: { 'lucky.test': 'pebble-runtime' },
   });
 }
 
@@ -147,7 +148,6 @@ test.before(async (ctx) => {
   ctx.dir = await tempDir('lucky-pebble-rt-');
   ctx.containersDir = join(ctx.dir, 'c');
   ctx.charm = join(ctx.dir, 'charm');
-  const { writeCharm } = await import('@lucky/test-utils');
   await writeCharm(ctx.charm, {
     'metadata.yaml': METADATA,
     'lucky.yaml': LUCKY_YAML,

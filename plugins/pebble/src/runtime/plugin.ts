@@ -50,7 +50,6 @@ function workloadHooks(runtime: PebbleRuntime): CoreHooks {
       const ready = PEBBLE_READY.exec(hook.hook)?.[1];
       if (ready === undefined || !metadata.containers.has(ready)) return;
       // A restarted workload container has lost its layers and files: define it again from scratch.
-      runtime.forget(ready, daemon);
       await runtime.apply(daemon.state.data.containers, daemon, { signal: hook.signal });
     },
   };

@@ -9,7 +9,7 @@ import { readSidecarMetadata, workloadContainer, type SidecarMetadata, type Work
 import { WORKLOAD_DAEMON_SOCKET, WORKLOAD_SCRIPTS_DIR, containerPaths, containersDir, type ContainerPaths } from './paths.js';
 import { mutatePebbleState, pebbleState, type CheckDefinition } from './plugin-state.js';
 import { checkPortBindings, syncPorts, wantedPorts } from './ports.js';
-import { pushScripts, scriptsFingerprint } from './scripts.js';
+import { pushScripts } from './scripts.js';
 
 /** Options of the Pebble runtime (`runtime: [pebble, {…}]` in lucky.yaml); all optional. */
 export interface PebbleRuntimeOptions {
@@ -41,8 +41,6 @@ export class PebbleRuntime implements ContainerRuntime {
   private readonly options: PebbleRuntimeOptions;
   private readonly clients: PebbleClients;
   private readonly kits = new WeakMap<object, Promise<ClientKit>>();
-  /** Socket path → fingerprint of the scripts last seen in that container. */
-  private readonly pushed = new Map<string, string>();
   /** Applies, removals and check changes run one at a time; execs never wait for them. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -281,24 +279,15 @@ export class PebbleRuntime implements ContainerRuntime {
     return { prunedChecks };
   }
 
-  /** Pushes the charm's container scripts when the container may not have them as they are now. */
+  /**
+   * Makes the container's scripts the charm's: compares with the manifest in the
+   * container (one files API call), so a restarted container, whose filesystem is
+   * new, gets them all again.
+   */
   private async ensureScripts(target: Target, daemon: DaemonContext): Promise<void> {
-    const { fingerprint } = await scriptsFingerprint(daemon.charmDir);
-    if (this.pushed.get(target.paths.pebbleSocket) === fingerprint) return;
     if (await pushScripts(target.client, daemon.charmDir, target.container.name)) {
       this.logger(daemon).info(`Pushed container_scripts/ to ${WORKLOAD_SCRIPTS_DIR} in container ${target.container.name}`);
     }
-    this.pushed.set(target.paths.pebbleSocket, fingerprint);
-  }
-
-  /**
-   * The container was (re)started and has lost what it had: its layers, its files.
-   * Pushes everything again on the next apply (`<c>-pebble-ready`).
-   */
-  forget(container: string, daemon: DaemonContext): void {
-    const metadata = this.metadata(daemon);
-    const found = metadata.containers.get(container);
-    if (found) this.pushed.delete(this.target(daemon, found).paths.pebbleSocket);
   }
 
   /** Adds the checks of one container to its layer at once (a check declared by a script). */

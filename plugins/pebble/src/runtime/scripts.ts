@@ -67,19 +67,13 @@ async function remoteManifest(client: PebbleClient): Promise<Manifest | undefine
   }
 }
 
-/** The fingerprint of the charm's scripts: pushing is needed when it differs from what the container has. */
-export async function scriptsFingerprint(charmDir: string): Promise<{ fingerprint: string; manifest: Manifest }> {
-  const manifest = manifestOf(await localScripts(join(charmDir, 'container_scripts')));
-  return { fingerprint: JSON.stringify(manifest), manifest };
-}
-
 /**
  * Makes `/lucky/container_scripts` in the container hold exactly the charm's
  * container scripts: pushes new and changed files, removes those the charm no
  * longer has. Returns whether anything was pushed or removed.
  */
 export async function pushScripts(client: PebbleClient, charmDir: string, container: string): Promise<boolean> {
-  const { manifest } = await scriptsFingerprint(charmDir);
+  const manifest = manifestOf(await localScripts(join(charmDir, 'container_scripts')));
   const there = (await remoteManifest(client)) ?? {};
   if (JSON.stringify(there) === JSON.stringify(manifest)) return false;
   try {
