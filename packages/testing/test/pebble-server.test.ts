@@ -192,6 +192,37 @@ test('files: a raw multipart push (request part, files part) and the multipart p
   assert.equal([list[0]!.permissions, list[0]!.size, list[0]!.type], ['600', 10, 'file']);
 });
 
+test('curl, an independent HTTP and multipart client, pushes, pulls and reads the envelope', async (ctx) => {
+  const local = join(ctx.dir, 'curl-upload.bin');
+  const content = randomBytes(70_000);
+  await writeFile(local, content);
+  const request = JSON.stringify({ action: 'write', files: [{ path: '/tmp/curl.bin', permissions: '640' }] });
+  const pushed = await execa('curl', [
+    '-sS',
+    '--unix-socket',
+    ctx.server.socketPath,
+    '-F',
+    `request=${request};type=application/json`,
+    '-F',
+    `files=@${local};filename=/tmp/curl.bin`,
+    'http://localhost/v1/files',
+  ]);
+  assert.equal(JSON.parse(pushed.stdout), { type: 'sync', 'status-code': 200, status: 'OK', result: [{ path: '/tmp/curl.bin' }] });
+  const pulled = await execa(
+    'curl',
+    ['-sS', '--unix-socket', ctx.server.socketPath, '-H', 'Accept: multipart/form-data', 'http://localhost/v1/files?action=read&path=/tmp/curl.bin'],
+    {
+      encoding: 'buffer',
+    },
+  );
+  assert.ok(Buffer.from(pulled.stdout).includes(content), 'the pulled multipart body holds the bytes curl pushed');
+  const services = await execa('curl', ['-sS', '--unix-socket', ctx.server.socketPath, 'http://localhost/v1/services?names=echo']);
+  assert.equal(
+    (JSON.parse(services.stdout) as { result: { name: string }[] }).result.map((s) => s.name),
+    ['echo'],
+  );
+});
+
 test('exec: the async answer carries the task id; the task websockets upgrade with a valid accept key; unknown tasks are 404', async (ctx) => {
   const res = await raw(ctx.server.socketPath, 'POST', '/v1/exec', JSON.stringify({ command: ['echo', 'hi'], 'split-stderr': true }), json(null).headers);
   const body = res.json();
