@@ -194,7 +194,19 @@ test('lucky sim log shows each action with its status, params, results and logs'
 
 test('LocalModel.runAction returns status, message, results, logs, stdout, stderr and exit code', async (ctx) => {
   const model = await LocalModel.open(join(ctx.dir, 'model'));
+  // The listener hears the action start, then each action-log message as it is logged.
+  const events: string[] = [];
+  model.listener = {
+    actionStarted: (action) => events.push(`started ${action.unit} ${action.name} operation ${action.operation} task ${action.id}`),
+    actionLog: (unit, name, entry) => events.push(`log ${unit} ${name}: ${entry.message}`),
+  };
   const done = await model.runAction('app/1', 'backup', { filename: 'api.tar' });
+  model.listener = null;
+  assert.equal(events, [
+    `started app/1 backup operation ${done.operation} task ${done.id}`,
+    'log app/1 backup: backing up to api.tar',
+    'log app/1 backup: done',
+  ]);
   assert.is(done.status, 'completed');
   assert.is(done.message, '');
   // compression was not given, so its properties' defaults are not filled in (only those of given objects are).

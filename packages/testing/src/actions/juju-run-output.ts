@@ -23,19 +23,18 @@ function clock(iso: string): string {
   return new Date(iso).toISOString().slice(11, 19);
 }
 
-/** The lines on stderr: the operation and task, then each action-log message. */
-export function progressText(run: ActionRun): string {
-  const lines = [
-    `Running operation ${run.operation} with 1 task`,
-    `  - task ${run.id} on unit-${run.unit.replace('/', '-')}`,
-    '',
-    `Waiting for task ${run.id}...`,
-    '',
-  ];
-  for (const entry of run.logs) lines.push(`${clock(entry.timestamp)} ${entry.message}`);
-  if (run.logs.length > 0) lines.push('', '');
-  return `${lines.join('\n')}\n`;
+/** What `juju run` prints on stderr before it waits: the operation and its task. */
+export function progressHeader(action: { readonly unit: string; readonly operation: string; readonly id: string }): string {
+  return `Running operation ${action.operation} with 1 task\n  - task ${action.id} on unit-${action.unit.replace('/', '-')}\n\nWaiting for task ${action.id}...\n\n`;
 }
+
+/** One action-log message as `juju run` shows it while it waits: `15:04:05 message`. */
+export function progressLog(entry: { readonly timestamp: string; readonly message: string }): string {
+  return `${clock(entry.timestamp)} ${entry.message}\n`;
+}
+
+/** After the messages, `juju run` sets the results apart with an empty line (two newlines). */
+export const PROGRESS_LOG_END = '\n\n';
 
 /** Results as Juju stores them: what action-set gave, plus return-code, and stdout/stderr when not empty. */
 function fullResults(run: ActionRun): Record<string, unknown> {

@@ -9,6 +9,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SimulatorError } from '../errors.js';
+import type { HookResult } from '../hook-runner.js';
 import { kubernetesHookEnv } from '../kubernetes/env.js';
 import { unitApplication } from '../model/names.js';
 import { MODEL_DIR_MODE, readModel, withModelLock } from '../model/store.js';
@@ -20,6 +21,7 @@ import { unitPaths } from '../runner/unit-paths.js';
 import { validateParams, withDefaults } from './params.js';
 import type { ActionRun } from './schema.js';
 import { readActionSpecs } from './spec.js';
+import { watchActionLogs } from './log-watch.js';
 import { appendActionRun, nextActionIds, readReport, removeReport } from './store.js';
 
 /** Action names the hook runner would take for a relation, storage or workload hook. */
@@ -52,18 +54,25 @@ export async function runAction(
   await mkdir(join(paths.dataDir, '..'), { recursive: true, mode: MODEL_DIR_MODE });
   const listener = context.listener();
   listener?.hookStarted?.(unit, name);
+  listener?.actionStarted?.({ unit, name, operation: ids.operation, id: ids.task });
+  const logs = listener?.actionLog ? await watchActionLogs(context.dir, ids.task, (entry) => listener.actionLog?.(unit, name, entry)) : undefined;
   const started = new Date().toISOString();
-  const result = await context.simulator.runHook(unit, name, {
-    action: { name, id: ids.task, params: full },
-    extraEnv: {
-      LUCKY_DATA_DIR: paths.dataDir,
-      LUCKY_DAEMON_SOCKET: paths.socketPath,
-      ...kubernetesHookEnv(before, context.dir, unit),
-      PATH: [context.simulator.toolsDir, ...context.path, process.env.PATH ?? ''].join(':'),
-    },
-    onStdout: (chunk) => listener?.output?.(unit, name, 'stdout', chunk),
-    onStderr: (chunk) => listener?.output?.(unit, name, 'stderr', chunk),
-  });
+  let result: HookResult;
+  try {
+    result = await context.simulator.runHook(unit, name, {
+      action: { name, id: ids.task, params: full },
+      extraEnv: {
+        LUCKY_DATA_DIR: paths.dataDir,
+        LUCKY_DAEMON_SOCKET: paths.socketPath,
+        ...kubernetesHookEnv(before, context.dir, unit),
+        PATH: [context.simulator.toolsDir, ...context.path, process.env.PATH ?? ''].join(':'),
+      },
+      onStdout: (chunk) => listener?.output?.(unit, name, 'stdout', chunk),
+      onStderr: (chunk) => listener?.output?.(unit, name, 'stderr', chunk),
+    });
+  } finally {
+    await logs?.close();
+  }
   const completed = new Date().toISOString();
   const after = await readModel(context.dir);
   for (const hook of triggeredHooks(unit, before, after, state.dyingUnits, state.dyingRelations)) enqueue(state, hook);

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { CommandClass } from '@lucky/core';
-import { failureText, progressText, resultText, type RunFormat } from '../actions/juju-run-output.js';
+import { failureText, PROGRESS_LOG_END, progressHeader, progressLog, resultText, type RunFormat } from '../actions/juju-run-output.js';
 import { mergeParams, parseActionArgs, readParamsFile } from '../actions/params.js';
 import type { SimKit } from './sim-command.js';
 
@@ -42,8 +42,17 @@ export function simRunCommand({ Command, Option, UsageError, SimCommand }: SimKi
       const model = await this.open();
       const fromFile = this.paramsFile === undefined ? {} : await readParamsFile(resolve(this.paramsFile));
       const params = mergeParams(fromFile, parseActionArgs(this.args, this.stringArgs));
-      const result = await model.runAction(this.unit, this.action, params);
-      this.context.stderr.write(progressText(result));
+      // Like juju run: the operation first, each action-log message as it comes, then the results.
+      let logged = false;
+      model.listener = {
+        actionStarted: (action) => this.context.stderr.write(progressHeader(action)),
+        actionLog: (_unit, _name, entry) => {
+          logged = true;
+          this.context.stderr.write(progressLog(entry));
+        },
+      };
+      const result = await model.runAction(this.unit, this.action, params).finally(() => (model.listener = null));
+      if (logged) this.context.stderr.write(PROGRESS_LOG_END);
       this.context.stdout.write(await resultText(result, format));
       let hooksFailed = false;
       for (const hook of result.hooks) {

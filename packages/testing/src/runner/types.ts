@@ -80,4 +80,8 @@ export interface LocalModelListener {
   hookStarted?(unit: string, hook: string): void;
   output?(unit: string, hook: string, stream: 'stdout' | 'stderr', chunk: string): void;
   hookFinished?(outcome: HookOutcome): void;
+  /** An action is about to run (its operation and task ids, as `juju run` prints them first). */
+  actionStarted?(action: { readonly unit: string; readonly name: string; readonly operation: string; readonly id: string }): void;
+  /** A running action's `action-log` message, as it is logged. */
+  actionLog?(unit: string, name: string, entry: { readonly timestamp: string; readonly message: string }): void;
 }
