@@ -41,7 +41,7 @@ deploy.after(async (ctx) => {
 async function refused(ctx: Ctx, metadata: string, resources: Record<string, string>, message: string | RegExp): Promise<void> {
   const charm = await writeCharm(join(ctx.root, `charm-${Math.random().toString(36).slice(2)}`), { 'metadata.yaml': metadata });
   const error = await ctx.model.deploy(charm, { resources }).then(
-    () => assert.unreachable('the deploy was not refused'),
+    (): Error => assert.unreachable('the deploy was not refused') as never,
     (caught: unknown) => caught as Error,
   );
   if (typeof message === 'string') assert.is(error.message, message);
