@@ -60,10 +60,19 @@ function demux(stream: Duplex, onStdout: (chunk: Buffer) => void, onStderr: (chu
   });
 }
 
+/** Whether a host PID is a process of this container (its cgroup names the container), so a reused PID is never signalled. */
+function belongsTo(pid: number, containerId: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cgroup`, 'utf8').includes(containerId);
+  } catch {
+    return false;
+  }
+}
+
 /** Signals a process and, with `group`, everything it started (read from /proc: Docker execs get no process group of their own). */
-function signalTree(pid: number, signal: NodeJS.Signals | number, group: boolean): boolean {
+function signalTree(containerId: string, pid: number, signal: NodeJS.Signals | number, group: boolean): boolean {
   if (pid <= 0) return false;
-  const all = group ? [...descendants(pid), pid] : [pid];
+  const all = (group ? [...descendants(pid), pid] : [pid]).filter((target) => belongsTo(target, containerId));
   let any = false;
   for (const target of all) {
     try {
@@ -169,6 +178,15 @@ export class WorkloadContainer {
       HostConfig: { Init: true, Binds: binds },
     });
     await created.start();
+    // Services are stopped by signalling their host PIDs: this process must see the container's processes.
+    const { State } = await created.inspect();
+    if (!belongsTo(State.Pid, created.id)) {
+      await created.remove({ force: true });
+      throw new LuckyError(
+        ErrorCode.ContainerFailed,
+        `Cannot see the processes of container "${options.name}" from this process (pid ${State.Pid} is not in its cgroup here); run the Pebble server on the Docker host, in its PID namespace.`,
+      );
+    }
     return new WorkloadContainer(docker, options.name, created.id);
   }
 
@@ -210,7 +228,7 @@ export class WorkloadContainer {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     });
-    return { hostPid, stream, exited, signal: (name, group = false) => signalTree(hostPid, name, group) };
+    return { hostPid, stream, exited, signal: (name, group = false) => signalTree(this.id, hostPid, name, group) };
   }
 
   /** Runs a command to completion; collects its output. */

@@ -371,8 +371,6 @@ export async function startPebbleServer(options: PebbleServerOptions): Promise<P
       only('GET');
       const level = query.get('level') ?? '';
       if (level !== '' && level !== 'alive' && level !== 'ready') throw badRequest('level must be "alive" or "ready"');
-      const names = commaList(query, 'names');
-      void names;
       const healthy = checks.healthy(level === '' ? undefined : level);
       sendSync(res, { healthy }, healthy ? 200 : 502);
     } else if (path === '/v1/plan') {
