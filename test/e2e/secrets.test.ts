@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TestModel, lucky, removeDir, tempDir, type LuckyResult, type ProbeResult } from '@lucky/test-utils';
+import { execa } from 'execa';
+import { LUCKY_BIN, TestModel, lucky, removeDir, tempDir, type LuckyResult, type ProbeResult } from '@lucky/test-utils';
 
 const OWNER = fileURLToPath(new URL('../fixtures/lucky-secrets/owner/', import.meta.url));
 const CONSUMER = fileURLToPath(new URL('../fixtures/lucky-secrets/consumer/', import.meta.url));
@@ -33,6 +34,19 @@ test.after(async (ctx) => {
 
 function sim(ctx: Ctx, ...args: string[]): Promise<LuckyResult> {
   return lucky(['sim', ...args], { LUCKY_SIM_MODEL: join(ctx.dir, 'model') });
+}
+
+/** `lucky sim advance`: an hour is a dozen update-status rounds, longer than lucky()'s one-minute limit on a busy machine. */
+async function advance(ctx: Ctx, duration: string): Promise<{ events: Array<{ at: string; unit: string; event: string }> }> {
+  const result = await execa(process.execPath, [LUCKY_BIN, 'sim', 'advance', duration, '--format', 'json'], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LUCKY_SIM_MODEL: join(ctx.dir, 'model') },
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+    timeout: 600_000,
+  });
+  assert.is(result.exitCode, 0, `lucky sim advance ${duration}:\n${String(result.stdout)}${String(result.stderr)}`);
+  return JSON.parse(String(result.stdout)) as { events: Array<{ at: string; unit: string; event: string }> };
 }
 
 async function simOk(ctx: Ctx, ...args: string[]): Promise<string> {
@@ -154,6 +168,13 @@ test('user secrets: add-secret, grant-secret; a granted application reads it by 
   assert.match(shown, /- target: application-secret-consumer\n {4}scope: model-[0-9a-f-]{36}\n {4}role: view\n/);
 });
 
+test('sim hook refuses a secret hook: it follows secret changes and the clock', async (ctx) => {
+  const refused = await sim(ctx, 'hook', 'secret-consumer/0', 'secret-changed');
+  assert.is(refused.exitCode, 1, refused.stdout + refused.stderr);
+  assert.match(refused.stderr, /secret-changed is about a secret; secret hooks follow secret changes/);
+  await simOk(ctx, 'hook', 'secret-consumer/0', 'update-status');
+});
+
 test('revoke: the consumer is denied ("permission denied") from then on', async (ctx) => {
   await simOk(ctx, 'config', 'secret-owner', 'mode=revoke');
   await simOk(ctx, 'hook', 'secret-consumer/0', 'update-status');
@@ -165,7 +186,7 @@ test('rotation on the model clock: secret-rotate on the owner when due; its new 
   const clock = await modelClock(ctx);
   const due = (await stored(ctx))?.nextRotateAt;
   assert.is(due, new Date(clock + 3_600_000).toISOString());
-  const advanced = JSON.parse(await simOk(ctx, 'advance', '1h', '--format', 'json')) as { events: Array<{ at: string; unit: string; event: string }> };
+  const advanced = await advance(ctx, '1h');
   const rotations = advanced.events.filter((event) => event.event === 'secret-rotate').map(({ at, unit, event }) => ({ at, unit, event }));
   assert.equal(rotations, [{ at: due, unit: 'secret-owner/0', event: 'secret-rotate' }]);
   const owner = await kv(ctx, 'secret-owner/0');
@@ -182,7 +203,7 @@ test('expiry on the model clock: secret-expired with JUJU_SECRET_REVISION; the o
   await simOk(ctx, 'config', 'secret-owner', 'rotate=never', 'expire=10m');
   const latest = (await stored(ctx))?.revisions.at(-1);
   assert.ok(latest?.expireAt, 'the latest revision expires');
-  const advanced = JSON.parse(await simOk(ctx, 'advance', '15m', '--format', 'json')) as { events: Array<{ at: string; unit: string; event: string }> };
+  const advanced = await advance(ctx, '15m');
   const expired = advanced.events.filter((event) => event.event === 'secret-expired');
   assert.is(expired.length, 1);
   assert.is(expired[0]?.at, latest.expireAt);

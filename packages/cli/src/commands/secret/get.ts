@@ -27,13 +27,13 @@ export class SecretGetCommand extends ClientCommand {
   peek = Option.Boolean('--peek', false, { description: 'Read the latest revision, just this time' });
   refresh = Option.Boolean('--refresh', false, { description: 'Read the latest revision and track it from now on' });
   formatOption = Option.String('--format', 'plain', { description: 'plain (key=value lines), json or yaml' });
-  args = Option.Rest({ name: 'id] [key' });
+  idArg = Option.String({ required: false, name: 'id' });
+  keyArg = Option.String({ required: false, name: 'key' });
 
   async execute(): Promise<number> {
     const format = parseStructuredFormat(this.formatOption);
     if (this.peek && this.refresh) throw new UsageError('Give --peek or --refresh, not both.');
-    const args = [...this.args];
-    if (args.length > 2) throw new UsageError('Expected a secret id and a key at most.');
+    const args = [this.idArg, this.keyArg].filter((arg): arg is string => arg !== undefined);
     // With --label, a lone argument is the id when it looks like one, else the key.
     const id = this.label !== undefined && args.length === 1 && !looksLikeSecretId(args[0] ?? '') ? undefined : args.shift();
     const key = args.shift();

@@ -1,5 +1,6 @@
 /** `run` and `resolved`: operations on a unit's hooks themselves rather than on the model. */
 import { SimulatorError } from '../../errors.js';
+import { SECRET_HOOKS } from '../../secrets/hook-context.js';
 import type { Operation } from '../context.js';
 import { hookEntry } from '../queue.js';
 import type { ResolvedOptions } from '../types.js';
@@ -26,6 +27,11 @@ export async function run({ state, model }: Operation, unit: string, hook: strin
   if (PEBBLE_EVENT_HOOK.test(hook)) {
     throw new SimulatorError(
       `${hook} follows a Pebble notice or check; use "lucky sim notify <unit> <container> <key>" (LocalModel.notify), or a check in the container.`,
+    );
+  }
+  if (SECRET_HOOKS.has(hook)) {
+    throw new SimulatorError(
+      `${hook} is about a secret; secret hooks follow secret changes (secret-set, secret-get --refresh, secret removal) and the model clock (lucky sim advance: rotation, expiry).`,
     );
   }
   assertNoError(state, [unit]);
