@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TestModel, testImage, useDockerEngine, writeCharm, type DockerEngine } from '@lucky/test-utils';
+import { TestModel, testImage, useDockerEngine, waitFor, writeCharm, type DockerEngine } from '@lucky/test-utils';
 import { startPebbleServer, type PebbleServer } from '@lucky/testing/pebble';
 import { PebbleClient } from '../src/index.js';
 
@@ -36,7 +36,7 @@ hooks:
     - inline-host-script: |
         set -e
         lucky container image set app-image
-        lucky container set-command -- /bin/sleep 3600
+        lucky container set-command -- /bin/sh -c 'echo $$ > /tmp/service.pid; exec sleep 3600'
         lucky container port add "$(lucky get-config port):$(lucky get-config port)"
   upgrade-charm:
     - inline-host-script: lucky container port remove "$(lucky get-config port):$(lucky get-config port)"
@@ -99,15 +99,34 @@ test('install waits for Pebble and fails naming the socket when it never answers
   assert.is(installed.exitCode, 0, installed.stdout + installed.stderr);
 });
 
-test('a port binding becomes an opened port; removing it closes the port', async (ctx) => {
+/** The PID the service wrote when it started. */
+async function servicePid(ctx: Ctx): Promise<string> {
+  return waitFor(
+    async () =>
+      (
+        await client(ctx)
+          .pull('/tmp/service.pid')
+          .catch(() => undefined)
+      )
+        ?.toString()
+        .trim(),
+    'the service PID',
+  );
+}
+
+test('a port binding becomes an opened port; removing it closes the port; upgrade-charm restarts the service', async (ctx) => {
   const configured = await hook(ctx, 'config-changed');
   assert.is(configured.exitCode, 0, configured.stdout + configured.stderr);
   const [service] = await client(ctx).getServices(['app']);
   assert.is(service?.current, 'active');
   assert.equal(await openedPorts(ctx), ['8080/tcp']);
+  const before = await servicePid(ctx);
+  await client(ctx).removePath('/tmp/service.pid');
+  // upgrade-charm applies with force: the unchanged service is restarted.
   const removed = await hook(ctx, 'upgrade-charm');
   assert.is(removed.exitCode, 0, removed.stdout + removed.stderr);
   assert.equal(await openedPorts(ctx), []);
+  assert.is.not(await servicePid(ctx), before);
 });
 
 test('stop stops the services of the lucky layer', async (ctx) => {
