@@ -273,6 +273,50 @@ test('notices: a custom notice over POST, then filtered by type and key', async 
   assert.is(one.key, 'example.com/raw');
 });
 
+test('long polls: notices wait for a match; a change wait times out with 504; logs follow new lines', async (ctx) => {
+  const since = new Date().toISOString();
+  const waiting = raw(ctx.server.socketPath, 'GET', `/v1/notices?types=custom&keys=example.com/later&after=${encodeURIComponent(since)}&timeout=20s`);
+  await raw(ctx.server.socketPath, 'POST', '/v1/notices', JSON.stringify({ action: 'add', type: 'custom', key: 'example.com/later' }), json(null).headers);
+  const notices = (await waiting).json().result as { key: string }[];
+  assert.equal(
+    notices.map((n) => n.key),
+    ['example.com/later'],
+  );
+
+  // An exec whose websockets never connect stays in progress for a while.
+  const exec = await raw(ctx.server.socketPath, 'POST', '/v1/exec', JSON.stringify({ command: ['true'] }), json(null).headers);
+  const timedOut = await raw(ctx.server.socketPath, 'GET', `/v1/changes/${String(exec.json().change)}/wait?timeout=100ms`);
+  assert.is(timedOut.status, 504);
+  assert.equal(timedOut.json().result, { message: 'timed out waiting for change after 100ms' });
+
+  await raw(
+    ctx.server.socketPath,
+    'POST',
+    '/v1/layers',
+    JSON.stringify({
+      action: 'add',
+      label: 'talk',
+      format: 'yaml',
+      layer: 'services:\n  talk:\n    override: replace\n    command: sh -c "sleep 1.5; echo late line; exec sleep 500"\n',
+    }),
+    json(null).headers,
+  );
+  const lines: string[] = [];
+  const follow = request({ socketPath: ctx.server.socketPath, path: '/v1/logs?services=talk&follow=true&n=0' }, (res) => {
+    res.on('data', (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
+  });
+  follow.end();
+  try {
+    const started = await raw(ctx.server.socketPath, 'POST', '/v1/services', JSON.stringify({ action: 'start', services: ['talk'] }), json(null).headers);
+    await raw(ctx.server.socketPath, 'GET', `/v1/changes/${String(started.json().change)}/wait`);
+    await waitFor(() => lines.length > 0, 'a followed log line');
+    assert.is((JSON.parse(lines[0]!) as { message: string }).message, 'late line\n');
+  } finally {
+    follow.destroy();
+    await raw(ctx.server.socketPath, 'POST', '/v1/services', JSON.stringify({ action: 'stop', services: ['talk'] }), json(null).headers);
+  }
+});
+
 test('main.js: a background server from flags, events to --on-event, SIGTERM closes it and leaves or removes the container', async (ctx) => {
   const entry = fileURLToPath(new URL('../dist/pebble/main.js', import.meta.url));
   assert.ok(existsSync(entry), 'run pnpm build first');

@@ -214,13 +214,13 @@ export class CheckManager {
       });
   }
 
-  /** Health at a level: with none, any down check; alive, down alive checks; ready, down alive or ready checks. */
-  healthy(level: 'alive' | 'ready' | undefined): boolean {
+  /** Health as Pebble computes it: a down check of the level (ready implies alive; none: any level) among `names` (none: all). */
+  healthy(level: 'alive' | 'ready' | undefined, names: readonly string[] = []): boolean {
     const plan = this.plan();
     for (const [name, state] of this.checks) {
-      if (!state.down) continue;
+      if (!state.down || (names.length > 0 && !names.includes(name))) continue;
       const checkLevel = plan.checks[name]?.level;
-      if (level === undefined || checkLevel === 'alive' || (level === 'ready' && checkLevel === 'ready')) return false;
+      if (level === undefined || checkLevel === level || (level === 'ready' && checkLevel === 'alive')) return false;
     }
     return true;
   }

@@ -371,7 +371,7 @@ export async function startPebbleServer(options: PebbleServerOptions): Promise<P
       only('GET');
       const level = query.get('level') ?? '';
       if (level !== '' && level !== 'alive' && level !== 'ready') throw badRequest('level must be "alive" or "ready"');
-      const healthy = checks.healthy(level === '' ? undefined : level);
+      const healthy = checks.healthy(level === '' ? undefined : level, commaList(query, 'names'));
       sendSync(res, { healthy }, healthy ? 200 : 502);
     } else if (path === '/v1/plan') {
       only('GET');
