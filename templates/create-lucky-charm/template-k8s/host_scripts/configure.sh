@@ -14,9 +14,12 @@ if [ "$port" -lt 1 ] || [ "$port" -gt 65535 ]; then
   exit 0
 fi
 
+# Kubernetes fixes the image: name the container's oci-image resource (metadata.yaml).
+lucky container image set --container web web-image
 # The web service: busybox httpd in the foreground (Pebble supervises it), serving
-# /srv/www. A new port changes its command, so Pebble restarts it.
-lucky container set-command --container web -- httpd -f -p "$port" -h /srv/www
+# /srv/www (made first: a fresh container has nothing). A new port changes its
+# command, so Pebble restarts it.
+lucky container set-command --container web -- sh -c "mkdir -p /srv/www && exec httpd -f -p $port -h /srv/www"
 lucky container env set --container web GREETING="$(lucky get-config greeting)"
 # Pebble checks it; web-pebble-check-failed fires when it stops answering.
 lucky container check add web-up --container web --tcp "$port" --period 10s --threshold 3
