@@ -364,7 +364,7 @@ broken('a link in node_modules to a workspace package outside the charm is refus
   await assertUntouched(ctx);
 });
 
-broken('hooks the charm can never receive are warnings (an action listed under hooks: says where it belongs): the build goes on; cron is not warned about', async (ctx) => {
+broken('hooks the charm never receives are warnings (actions under hooks: too); the build goes on; cron is not warned about', async (ctx) => {
   const { run, charm } = await brokenBuild(ctx, async (dir) => {
     await writeFile(join(dir, 'actions.yaml'), 'do-it:\n  description: An action.\n');
     const file = join(dir, 'lucky.yaml');
