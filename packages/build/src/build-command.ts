@@ -16,11 +16,13 @@ export function charmBuildCommand({ Command, Option, UsageError }: CommandKit): 
         "Checks metadata.yaml (or charmcraft.yaml), config.yaml, actions.yaml and lucky.yaml first and writes nothing if any is wrong. Then writes `<out>/<name>/` and `<out>/<name>.charm` (default out: `<dir>/build`): the charm's files, fresh hook stubs, manifest.yaml, and the Lucky runtime under `lucky/`.",
         "With `--runtime bundled` (the default) the charm carries Node.js for each architecture of `--arch` (default: this machine's), fetched once from the npm registry; with `--runtime system` it uses the machine's `node`, which must be version 20 or later.",
         'The same inputs give the same bytes; SOURCE_DATE_EPOCH sets the file times (default 1980-01-01).',
+        "What Juju or the original Lucky accepts is accepted with a warning (`file:line:col: key.path: …`): a key written twice (the last one counts), a config default Juju converts (`default: \"false\"` for a boolean), an option without a type. With `--strict` every warning is an error, for new charms.",
       ].join('\n\n'),
       examples: [
         ['Build the charm in this directory', 'lucky charm build'],
         ['For both architectures, into ./dist', 'lucky charm build ./my-charm -o dist --arch amd64,arm64'],
         ["Use the machine's Node.js", 'lucky charm build --runtime system'],
+        ['Fail on any warning (for new charms)', 'lucky charm build --strict'],
       ],
     });
 
@@ -28,6 +30,7 @@ export function charmBuildCommand({ Command, Option, UsageError }: CommandKit): 
     output = Option.String('-o,--output,-b,--build-dir', { description: 'Output directory (default: <dir>/build)' });
     arch = Option.String('--arch', { description: "Architectures, comma-separated: amd64, arm64 (default: this machine's; with --runtime system, both)" });
     runtime = Option.String('--runtime', 'bundled', { description: "bundled (Node.js in the charm, the default) or system (the machine's node >= 20)" });
+    strict = Option.Boolean('--strict', false, { description: 'Every warning is an error (repeated keys, coerced config defaults, hooks that never fire)' });
 
     async execute(): Promise<number> {
       if (this.runtime !== 'bundled' && this.runtime !== 'system') throw new UsageError(`Invalid --runtime "${this.runtime}": expected bundled or system`);
@@ -42,6 +45,7 @@ export function charmBuildCommand({ Command, Option, UsageError }: CommandKit): 
           output: this.output,
           architectures: architectures as Array<(typeof ARCHES)[number]> | undefined,
           runtime: this.runtime,
+          strict: this.strict,
           env: this.context.env,
           stderr: this.context.stderr,
         });

@@ -10,7 +10,7 @@ import { ARCHITECTURES, type Architecture, type RuntimeKind } from './launcher.j
 import { machineArchitecture, nodeCacheDir, nodeRuntime } from './node-runtime.js';
 import { Progress, type ProgressStream } from './progress.js';
 import { runtimeBundle } from './runtime-bundle.js';
-import { validateCharm } from './validate.js';
+import { CharmInvalid, validateCharm } from './validate.js';
 import { writeZip } from './zip-writer.js';
 
 export interface BuildOptions {
@@ -21,6 +21,8 @@ export interface BuildOptions {
   /** Default: the build machine's (bundled runtime), every supported one (system runtime). */
   readonly architectures?: readonly Architecture[] | undefined;
   readonly runtime: RuntimeKind;
+  /** `--strict`: every warning of the check (repeated keys, coerced defaults, hooks that never fire) fails the build. */
+  readonly strict?: boolean | undefined;
   readonly env: NodeJS.ProcessEnv;
   readonly stderr: ProgressStream;
 }
@@ -54,6 +56,7 @@ export async function buildCharm(options: BuildOptions): Promise<BuildResult> {
   const mtime = buildTime(options.env);
   const stubs = await loadHookStubs();
   const charm = await progress.step(`Checking the charm in ${options.dir}`, () => validateCharm(options.dir, stubs));
+  if (options.strict && charm.warnings.length > 0) throw new CharmInvalid(charm.warnings.map((warning) => `${warning} (--strict)`));
   for (const warning of charm.warnings) progress.note(`Warning: ${warning}`);
 
   const architectures = chooseArchitectures(options);

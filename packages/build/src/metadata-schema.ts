@@ -215,7 +215,8 @@ export const ConfigSchema = v.nullable(
             v.string(),
             v.looseObject(
               {
-                type: v.picklist(['string', 'int', 'float', 'boolean', 'secret'], 'an option needs a "type": string, int, float, boolean or secret'),
+                // Juju takes an option without a type as a string option (readConfigOptions warns).
+                type: v.optional(v.nullable(v.picklist(['string', 'int', 'float', 'boolean', 'secret'], 'an option\'s "type" must be string, int, float, boolean or secret'))),
                 description: v.optional(text('"description"')),
                 default: v.optional(v.unknown()),
               },

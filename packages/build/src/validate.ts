@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import * as v from 'valibot';
-import { ErrorCode, LuckyError, findLuckyFile, parseLuckyConfig, type LuckyConfig } from '@lucky/core';
+import { ErrorCode, LuckyError, findLuckyFile, parseLuckyConfig, readConfigOptions, type LuckyConfig } from '@lucky/core';
 import type { CharmMetadataInput, HookStubs } from './hook-stubs.js';
 import { ActionsSchema, ConfigSchema, MetadataSchema, type Metadata } from './metadata-schema.js';
 import { problemAt, problemsOf, readYamlSource, type Problem, type YamlSource } from './yaml-source.js';
@@ -21,7 +21,11 @@ export interface ValidCharm {
   readonly lucky: LuckyConfig;
   /** When the metadata came from charmcraft.yaml: its parsed content, from which the build writes metadata.yaml and friends. */
   readonly charmcraft: Readonly<Record<string, unknown>> | undefined;
-  /** Problems that do not stop the build (hooks that can never fire). */
+  /**
+   * Problems that do not stop the build (`--strict` makes them errors): what Juju or
+   * the original Lucky accepts but a new charm should not rely on (repeated keys,
+   * coerced config defaults, an option without a type), and hooks that can never fire.
+   */
   readonly warnings: Problem[];
 }
 
@@ -48,6 +52,8 @@ const LUCKY_HOOKS = new Set(['cron']);
 export async function validateCharm(dir: string, stubs: HookStubs): Promise<ValidCharm> {
   const root = resolve(dir);
   const problems: Problem[] = [];
+  // What Juju or the original Lucky accepts but a new charm should not rely on (repeated keys, coerced defaults).
+  const compat: Problem[] = [];
   const shown = (name: string) => join(dir, name);
 
   // Juju reads metadata.yaml only; charmcraft.yaml is turned into one by the build.
@@ -55,12 +61,13 @@ export async function validateCharm(dir: string, stubs: HookStubs): Promise<Vali
   if (!metadataName) {
     throw new LuckyError(ErrorCode.ConfigInvalid, `No metadata.yaml or charmcraft.yaml in ${dir}: is it a charm directory? (at least "name: my-charm")`);
   }
-  const metadataSource = await load(shown(metadataName), join(root, metadataName), problems);
   const fromCharmcraft = metadataName === 'charmcraft.yaml';
+  // Juju reads metadata.yaml, config.yaml and actions.yaml with go-yaml v2; charmcraft reads charmcraft.yaml with PyYAML: both keep a repeated key's last value.
+  const metadataSource = await load(shown(metadataName), join(root, metadataName), problems, fromCharmcraft ? 'charmcraft' : 'Juju', compat);
   let metadata: Metadata | undefined;
   if (metadataSource) metadata = check(MetadataSchema, metadataSource, problems, metadataProblems);
 
-  const actionsSource = existsSync(join(root, 'actions.yaml')) ? await load(shown('actions.yaml'), join(root, 'actions.yaml'), problems) : undefined;
+  const actionsSource = existsSync(join(root, 'actions.yaml')) ? await load(shown('actions.yaml'), join(root, 'actions.yaml'), problems, 'Juju', compat) : undefined;
   let actionsData: unknown = actionsSource?.data;
   let actionsFrom = actionsSource;
   if (!actionsSource && fromCharmcraft && metadataSource && isObject(metadataSource.data) && metadataSource.data.actions !== undefined) {
@@ -76,8 +83,8 @@ export async function validateCharm(dir: string, stubs: HookStubs): Promise<Vali
   }
 
   if (existsSync(join(root, 'config.yaml'))) {
-    const configSource = await load(shown('config.yaml'), join(root, 'config.yaml'), problems);
-    if (configSource) check(ConfigSchema, configSource, problems, configProblems);
+    const configSource = await load(shown('config.yaml'), join(root, 'config.yaml'), problems, 'Juju', compat);
+    if (configSource) check(ConfigSchema, configSource, problems, (source) => configProblems(source, compat));
   }
 
   let lucky: LuckyConfig | undefined;
@@ -85,7 +92,8 @@ export async function validateCharm(dir: string, stubs: HookStubs): Promise<Vali
   try {
     const file = findLuckyFile(root);
     const shownFile = shown(basename(file));
-    luckySource = await load(shownFile, file, problems);
+    // Its repeated keys are reported by core's loader (lucky.warnings), as the daemon reports them.
+    luckySource = await load(shownFile, file, problems, 'the original Lucky', []);
     if (luckySource) lucky = parseLuckyConfig(luckySource.text, shownFile, root);
   } catch (error) {
     if (!(error instanceof LuckyError)) throw error;
@@ -121,7 +129,7 @@ export async function validateCharm(dir: string, stubs: HookStubs): Promise<Vali
   const { hooks } = stubs.charmHooks(hookInput, actions);
   const receivable = new Set([...hooks, ...LUCKY_HOOKS]);
   const actionNames = new Set(actions);
-  const warnings = Object.keys(lucky.hooks)
+  const unreceived = Object.keys(lucky.hooks)
     .filter((hook) => !receivable.has(hook))
     .map((hook) =>
       problemAt(
@@ -143,16 +151,17 @@ export async function validateCharm(dir: string, stubs: HookStubs): Promise<Vali
     hooks,
     lucky,
     charmcraft: fromCharmcraft && metadataSource && isObject(metadataSource.data) ? metadataSource.data : undefined,
-    warnings,
+    warnings: [...compat, ...(lucky.warnings ?? []), ...unreceived],
   };
 }
 
-async function load(file: string, path: string, problems: Problem[]): Promise<YamlSource | undefined> {
-  const result = await readYamlSource(file, path);
+async function load(file: string, path: string, problems: Problem[], reader: string, warnings: Problem[]): Promise<YamlSource | undefined> {
+  const result = await readYamlSource(file, path, reader);
   if ('problem' in result) {
     problems.push(result.problem);
     return undefined;
   }
+  warnings.push(...result.source.warnings);
   return result.source;
 }
 
@@ -208,19 +217,15 @@ function metadataProblems(source: YamlSource, metadata: Metadata): Problem[] {
   return problems;
 }
 
-const DEFAULT_TYPES: Readonly<Record<string, (value: unknown) => boolean>> = {
-  string: (value) => typeof value === 'string',
-  secret: (value) => typeof value === 'string',
-  int: (value) => Number.isInteger(value),
-  float: (value) => typeof value === 'number',
-  boolean: (value) => typeof value === 'boolean',
-};
-
-/** Juju refuses a config whose defaults do not have the option's type. */
-function configProblems(source: YamlSource, config: v.InferOutput<typeof ConfigSchema>): Problem[] {
-  return Object.entries(config?.options ?? {})
-    .filter(([, option]) => option.default !== undefined && option.default !== null && !DEFAULT_TYPES[option.type]?.(option.default))
-    .map(([name, option]) => problemAt(source, ['options', name, 'default'], `the default does not have the option's type (${option.type})`));
+/**
+ * Juju's reading of the options (juju-config.ts in core): a default Juju coerces
+ * ("false" for a boolean, "8080" for an int) is a warning saying what to write; one
+ * it refuses (a string for a float, 1 for a float) is a problem at its position.
+ */
+function configProblems(source: YamlSource, warnings: Problem[]): Problem[] {
+  const report = readConfigOptions(source.doc, source.counter, source.file);
+  warnings.push(...report.warnings);
+  return [...report.problems];
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

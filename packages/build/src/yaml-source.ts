@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type * as v from 'valibot';
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import { formatKeyPath, positionOf, type KeyPath } from '@lucky/core';
+import { duplicateKeyWarnings, formatKeyPath, positionOf, type KeyPath } from '@lucky/core';
 
 /** A YAML file parsed with source positions, so problems can name `file:line:col`. */
 export interface YamlSource {
@@ -11,6 +11,8 @@ export interface YamlSource {
   readonly doc: Document;
   readonly counter: LineCounter;
   readonly data: unknown;
+  /** Repeated keys: accepted (the last one counts), one warning each with both positions. */
+  readonly warnings: readonly Problem[];
 }
 
 /** One problem with a file, already rendered as `file:line:col: key.path: reason`. */
@@ -18,9 +20,11 @@ export type Problem = string;
 
 /**
  * Reads and parses a YAML file. A syntax error is returned as the one problem
- * (the parser's later errors mostly echo the first).
+ * (the parser's later errors mostly echo the first). A repeated key is a warning,
+ * not an error: `reader` (who reads this file on a unit or at deploy, e.g. "Juju")
+ * keeps the last one too.
  */
-export async function readYamlSource(file: string, path: string): Promise<{ source: YamlSource } | { problem: Problem }> {
+export async function readYamlSource(file: string, path: string, reader: string): Promise<{ source: YamlSource } | { problem: Problem }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -28,13 +32,13 @@ export async function readYamlSource(file: string, path: string): Promise<{ sour
     return { problem: `${file}:1:1: (file): cannot read it: ${(error as Error).message}` };
   }
   const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: false });
   const error = doc.errors[0];
   if (error) {
     const pos = counter.linePos(error.pos[0]);
     return { problem: `${file}:${pos.line}:${pos.col}: (yaml): ${error.message.split('\n')[0]}` };
   }
-  return { source: { file, text, doc, counter, data: doc.toJS() as unknown } };
+  return { source: { file, text, doc, counter, data: doc.toJS() as unknown, warnings: duplicateKeyWarnings(doc, counter, file, reader) } };
 }
 
 /** `file:line:col: key.path: message`; with `atKey` the position is that of the key itself. */

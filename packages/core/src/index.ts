@@ -34,6 +34,20 @@ export { recordMessage, type Logger, type LogRecord } from './log.js';
 // The lucky.yaml loader (and the YAML positions its errors use, for other charm files).
 export { loadLuckyConfig, parseLuckyConfig, findLuckyFile, DOCKER_RUNTIME } from './config/load.js';
 export { positionOf, formatKeyPath, type KeyPath } from './config/positions.js';
+// Compatibility with what the original Lucky and Juju accept: repeated YAML keys, Juju's reading of config.yaml.
+export { duplicateKeys, duplicateKeyWarnings, type DuplicateKey } from './config/duplicate-keys.js';
+export {
+  CONFIG_OPTION_TYPES,
+  checkOptionValue,
+  parseOptionString,
+  readConfigOptions,
+  type CheckedConfigOption,
+  type ConfigOptionType,
+  type ConfigOptionValue,
+  type ConfigOptionsReport,
+  type OptionValueCheck,
+} from './config/juju-config.js';
+export { goYamlV2Value, goYamlV2Plain, type GoValue } from './config/go-values.js';
 export type { LuckyConfig, PluginEntry, ScriptEntry, ScriptKind } from './config/schema.js';
 export { loadPlugin, type PluginModule } from './plugin-loader.js';
 

@@ -2,7 +2,8 @@ import { SimulatorError } from './errors.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as v from 'valibot';
-import { parse } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { readConfigOptions } from '@lucky/core';
 import type { ConfigOption, ConfigValue, EndpointInfo, StorageDefinition } from './model/schema.js';
 import { parseSize } from './model/storage.js';
 
@@ -15,6 +16,8 @@ export interface CharmInfo {
   readonly configOptions: Record<string, ConfigOption> | null;
   /** The metadata's `storage:` ({} when none). */
   readonly storage: Record<string, StorageDefinition>;
+  /** What Juju accepts with a coercion (a default written as a string, an option without a type), `file:line:col: key.path: …` each. */
+  readonly warnings: string[];
 }
 
 const EndpointSchema = v.union([v.string(), v.looseObject({ interface: v.string() })]);
@@ -37,14 +40,22 @@ const MetadataSchema = v.looseObject({
   storage: v.optional(v.nullable(v.record(v.string(), StorageSchema))),
 });
 const OptionSchema = v.looseObject({
-  type: v.picklist(['string', 'int', 'float', 'boolean', 'secret']),
+  // Juju takes an option without a type as a string option.
+  type: v.optional(v.nullable(v.picklist(['string', 'int', 'float', 'boolean', 'secret']))),
   default: v.optional(v.unknown()),
   description: v.optional(v.string()),
 });
 const ConfigSchema = v.looseObject({ options: v.optional(v.nullable(v.record(v.string(), OptionSchema))) });
 const CharmcraftSchema = v.looseObject({ config: v.optional(v.nullable(ConfigSchema)) });
 
-async function readYaml(path: string): Promise<unknown> {
+interface YamlFile {
+  readonly data: unknown;
+  readonly doc: Document;
+  readonly counter: LineCounter;
+}
+
+/** A charm file as Juju reads it: a repeated key is no error, the last one counts (go-yaml v2's Unmarshal). */
+async function readYaml(path: string): Promise<YamlFile | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -52,7 +63,10 @@ async function readYaml(path: string): Promise<unknown> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  return parse(text) ?? {};
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: false });
+  if (doc.errors[0]) throw doc.errors[0];
+  return { data: doc.toJS() ?? {}, doc, counter };
 }
 
 function check<S extends v.GenericSchema>(schema: S, data: unknown, path: string): v.InferOutput<S> {
@@ -67,7 +81,8 @@ export async function readCharmInfo(charmDir: string): Promise<CharmInfo> {
   const metadataPath = join(charmDir, 'metadata.yaml');
   const charmcraftPath = join(charmDir, 'charmcraft.yaml');
   const configPath = join(charmDir, 'config.yaml');
-  const [metadataRaw, charmcraftRaw, configRaw] = await Promise.all([readYaml(metadataPath), readYaml(charmcraftPath), readYaml(configPath)]);
+  const [metadataFile, charmcraftFile, configFile] = await Promise.all([readYaml(metadataPath), readYaml(charmcraftPath), readYaml(configPath)]);
+  const [metadataRaw, charmcraftRaw, configRaw] = [metadataFile?.data, charmcraftFile?.data, configFile?.data];
 
   let endpoints: Record<string, EndpointInfo> | null = null;
   let extraBindings: string[] = [];
@@ -92,20 +107,21 @@ export async function readCharmInfo(charmDir: string): Promise<CharmInfo> {
     }
   }
 
-  let options: Record<string, v.InferOutput<typeof OptionSchema>> | null = null;
-  if (configRaw !== undefined) options = check(ConfigSchema, configRaw, configPath).options ?? {};
-  else if (charmcraftRaw !== undefined) {
-    const config = check(CharmcraftSchema, charmcraftRaw, charmcraftPath).config;
-    if (config) options = config.options ?? {};
-  }
+  // Options and defaults as Juju's ReadConfig reads them (core's readConfigOptions): what it coerces is taken, what it refuses is refused.
   let configOptions: Record<string, ConfigOption> | null = null;
-  if (options) {
+  const warnings: string[] = [];
+  const configSource = configFile ? { file: configFile, path: configPath, at: [] } : charmcraftFile ? { file: charmcraftFile, path: charmcraftPath, at: ['config'] } : null;
+  let declared = false;
+  if (configFile) declared = Boolean(check(ConfigSchema, configFile.data, configPath));
+  else if (charmcraftFile) declared = Boolean(check(CharmcraftSchema, charmcraftFile.data, charmcraftPath).config);
+  if (configSource && declared) {
+    const report = readConfigOptions(configSource.file.doc, configSource.file.counter, configSource.path, configSource.at);
+    if (report.problems.length > 0) throw new SimulatorError(`${configSource.path} is not valid charm config:\n  ${report.problems.join('\n  ')}`);
+    warnings.push(...report.warnings);
     configOptions = {};
-    for (const [name, option] of Object.entries(options)) {
-      configOptions[name] = toConfigOption(name, option, configRaw !== undefined ? configPath : charmcraftPath);
-    }
+    for (const [name, option] of Object.entries(report.options ?? {})) configOptions[name] = { ...option };
   }
-  return { endpoints, extraBindings, configOptions, storage };
+  return { endpoints, extraBindings, configOptions, storage, warnings };
 }
 
 const STORAGE_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*$/;

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, sep } from 'node:path';
 import * as v from 'valibot';
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
 import { ErrorCode, LuckyError } from '../errors.js';
 import { parseCron } from './cron.js';
+import { duplicateKeyWarnings } from './duplicate-keys.js';
 import { formatKeyPath, positionOf, type KeyPath } from './positions.js';
 import { LuckyFileSchema, SCRIPT_KINDS, type LuckyConfig, type PluginEntry, type ScriptEntry, type ScriptKind } from './schema.js';
 
@@ -78,16 +79,16 @@ export function parseLuckyConfig(source: string, file: string, charmDir: string)
   // UTF-16 length is at most the UTF-8 size, so only a candidate needs the exact count.
   if (source.length > MAX_LUCKY_YAML_BYTES / 3) checkSize(file, Buffer.byteLength(source, 'utf8'));
   const counter = new LineCounter();
-  // yaml's own uniqueKeys check compares each key with every earlier key of its map:
-  // quadratic in the number of hooks. duplicateKey does the same check in linear time.
+  // A repeated key is not an error: the original Lucky kept the last one (see
+  // duplicate-keys.ts), which is also what the parsed data holds with uniqueKeys off.
   const doc = parseDocument(source, { lineCounter: counter, prettyErrors: false, uniqueKeys: false });
   const syntaxError = doc.errors[0];
   // Only the first syntax error: the parser's later ones are mostly echoes of it.
-  const firstError = syntaxError ? { offset: syntaxError.pos[0], message: syntaxError.message.split('\n')[0] } : duplicateKey(doc.contents);
-  if (firstError) {
-    const pos = counter.linePos(firstError.offset);
-    throw configError(file, [`${file}:${pos.line}:${pos.col}: (yaml): ${firstError.message}`]);
+  if (syntaxError) {
+    const pos = counter.linePos(syntaxError.pos[0]);
+    throw configError(file, [`${file}:${pos.line}:${pos.col}: (yaml): ${syntaxError.message.split('\n')[0]}`]);
   }
+  const warnings = duplicateKeyWarnings(doc, counter, file, 'the original Lucky');
   const data: unknown = doc.toJS();
   if (data === null || data === undefined) {
     throw configError(file, [`${file}:1:1: (root): the file is empty; it needs at least a "hooks:" map of hook names to script entries`]);
@@ -129,7 +130,7 @@ export function parseLuckyConfig(source: string, file: string, charmDir: string)
   }
   const runtime = selectRuntime(top.output, Object.hasOwn(data, 'use-docker'), issues);
   if (issues.length > 0) throw renderAll(doc, counter, file, issues);
-  return { file, runtime, hooks, actions, cronJobs, plugins: top.output.plugins.map(pluginEntry), hookTimeout: top.output['hook-timeout'] };
+  return { file, runtime, hooks, actions, cronJobs, plugins: top.output.plugins.map(pluginEntry), hookTimeout: top.output['hook-timeout'], warnings };
 }
 
 function pluginEntry(entry: string | readonly [string, Record<string, unknown>]): PluginEntry {
@@ -156,37 +157,6 @@ function selectRuntime(top: v.InferOutput<typeof LuckyFileSchema>, useDockerGive
     });
   }
   return runtime;
-}
-
-/**
- * The first key that repeats in its mapping, as yaml's `uniqueKeys: true` reports it
- * (scalar keys with equal values; other keys never match), found with one Set per mapping.
- */
-function duplicateKey(root: unknown): { offset: number; message: string } | undefined {
-  const stack: unknown[] = [root];
-  let first: { offset: number; message: string } | undefined;
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (isMap(node)) {
-      const seen = new Set<unknown>();
-      for (const pair of node.items) {
-        const key = pair.key;
-        if (isScalar(key)) {
-          if (seen.has(key.value)) {
-            const offset = (key as Node).range?.[0] ?? 0;
-            if (!first || offset < first.offset) first = { offset, message: `Map keys must be unique; "${String(key.value)}" is repeated` };
-          }
-          seen.add(key.value);
-        } else if (key !== null && key !== undefined) {
-          stack.push(key);
-        }
-        stack.push(pair.value);
-      }
-    } else if (isSeq(node)) {
-      for (const item of node.items) stack.push(item);
-    }
-  }
-  return first;
 }
 
 /**

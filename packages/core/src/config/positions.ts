@@ -19,7 +19,9 @@ export function positionOf(doc: Document, counter: LineCounter, path: KeyPath, a
     const step = path[i];
     const last = i === path.length - 1;
     if (isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(step));
+      // The last pair with that key: a repeated key's last value is the one that counts (duplicate-keys.ts).
+      let pair: (typeof node.items)[number] | undefined;
+      for (const item of node.items) if (isScalar(item.key) && String(item.key.value) === String(step)) pair = item;
       if (!pair) break;
       const keyStart = rangeStart(pair.key);
       if (last && atKey && keyStart !== undefined) {

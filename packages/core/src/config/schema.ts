@@ -113,6 +113,8 @@ export interface LuckyConfig {
   readonly plugins: readonly PluginEntry[];
   /** `hook-timeout`: seconds a hook may run before it is ended; undefined for the default. */
   readonly hookTimeout: number | undefined;
+  /** What the original Lucky accepted and Lucky accepts with a warning (a repeated key…), `file:line:col: key.path: …` each. */
+  readonly warnings?: readonly string[];
 }
 
 /** A plugin to load: its package name (or a built-in runtime's name) and its options. */

@@ -135,6 +135,8 @@ class Daemon implements RunningDaemon {
   private cancelCurrent: ((reason: LuckyError) => void) | undefined;
   /** Whether a hook's output already told of a corrupt state found at start. */
   private problemReported = false;
+  /** Whether a hook's output already showed lucky.yaml's warnings (repeated keys…): once per daemon, like the log. */
+  private configWarningsReported = false;
   private hookQueue: Promise<unknown> = Promise.resolve();
   /** Container channels bound at the request of plugins, by path. */
   private readonly extraChannels = new Map<string, Promise<void>>();
@@ -227,6 +229,7 @@ class Daemon implements RunningDaemon {
       await this.setStatus(STATE_SLOT, { state: 'blocked', message: 'Unit state was corrupt and was reset; see "lucky daemon status"' });
     }
     for (const warning of undeclaredActionWarnings(this.options.charmDir, this.context.config)) this.log.warn(warning);
+    for (const warning of this.context.config.warnings ?? []) this.log.warn(warning);
     const runtime = this.pluginSet.runtime ? `runtime ${this.pluginSet.runtime.name}` : 'no container runtime';
     this.log.info(`Lucky daemon ${this.options.version} started for ${this.options.unit} (pid ${process.pid}, ${runtime}) on ${this.options.socketPath}`);
   }
@@ -368,6 +371,10 @@ class Daemon implements RunningDaemon {
     if (this.context.state.problem && !this.problemReported) {
       this.problemReported = true;
       hook.output('stderr', `Warning: ${this.context.state.problem} Clear the unit status with "lucky set-status --name ${STATE_SLOT} active".\n`);
+    }
+    if (!this.configWarningsReported) {
+      this.configWarningsReported = true;
+      for (const warning of this.context.config.warnings ?? []) hook.output('stderr', `Warning: ${warning}\n`);
     }
     const started = performance.now();
     try {

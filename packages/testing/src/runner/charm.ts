@@ -26,7 +26,8 @@ async function readName(path: string): Promise<string | undefined> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  const result = v.safeParse(NameSchema, parse(text) ?? {});
+  // A repeated key is no error for Juju (go-yaml v2): the last one counts.
+  const result = v.safeParse(NameSchema, parse(text, { uniqueKeys: false }) ?? {});
   return result.success ? result.output.name : undefined;
 }
 

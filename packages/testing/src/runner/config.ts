@@ -1,40 +1,32 @@
+import { parseOptionString } from '@lucky/core';
 import { SimulatorError } from '../errors.js';
 import type { ConfigOption, ConfigValue } from '../model/schema.js';
 
-/** Go's strconv.ParseBool, which `juju config` uses for boolean options. */
-const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
-const FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
-const INT = /^[+-]?\d+$/;
-const FLOAT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
 /**
  * Turns a `juju config` value into the option's type. Values from a command line are
- * strings, so a string that spells a value of the option's type is accepted ("8080"
- * for an int, "true" for a boolean); anything else that does not fit is refused.
- * `null` means "reset to the default" and is passed through.
+ * strings, parsed as Juju's ParseSettingsStrings does (core's parseOptionString: Go's
+ * ParseInt base 10, ParseFloat, ParseBool); typed values (from YAML or JSON) must have
+ * the option's type. `null` means "reset to the default" and is passed through.
  */
 export function coerceConfigValue(app: string, key: string, option: ConfigOption, value: unknown): ConfigValue | null {
   if (value === null || value === undefined) return null;
   const refuse = (): never => {
     throw new SimulatorError(`Invalid value ${JSON.stringify(value)} for config option "${key}" of ${app}: expected ${article(option.type)} ${option.type}.`);
   };
+  if (typeof value === 'string') {
+    const parsed = parseOptionString(option.type, value);
+    return parsed.ok && parsed.value !== undefined ? parsed.value : refuse();
+  }
   switch (option.type) {
     case 'string':
     case 'secret':
-      return typeof value === 'string' ? value : refuse();
-    case 'int': {
-      const n = typeof value === 'string' && INT.test(value) ? Number(value) : value;
-      return typeof n === 'number' && Number.isSafeInteger(n) ? n : refuse();
-    }
-    case 'float': {
-      const n = typeof value === 'string' && FLOAT.test(value) ? Number(value) : value;
-      return typeof n === 'number' && Number.isFinite(n) ? n : refuse();
-    }
-    case 'boolean':
-      if (typeof value === 'boolean') return value;
-      if (typeof value === 'string' && TRUE.has(value)) return true;
-      if (typeof value === 'string' && FALSE.has(value)) return false;
       return refuse();
+    case 'int':
+      return typeof value === 'number' && Number.isSafeInteger(value) ? value : refuse();
+    case 'float':
+      return typeof value === 'number' && Number.isFinite(value) ? value : refuse();
+    case 'boolean':
+      return typeof value === 'boolean' ? value : refuse();
   }
 }
 
