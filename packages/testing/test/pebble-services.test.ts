@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { removeDir, tempDir, testImage, useDockerEngine, waitFor, type DockerEngine } from '@lucky/test-utils';
-import { PebbleClient } from '@lucky/plugin-pebble/client';
+import { PebbleClient, PebbleError } from '@lucky/plugin-pebble/client';
 import { startPebbleServer, type PebbleServer } from '../src/pebble/index.js';
 
 interface Ctx {
@@ -101,6 +101,26 @@ test('a service runs as its user, with its environment and working dir; exec can
   await ctx.client.exec(['sh', '-c', 'echo $(id -u) $V $(pwd)'], { serviceContext: 'owned', onStdout: (b) => (out += b.toString()) });
   assert.is(out, '1000 from-service /home/app\n');
   await ctx.client.stopServices(['owned']);
+});
+
+test('signals: SIGHUP reaches a running service; a stopped one is refused', async (ctx) => {
+  await ctx.client.addLayer('hup', {
+    services: { hup: { override: 'replace', command: 'sh -c "trap \\"echo reloaded >> /tmp/hup.out\\" HUP; while true; do sleep 0.1; done"' } },
+  });
+  await ctx.client.startServices(['hup']);
+  await ctx.client.sendSignal('SIGHUP', ['hup']);
+  await waitFor(async () => {
+    let out = '';
+    await ctx.client.exec(['sh', '-c', 'cat /tmp/hup.out 2>/dev/null || true'], { onStdout: (b) => (out += b.toString()) });
+    return out === 'reloaded\n';
+  }, 'the service to handle SIGHUP');
+  await ctx.client.stopServices(['hup']);
+  const error = await ctx.client.sendSignal('SIGHUP', ['hup']).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert.instance(error, PebbleError);
+  assert.is((error as PebbleError).apiMessage, 'cannot send signal to "hup": service is not running');
 });
 
 test('on-check-failure restart: a failing check restarts the service', async (ctx) => {

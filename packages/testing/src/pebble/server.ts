@@ -466,6 +466,13 @@ export async function startPebbleServer(options: PebbleServerOptions): Promise<P
       const notice = notices.get(id);
       if (!notice) throw notFound(`cannot find notice with ID ${JSON.stringify(id)}`);
       sendSync(res, toWire(notice));
+    } else if (path === '/v1/signals') {
+      only('POST');
+      const payload = await readJson(req, 'request body');
+      const names = Array.isArray(payload.services) ? payload.services.map(String) : [];
+      if (names.length === 0) throw badRequest('must specify one or more services');
+      services.sendSignal(names, String(payload.signal ?? ''));
+      sendSync(res, true);
     } else if (path === '/v1/logs') {
       only('GET');
       getLogs(req, res, query);

@@ -9,7 +9,8 @@ import type { Change, ChangeStore, Task } from './changes.js';
 import type { ContainerProcess, WorkloadContainer } from './container.js';
 import type { LogStore } from './logs.js';
 import { splitCommand, startOrder, type Plan } from './plan.js';
-import { badRequest } from './responses.js';
+import { constants } from 'node:os';
+import { ApiError, badRequest } from './responses.js';
 import { dockerUser, type IdResolver } from './users.js';
 
 type State = 'initial' | 'starting' | 'running' | 'terminating' | 'killing' | 'stopped' | 'backoff' | 'exited';
@@ -297,6 +298,20 @@ export class ServiceManager {
     service.stopping = false;
     this.setState(service, 'stopped');
     task.done();
+  }
+
+  /** `POST /v1/signals`: signals each named running service's processes; throws an ApiError (500, as Pebble) otherwise. */
+  sendSignal(names: readonly string[], signal: string): void {
+    if (!(signal in constants.signals) || !signal.startsWith('SIG')) throw new ApiError(500, `invalid signal name ${JSON.stringify(signal)}`);
+    const plan = this.plan();
+    const targets: ContainerProcess[] = [];
+    for (const name of names) {
+      if (!(name in plan.services)) throw new ApiError(500, `service ${JSON.stringify(name)} does not exist`);
+      const proc = this.services.get(name)?.process;
+      if (!proc || !this.isActive(name)) throw new ApiError(500, `cannot send signal to ${JSON.stringify(name)}: service is not running`);
+      targets.push(proc);
+    }
+    for (const proc of targets) proc.signal(signal as NodeJS.Signals, true);
   }
 
   /** on-check-failure: restarts the services that ask for it when `check` goes down. */

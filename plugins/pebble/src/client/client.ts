@@ -261,6 +261,11 @@ export class PebbleClient {
     return this.serviceAction('autostart', [], options);
   }
 
+  /** Sends a signal (`SIGHUP`…) to running services (`POST /v1/signals`). */
+  async sendSignal(signal: string, services: readonly string[]): Promise<void> {
+    await this.sync(v.unknown(), 'POST', '/v1/signals', { json: { signal, services } });
+  }
+
   async getChange(id: string): Promise<Change> {
     return toChange(await this.sync(ChangeSchema, 'GET', `/v1/changes/${encodeURIComponent(id)}`));
   }
