@@ -26,18 +26,16 @@ import { withContainers } from '../kubernetes/status.js';
 import { removeWorkloadContainers, stopUnitWorkloads } from '../kubernetes/workloads.js';
 import type { DeployOptions, HookOutcome, LocalModelListener, LocalModelOptions, ModelStatus, ResolvedOptions } from './types.js';
 import { shortSocketRoot } from './unit-paths.js';
-// Registers secret rotation and expiry with the model clock.
-import '../secrets/clock-source.js';
-// Registers secret rotation and expiry with the model clock.
-import '../secrets/clock-source.js';
 import { runAction } from '../actions/run.js';
 import { readActionRuns } from '../actions/store.js';
 import type { ActionResult, ActionRun } from '../actions/schema.js';
+// Registers secret rotation and expiry with the model clock.
+import '../secrets/clock-source.js';
 
 export type { DeployOptions, HookOutcome, LocalModelListener, LocalModelOptions, ModelStatus, ResolvedOptions, UnitView } from './types.js';
+export type { ActionResult, ActionRun, ActionLogEntry } from '../actions/schema.js';
 
 /** The bound on hooks one operation may run before the runner calls it a loop. */
-export type { ActionResult, ActionRun, ActionLogEntry } from '../actions/schema.js';
 export const DEFAULT_MAX_HOOKS_PER_OPERATION = 500;
 
 /** Operations wait this long for another process's operation on the same model. */
@@ -160,8 +158,6 @@ export class LocalModel {
     return this.operation((operation) => run(operation, unit, hook));
   }
 
-  /** Clears a unit's error: runs the failed hook again (unless `retry: false`), then the rest of the unit's queue. */
-  resolved(unit: string, options: ResolvedOptions = {}): Promise<HookOutcome[]> {
   /**
    * `juju run <unit> <action> key=value…`: checks `params` against the charm's actions.yaml
    * (refusing them as Juju does, before anything runs), fills in the defaults, runs the
@@ -184,6 +180,8 @@ export class LocalModel {
     return unit === undefined ? runs : runs.filter((run) => run.unit === unit);
   }
 
+  /** Clears a unit's error: runs the failed hook again (unless `retry: false`), then the rest of the unit's queue. */
+  resolved(unit: string, options: ResolvedOptions = {}): Promise<HookOutcome[]> {
     return this.operation((operation) => resolved(operation, unit, options));
   }
 
