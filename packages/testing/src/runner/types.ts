@@ -51,10 +51,10 @@ export interface UnitView {
   readonly socketPath: string;
   /** Attached storage, as `storage-list` orders it; location: a directory under the model dir, or a device path for block storage. */
   readonly storage: ReadonlyArray<{ readonly id: string; readonly kind: StorageKind; readonly location: string }>;
-}
-
   /** Kubernetes units only: each workload container, its Pebble socket and its services' states. */
   readonly containers?: readonly ContainerView[];
+}
+
 export interface ModelStatus {
   readonly name: string;
   readonly applications: ReadonlyArray<{
