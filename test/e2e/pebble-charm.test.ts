@@ -2,13 +2,14 @@
 // `lucky dispatch` and the unit's daemon with `runtime: pebble`, against the simulator's
 // Pebble-compatible servers, each on a real Docker container of the image resource.
 import { existsSync, readFileSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { lucky, processGone, removeDir, tempDir, testImage, waitFor, type LuckyResult } from '@lucky/test-utils';
+import { execa } from 'execa';
+import { LUCKY_BIN, lucky, processGone, removeDir, tempDir, testImage, waitFor, type LuckyResult } from '@lucky/test-utils';
 import type Dockerode from 'dockerode';
 
 const Docker = createRequire(import.meta.url)('dockerode') as typeof Dockerode;
@@ -297,3 +298,75 @@ test('lucky sim destroy stops the Pebble servers and leaves no workload containe
 });
 
 test.run();
+
+// ---
+
+interface TemplateCtx {
+  dir: string;
+  image: string;
+  docker: Dockerode;
+}
+
+const template = suite<TemplateCtx>('pebble: create-lucky-charm --template k8s, built, deployed, active');
+
+const SCAFFOLDER = fileURLToPath(new URL('../../templates/create-lucky-charm/bin/create-lucky-charm.js', import.meta.url));
+const TESTING_PACKAGE = fileURLToPath(new URL('../../packages/testing/', import.meta.url));
+
+template.before(async (ctx) => {
+  ctx.image = await testImage();
+  ctx.docker = new Docker({ socketPath: '/var/run/docker.sock' });
+  ctx.dir = await tempDir('lucky-k8s-template-');
+});
+
+template.after(async (ctx) => {
+  // Containers of the models under this test's directory (the charm's own test makes its model there too).
+  for (const info of await ctx.docker.listContainers({ all: true, filters: { label: ['lucky.sim.model'] } })) {
+    if (info.Labels['lucky.sim.model']?.startsWith(`${ctx.dir}/`)) await ctx.docker.getContainer(info.Id).remove({ force: true, v: true });
+  }
+  await removeDir(ctx.dir);
+});
+
+template('scaffold, lucky charm build, lucky sim deploy of the built charm: active, the web service running', async (ctx) => {
+  const charm = join(ctx.dir, 'kay');
+  const created = await execa(process.execPath, [SCAFFOLDER, charm, '--yes', '--no-git', '--template', 'k8s'], { reject: false });
+  assert.is(created.exitCode, 0, String(created.stderr));
+  assert.match(String(created.stdout), 'sim deploy . --resource web-image=busybox:stable');
+  const built = await lucky(['charm', 'build', charm]);
+  assert.is(built.exitCode, 0, built.stderr);
+  const env = { LUCKY_SIM_MODEL: join(ctx.dir, 'model') };
+  try {
+    const deployed = await lucky(['sim', 'deploy', join(charm, 'build', 'kay'), '--resource', `web-image=${ctx.image}`], env);
+    assert.is(deployed.exitCode, 0, deployed.stdout + deployed.stderr);
+    assert.equal(hookLines(deployed.stdout), ['kay/0 install', 'kay/0 leader-elected', 'kay/0 config-changed', 'kay/0 start', 'kay/0 web-pebble-ready']);
+    const status = JSON.parse((await lucky(['sim', 'status', '--format', 'json'], env)).stdout) as { applications: Array<{ units: UnitJson[] }> };
+    const u = status.applications[0]?.units[0];
+    assert.equal(u?.workload, { status: 'active', message: 'Serving on port 8080' });
+    assert.equal(u?.ports, ['8080/tcp']);
+    assert.equal(u?.containers?.[0]?.services, [{ name: 'web', startup: 'enabled', current: 'active' }]);
+  } finally {
+    const destroyed = await lucky(['sim', 'destroy'], env);
+    assert.is(destroyed.exitCode, 0, destroyed.stderr);
+  }
+});
+
+template("the scaffolded charm's own tests/charm.test.mjs passes under node --test", async (ctx) => {
+  const charm = join(ctx.dir, 'kay');
+  // What `npm install` would provide: @lucky/testing, and `lucky` in node_modules/.bin.
+  await mkdir(join(charm, 'node_modules', '@lucky'), { recursive: true });
+  await symlink(TESTING_PACKAGE, join(charm, 'node_modules', '@lucky', 'testing'));
+  await mkdir(join(charm, 'node_modules', '.bin'));
+  await writeFile(join(charm, 'node_modules', '.bin', 'lucky'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(LUCKY_BIN)} "$@"\n`, {
+    mode: 0o755,
+  });
+  const result = await execa(process.execPath, ['--test', 'tests/'], {
+    cwd: charm,
+    reject: false,
+    env: { NODE_OPTIONS: '', WORKLOAD_IMAGE: ctx.image, TMPDIR: ctx.dir },
+  });
+  const output = String(result.stdout) + String(result.stderr);
+  assert.is(result.exitCode, 0, output);
+  assert.match(output, /# pass 3\n/);
+  assert.match(output, /# fail 0\n/);
+});
+
+template.run();
