@@ -3,12 +3,13 @@
  * container into a workload but the directory Juju shares with it, so the client
  * kit is placed there (`<shared>/lucky/`, `/charm/container/lucky/` inside): this
  * daemon's Node binary, its dynamic loader and shared libraries, the CLI entry with
- * the files it requires, and a `#!/bin/sh` wrapper `bin/lucky`. Files are hard
- * links of the originals when the filesystem allows, else copies, made once: a
- * manifest records what each was made from.
+ * the files it requires, and a `#!/bin/sh` wrapper `bin/lucky`. Files are copies
+ * (reflinks where the filesystem can), made once: a manifest records what each was
+ * made from. Never hard links: the workload can write to the shared directory, and
+ * a write through a link would change the charm container's own Node.
  */
 import { constants } from 'node:fs';
-import { chmod, copyFile, link, mkdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { execa } from 'execa';
 import { ErrorCode, LuckyError, type DaemonContext } from '@lucky/core';
@@ -106,23 +107,19 @@ async function readManifest(dir: string): Promise<Manifest> {
   }
 }
 
-/** Hard-links `source` to `target`, or copies it where a link cannot be made (another filesystem, protected links). */
-async function linkOrCopy(source: string, target: string, mode: number): Promise<void> {
+/** Copies `source` to `target` (a reflink where the filesystem can), atomically. */
+async function copyInto(source: string, target: string, mode: number): Promise<void> {
   const temp = `${target}.${process.pid}.tmp`;
   await rm(temp, { force: true });
-  try {
-    await link(source, temp);
-  } catch {
-    await copyFile(source, temp, constants.COPYFILE_FICLONE);
-    await chmod(temp, mode);
-  }
+  await copyFile(source, temp, constants.COPYFILE_FICLONE);
+  await chmod(temp, mode);
   // Atomic: a workload process may be running the old file.
   await rename(temp, target);
 }
 
 /**
  * Places the kit under `luckyDir` (`<shared>/lucky`): files whose source changed
- * since they were placed (or that are gone) are linked or copied again, the rest
+ * since they were placed (or that are gone) are copied again, the rest
  * is left alone.
  */
 export async function placeClientKit(kit: ClientKit, luckyDir: string): Promise<void> {
@@ -142,7 +139,7 @@ export async function placeClientKit(kit: ClientKit, luckyDir: string): Promise<
     );
     if (present && placed?.source === record.source && placed.size === record.size && placed.mtimeMs === record.mtimeMs) continue;
     await mkdir(dirname(target), { recursive: true, mode: 0o755 });
-    await linkOrCopy(file.source, target, file.mode);
+    await copyInto(file.source, target, file.mode);
     changed = true;
   }
   const wrapper = join(luckyDir, 'bin', 'lucky');
