@@ -11,6 +11,8 @@ import { ErrorCode, LuckyError } from '@lucky/errors';
 
 /** Where the host's static busybox is mounted read-only: the server's own tools inside any image (even one without a shell). */
 export const BUSYBOX = '/charm/bin/busybox';
+/** The host's busybox; it must be static (Debian's busybox-static) to run in images without a libc. */
+const HOST_BUSYBOX = '/bin/busybox';
 /** Label that marks containers a Pebble-compatible server made. */
 export const SERVER_LABEL = 'lucky.pebble.server';
 
@@ -166,7 +168,15 @@ export class WorkloadContainer {
             : `Cannot inspect image "${options.image}": ${error.message}`,
         );
       });
-    const busybox = realpathSync('/bin/busybox');
+    let busybox: string;
+    try {
+      busybox = realpathSync(HOST_BUSYBOX);
+    } catch {
+      throw new LuckyError(
+        ErrorCode.ContainerFailed,
+        `The Pebble-compatible server needs a static busybox at ${HOST_BUSYBOX} to run in any image; install it (Debian: apt-get install busybox-static).`,
+      );
+    }
     const binds = [`${busybox}:${BUSYBOX}:ro`, ...options.mounts.map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`)];
     const created = await docker.createContainer({
       name: options.name,
