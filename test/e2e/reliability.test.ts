@@ -242,7 +242,7 @@ test('a corrupt state is moved aside and reported in the hook output, daemon sta
   const path = { PATH: `${join(tools, 'bin')}:${process.env.PATH}` };
   const hook = await dispatch(ctx, 'quick', path);
   assert.is(hook.exitCode, 0, String(hook.stderr));
-  assert.match(readFileSync(join(ctx.dir, 'status-set.log'), 'utf8'), 'blocked Unit state was corrupt and was reset');
+  assert.match(readFileSync(join(ctx.dir, 'status-set.log'), 'utf8'), 'blocked -- Unit state was corrupt and was reset');
   assert.match(String(hook.stderr), /^Warning: The unit state .*state\.json was not valid JSON .*moved to .*state\.json\.corrupt-/);
   const status = JSON.parse((await lucky(['daemon', 'status', '--format', 'json'], ctx.daemon.env)).stdout) as {
     stateProblem: string;
