@@ -2,6 +2,7 @@
 // on a shared machine vary, so nothing here fails a build.
 import { benchCore } from './core.bench.js';
 import { benchDocker } from './docker.bench.js';
+import { benchPebble } from './pebble.bench.js';
 import { benchSimulator } from './sim.bench.js';
 import { benchBuild } from './build.bench.js';
 
@@ -11,5 +12,7 @@ process.stdout.write('\nSimulator\n');
 await benchSimulator();
 process.stdout.write('\nContainers\n');
 await benchDocker();
+process.stdout.write('\nKubernetes containers (Pebble)\n');
+await benchPebble();
 process.stdout.write('\nCharm build\n');
 await benchBuild();
