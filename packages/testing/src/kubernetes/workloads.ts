@@ -24,8 +24,9 @@ export const LABEL_MODEL = 'lucky.sim.model';
 export const LABEL_UNIT = 'lucky.sim.unit';
 export const LABEL_CONTAINER = 'lucky.sim.container';
 
-const SERVER_ENTRY = fileURLToPath(new URL('../pebble/main.js', import.meta.url));
-const EVENT_ENTRY = fileURLToPath(new URL('./event-main.js', import.meta.url));
+// The compiled entries, resolved from `src/` (tests under tsx) and `dist/` alike: both sit next to `dist/` in the package.
+const SERVER_ENTRY = fileURLToPath(new URL('../../dist/pebble/main.js', import.meta.url));
+const EVENT_ENTRY = fileURLToPath(new URL('../../dist/kubernetes/event-main.js', import.meta.url));
 
 /** A first `docker run` of an image may take a while on a loaded machine. */
 const START_DEADLINE_MS = 60_000;
