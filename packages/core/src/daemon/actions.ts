@@ -72,7 +72,7 @@ function declaredActions(charmDir: string): Set<string> | undefined {
       continue;
     }
     try {
-      const actions: unknown = pick(parse(text));
+      const actions: unknown = pick(parse(text, { uniqueKeys: false })); // Juju's go-yaml v2 keeps a repeated key's last value
       if (file === 'charmcraft.yaml' && actions === undefined) continue;
       return new Set(isMapping(actions) ? Object.keys(actions) : []);
     } catch {

@@ -19,7 +19,7 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 
 async function readYaml(path: string): Promise<unknown> {
   try {
-    return parse(await readFile(path, 'utf8')) as unknown;
+    return parse(await readFile(path, 'utf8'), { uniqueKeys: false }) as unknown; // Juju's go-yaml v2 keeps a repeated key's last value
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new SimulatorError(`${path} cannot be read: ${(error as Error).message}`, { cause: error });

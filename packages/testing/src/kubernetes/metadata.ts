@@ -45,7 +45,7 @@ const MetadataSchema = v.looseObject({
 
 async function readYaml(path: string): Promise<unknown> {
   try {
-    return parse(await readFile(path, 'utf8')) ?? {};
+    return parse(await readFile(path, 'utf8'), { uniqueKeys: false }) ?? {}; // Juju's go-yaml v2 keeps a repeated key's last value
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;

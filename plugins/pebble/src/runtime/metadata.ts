@@ -49,7 +49,7 @@ const MetadataSchema = v.looseObject({
 
 function readYaml(path: string): unknown {
   try {
-    return parse(readFileSync(path, 'utf8')) ?? {};
+    return parse(readFileSync(path, 'utf8'), { uniqueKeys: false }) ?? {}; // Juju's go-yaml v2 keeps a repeated key's last value
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new LuckyError(ErrorCode.ConfigInvalid, `Cannot read ${path}: ${(error as Error).message}`, { cause: error });
