@@ -5,6 +5,7 @@
  * its Docker container is then removed by label, should the server have died first.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -142,14 +143,48 @@ export async function startWorkload(modelDir: string, model: ModelState, unit: s
   }
 }
 
-/** SIGTERM, then SIGKILL if it is still there after the deadline. */
+/** This process's group, from /proc (Node has no getpgid); null when unknown. */
+function ownProcessGroup(): number | null {
+  try {
+    // Fields after the command name in parentheses: state, ppid, pgrp, …
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+    return Number.isInteger(pgrp) ? pgrp : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Signals a server's process group (it leads its own: started detached), else the server
+ * alone; never the group of this process (an event program of that server settling the model).
+ */
+function signalServer(pid: number, signal: NodeJS.Signals): void {
+  try {
+    if (ownProcessGroup() === pid) throw new Error('own group');
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
+
+/**
+ * SIGTERM, then SIGKILL if it is still there after the deadline. The whole process
+ * group: a server waits for its pending event programs before it exits, and those wait
+ * for the runner lock that the caller (an operation, or destroy) holds; they are dropped,
+ * as the events of a container that goes away.
+ */
 async function stopProcess(pid: number): Promise<void> {
   if (!isProcessRunning(pid)) return;
-  process.kill(pid, 'SIGTERM');
+  signalServer(pid, 'SIGTERM');
   const deadline = Date.now() + STOP_DEADLINE_MS;
   while (isProcessRunning(pid)) {
     if (Date.now() > deadline) {
-      process.kill(pid, 'SIGKILL');
+      signalServer(pid, 'SIGKILL');
       break;
     }
     await sleep(20);
