@@ -16,7 +16,7 @@ export function charmBuildCommand({ Command, Option, UsageError }: CommandKit): 
         "Checks metadata.yaml (or charmcraft.yaml), config.yaml, actions.yaml and lucky.yaml first and writes nothing if any is wrong. Then writes `<out>/<name>/` and `<out>/<name>.charm` (default out: `<dir>/build`): the charm's files, fresh hook stubs, manifest.yaml, and the Lucky runtime under `lucky/`.",
         "With `--runtime bundled` (the default) the charm carries Node.js for each architecture of `--arch` (default: this machine's), fetched once from the npm registry; with `--runtime system` it uses the machine's `node`, which must be version 20 or later.",
         'The same inputs give the same bytes; SOURCE_DATE_EPOCH sets the file times (default 1980-01-01).',
-        "What Juju or the original Lucky accepts is accepted with a warning (`file:line:col: key.path: …`): a key written twice (the last one counts), a config default Juju converts (`default: \"false\"` for a boolean), an option without a type. With `--strict` every warning is an error, for new charms.",
+        'What Juju or the original Lucky accepts is accepted with a warning (`file:line:col: key.path: …`): a key written twice (the last one counts), a config default Juju converts (`default: "false"` for a boolean), an option without a type. With `--strict` every warning is an error, for new charms.',
       ].join('\n\n'),
       examples: [
         ['Build the charm in this directory', 'lucky charm build'],

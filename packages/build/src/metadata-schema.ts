@@ -216,7 +216,9 @@ export const ConfigSchema = v.nullable(
             v.looseObject(
               {
                 // Juju takes an option without a type as a string option (readConfigOptions warns).
-                type: v.optional(v.nullable(v.picklist(['string', 'int', 'float', 'boolean', 'secret'], 'an option\'s "type" must be string, int, float, boolean or secret'))),
+                type: v.optional(
+                  v.nullable(v.picklist(['string', 'int', 'float', 'boolean', 'secret'], 'an option\'s "type" must be string, int, float, boolean or secret')),
+                ),
                 description: v.optional(text('"description"')),
                 default: v.optional(v.unknown()),
               },

@@ -67,7 +67,9 @@ export async function validateCharm(dir: string, stubs: HookStubs): Promise<Vali
   let metadata: Metadata | undefined;
   if (metadataSource) metadata = check(MetadataSchema, metadataSource, problems, metadataProblems);
 
-  const actionsSource = existsSync(join(root, 'actions.yaml')) ? await load(shown('actions.yaml'), join(root, 'actions.yaml'), problems, 'Juju', compat) : undefined;
+  const actionsSource = existsSync(join(root, 'actions.yaml'))
+    ? await load(shown('actions.yaml'), join(root, 'actions.yaml'), problems, 'Juju', compat)
+    : undefined;
   let actionsData: unknown = actionsSource?.data;
   let actionsFrom = actionsSource;
   if (!actionsSource && fromCharmcraft && metadataSource && isObject(metadataSource.data) && metadataSource.data.actions !== undefined) {

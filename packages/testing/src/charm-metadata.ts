@@ -82,7 +82,7 @@ export async function readCharmInfo(charmDir: string): Promise<CharmInfo> {
   const charmcraftPath = join(charmDir, 'charmcraft.yaml');
   const configPath = join(charmDir, 'config.yaml');
   const [metadataFile, charmcraftFile, configFile] = await Promise.all([readYaml(metadataPath), readYaml(charmcraftPath), readYaml(configPath)]);
-  const [metadataRaw, charmcraftRaw, configRaw] = [metadataFile?.data, charmcraftFile?.data, configFile?.data];
+  const [metadataRaw, charmcraftRaw] = [metadataFile?.data, charmcraftFile?.data];
 
   let endpoints: Record<string, EndpointInfo> | null = null;
   let extraBindings: string[] = [];
@@ -110,7 +110,11 @@ export async function readCharmInfo(charmDir: string): Promise<CharmInfo> {
   // Options and defaults as Juju's ReadConfig reads them (core's readConfigOptions): what it coerces is taken, what it refuses is refused.
   let configOptions: Record<string, ConfigOption> | null = null;
   const warnings: string[] = [];
-  const configSource = configFile ? { file: configFile, path: configPath, at: [] } : charmcraftFile ? { file: charmcraftFile, path: charmcraftPath, at: ['config'] } : null;
+  const configSource = configFile
+    ? { file: configFile, path: configPath, at: [] }
+    : charmcraftFile
+      ? { file: charmcraftFile, path: charmcraftPath, at: ['config'] }
+      : null;
   let declared = false;
   if (configFile) declared = Boolean(check(ConfigSchema, configFile.data, configPath));
   else if (charmcraftFile) declared = Boolean(check(CharmcraftSchema, charmcraftFile.data, charmcraftPath).config);

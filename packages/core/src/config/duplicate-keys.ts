@@ -24,9 +24,21 @@ export interface DuplicateKey {
  */
 export function duplicateKeys(root: unknown): DuplicateKey[] {
   const found: DuplicateKey[] = [];
-  const stack: Array<{ node: unknown; path: KeyPath }> = [{ node: root, path: [] }];
+  // Each entry links to its parent: a key path is only built for a repeat (most files have none).
+  interface Step {
+    readonly node: unknown;
+    readonly parent: Step | undefined;
+    readonly key: string | number | undefined;
+  }
+  const pathOf = (step: Step | undefined): Array<string | number> => {
+    const path: Array<string | number> = [];
+    for (let at = step; at?.key !== undefined; at = at.parent) path.unshift(at.key);
+    return path;
+  };
+  const stack: Step[] = [{ node: root, parent: undefined, key: undefined }];
   while (stack.length > 0) {
-    const { node, path } = stack.pop() as { node: unknown; path: KeyPath };
+    const step = stack.pop() as Step;
+    const { node } = step;
     if (isMap(node)) {
       const seen = new Map<string, number>();
       for (const pair of node.items) {
@@ -35,15 +47,15 @@ export function duplicateKeys(root: unknown): DuplicateKey[] {
           const name = String(key.value);
           const offset = (key as Node).range?.[0] ?? 0;
           const first = seen.get(name);
-          if (first !== undefined) found.push({ path: [...path, name], key: name, first, repeat: offset });
+          if (first !== undefined) found.push({ path: [...pathOf(step), name], key: name, first, repeat: offset });
           seen.set(name, offset);
-          stack.push({ node: pair.value, path: [...path, name] });
+          stack.push({ node: pair.value, parent: step, key: name });
         } else {
-          stack.push({ node: pair.value, path });
+          stack.push({ node: pair.value, parent: step.parent, key: step.key });
         }
       }
     } else if (isSeq(node)) {
-      node.items.forEach((item, index) => stack.push({ node: item, path: [...path, index] }));
+      node.items.forEach((item, index) => stack.push({ node: item, parent: step, key: index }));
     }
   }
   return found.sort((a, b) => a.repeat - b.repeat);

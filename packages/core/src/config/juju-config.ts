@@ -16,8 +16,7 @@ export type ConfigOptionValue = string | number | boolean;
 
 /** The outcome for one value: its typed value (undefined: no value), and a warning or an error (without position). */
 export type OptionValueCheck =
-  | { readonly ok: true; readonly value: ConfigOptionValue | undefined; readonly warning?: string }
-  | { readonly ok: false; readonly error: string };
+  { readonly ok: true; readonly value: ConfigOptionValue | undefined; readonly warning?: string } | { readonly ok: false; readonly error: string };
 
 const article = (type: string): string => (/^[aeiou]/.test(type) ? 'an' : 'a');
 
@@ -54,7 +53,8 @@ export function checkOptionValue(type: ConfigOptionType, value: GoValue, literal
       if (value.kind !== 'string') return refuse(type, shown, 'a secret option takes a secret URI such as "secret:cj4v5vm78ohs79o84r4g" (quoted)');
       if (value.value === '') return { ok: true, value: '' };
       const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(value.value)?.[1];
-      if (scheme !== 'secret') return refuse(type, shown, `a secret option takes a secret URI ("secret:<id>"), and this has ${scheme ? `the scheme "${scheme}"` : 'no URI scheme'}`);
+      if (scheme !== 'secret')
+        return refuse(type, shown, `a secret option takes a secret URI ("secret:<id>"), and this has ${scheme ? `the scheme "${scheme}"` : 'no URI scheme'}`);
       return { ok: true, value: value.value };
     }
     case 'int': {
@@ -71,13 +71,21 @@ export function checkOptionValue(type: ConfigOptionType, value: GoValue, literal
     }
     case 'float': {
       if (value.kind === 'float') {
-        if (!Number.isFinite(value.value)) return refuse(type, shown, 'Juju takes it, but hooks could not read it: config-get prints JSON, which has no NaN or infinity');
+        if (!Number.isFinite(value.value))
+          return refuse(type, shown, 'Juju takes it, but hooks could not read it: config-get prints JSON, which has no NaN or infinity');
         return { ok: true, value: value.value };
       }
-      if (value.kind === 'int') return refuse(type, shown, `Juju's YAML reader reads ${shown} as an int, and a float option's value must be a float: write ${shown}.0`);
+      if (value.kind === 'int')
+        return refuse(type, shown, `Juju's YAML reader reads ${shown} as an int, and a float option's value must be a float: write ${shown}.0`);
       if (value.kind === 'string') {
         const parsed = goParseFloat(value.value);
-        return refuse(type, shown, parsed !== undefined && Number.isFinite(parsed) ? `Juju does not convert strings for float options: write ${showFloat(parsed)} without quotes` : 'write a number with a decimal point, e.g. 0.5');
+        return refuse(
+          type,
+          shown,
+          parsed !== undefined && Number.isFinite(parsed)
+            ? `Juju does not convert strings for float options: write ${showFloat(parsed)} without quotes`
+            : 'write a number with a decimal point, e.g. 0.5',
+        );
       }
       return refuse(type, shown, 'write a number with a decimal point, e.g. 0.5');
     }
@@ -95,7 +103,11 @@ export function checkOptionValue(type: ConfigOptionType, value: GoValue, literal
 
 function intValue(type: ConfigOptionType, shown: string, value: bigint): OptionValueCheck {
   const exact = exactInt(value);
-  if (exact === undefined) return { ok: false, error: `${shown} is beyond what Lucky carries exactly (±2^53) for ${article(type)} ${type} option; use a smaller number or a string option` };
+  if (exact === undefined)
+    return {
+      ok: false,
+      error: `${shown} is beyond what Lucky carries exactly (±2^53) for ${article(type)} ${type} option; use a smaller number or a string option`,
+    };
   return { ok: true, value: exact };
 }
 
@@ -123,7 +135,8 @@ export function parseOptionString(type: ConfigOptionType, text: string): OptionV
     case 'float': {
       const parsed = goParseFloat(text);
       if (parsed === undefined) return refuse(type, shown, 'write a number, e.g. 0.5');
-      if (!Number.isFinite(parsed)) return refuse(type, shown, 'Juju takes it, but hooks could not read it: config-get prints JSON, which has no NaN or infinity');
+      if (!Number.isFinite(parsed))
+        return refuse(type, shown, 'Juju takes it, but hooks could not read it: config-get prints JSON, which has no NaN or infinity');
       return { ok: true, value: parsed };
     }
     case 'boolean': {
@@ -186,7 +199,9 @@ export function readConfigOptions(doc: Document, counter: LineCounter, file: str
     } else if (typeValue.kind === 'string' && (CONFIG_OPTION_TYPES as readonly string[]).includes(typeValue.value)) {
       type = typeValue.value as ConfigOptionType;
     } else {
-      problems.push(`${where(typePair?.value, [...path, 'type'])}: Juju refuses the type ${showGoValue(typeValue)}: use one of ${CONFIG_OPTION_TYPES.join(', ')}`);
+      problems.push(
+        `${where(typePair?.value, [...path, 'type'])}: Juju refuses the type ${showGoValue(typeValue)}: use one of ${CONFIG_OPTION_TYPES.join(', ')}`,
+      );
       continue;
     }
     const option: { type: ConfigOptionType; default?: ConfigOptionValue; description?: string } = { type };
@@ -197,7 +212,10 @@ export function readConfigOptions(doc: Document, counter: LineCounter, file: str
       const node = defaultPair.value;
       const value = goYamlV2Value(node);
       const literal = literalOf(node, value);
-      const check = value.kind === 'string' && value.value === '' && (type === 'string' || type === 'secret') ? ({ ok: true, value: '' } as const) : checkOptionValue(type, value, literal);
+      const check =
+        value.kind === 'string' && value.value === '' && (type === 'string' || type === 'secret')
+          ? ({ ok: true, value: '' } as const)
+          : checkOptionValue(type, value, literal);
       const position = where(node ?? defaultPair.key, [...path, 'default']);
       if (!check.ok) {
         problems.push(`${position}: ${check.error}`);
