@@ -3,13 +3,15 @@
 // Instead of running containers it appends every call Lucky makes to a JSON-lines file (the
 // `log` option), answers container scripts with a line of output, serves the RPC method
 // `recorder.calls`, and adds the command `lucky recorder calls` that calls it. A charm selects
-// it in lucky.yaml with `runtime: [lucky-runtime-recorder, { log: /path/to/calls.jsonl }]`.
+// it in lucky.yaml with `runtime: lucky-runtime-recorder` and lists it, with its options, under
+// `plugins:` as `[lucky-runtime-recorder, { log: /path/to/calls.jsonl }]`.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import * as v from 'valibot';
 
 /** The plugin factory: Lucky calls it with the options of `[name, {options}]` in lucky.yaml. */
 export default function recorder(options) {
-  if (typeof options?.log !== 'string') throw new Error('lucky-runtime-recorder needs a log file: runtime: [lucky-runtime-recorder, { log: <path> }]');
+  if (typeof options?.log !== 'string')
+    throw new Error('lucky-runtime-recorder needs a log file: list it in lucky.yaml as [lucky-runtime-recorder, { log: <path> }]');
   const record = (entry) => appendFileSync(options.log, JSON.stringify(entry) + '\n');
   const calls = () =>
     existsSync(options.log)
