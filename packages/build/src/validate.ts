@@ -103,6 +103,13 @@ export async function validateCharm(dir: string, stubs: HookStubs): Promise<Vali
     problems.push(...(Array.isArray(issues) ? (issues as string[]) : [error.message]));
   }
 
+  // The original's `charm build --use-local-lucky` put its binary in bin/; scripts find bin/ on PATH before Lucky's own `lucky`.
+  if (existsSync(join(root, 'bin', 'lucky'))) {
+    compat.push(
+      `${shown(join('bin', 'lucky'))}:1:1: (file): scripts find bin/ on PATH before this Lucky's own "lucky", so this file would answer their "lucky" calls (is it the original Lucky's binary, from --use-local-lucky?): remove it`,
+    );
+  }
+
   // Juju only runs actions the charm declares: scripts under another name would never run.
   if (lucky && luckySource) {
     const declared = new Set(actions);
