@@ -1,7 +1,7 @@
 // Kubernetes units of LocalModel with their Pebble servers and Docker containers, driven
 // by a plain shell charm (no Lucky): the simulator's side of sidecar charms.
 import { readFileSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -187,3 +187,53 @@ test('destroy stops every Pebble server and leaves no container of the model', a
 });
 
 test.run();
+
+// ---
+
+const failing = suite<Ctx>('kubernetes units: a workload container that does not start');
+
+failing.before(async (ctx) => {
+  ctx.root = await tempDir('k8s-failing');
+  ctx.docker = new Docker();
+  ctx.model = await LocalModel.create(join(ctx.root, 'model'));
+});
+
+failing.after(async (ctx) => {
+  await ctx.model.destroy().catch(() => undefined);
+  for (const info of await ctx.docker.listContainers({ all: true, filters: { label: [`lucky.sim.model=${ctx.model.dir}`] } })) {
+    await ctx.docker.getContainer(info.Id).remove({ force: true, v: true });
+  }
+  await rm(ctx.root, { recursive: true, force: true });
+});
+
+failing('deploy says which container failed and keeps the hooks queued; restartContainer starts it and runs them', async (ctx) => {
+  const charm = await writeCharm(join(ctx.root, 'side'), { 'metadata.yaml': METADATA });
+  // A directory where the sidecar's Pebble socket goes: its server cannot start.
+  const blocker = join(ctx.model.dir, 'units', 'unit-side-0', 'containers', 'sidecar', 'pebble.socket');
+  await mkdir(join(blocker, 'x'), { recursive: true });
+  try {
+    await ctx.model.deploy(charm, { resources: { 'web-image': await testImage() } });
+    assert.unreachable('the deploy did not fail');
+  } catch (error) {
+    assert.match(
+      (error as Error).message,
+      /pebble\.socket.* The hooks of side\/0 stay queued; fix the cause, then "lucky sim restart-container side\/0 sidecar"/,
+    );
+  }
+  assert.equal(await ctx.model.hookLog(), [], 'no hook ran');
+  assert.is((await containerView(ctx, 'side/0', 'sidecar')).pebble, 'unreachable');
+  await rm(blocker, { recursive: true });
+  const outcomes = await ctx.model.restartContainer('side/0', 'sidecar');
+  assert.equal(hooksOf(outcomes, 'side/0'), [
+    'install',
+    'leader-elected',
+    'config-changed',
+    'start',
+    'data-storage-attached',
+    'web-pebble-ready',
+    'sidecar-pebble-ready',
+  ]);
+  assert.is((await containerView(ctx, 'side/0', 'sidecar')).pebble, 'ready');
+});
+
+failing.run();

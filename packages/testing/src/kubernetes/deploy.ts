@@ -12,7 +12,7 @@ import type { ModelState, WorkloadContainerState } from '../model/schema.js';
 import { unitStorageIds } from '../model/storage.js';
 import { MODEL_DIR_MODE, MODEL_FILE_MODE, updateModel } from '../model/store.js';
 import { enqueue, hookEntry, storageHookEntry } from '../runner/queue.js';
-import type { RunnerState } from '../runner/state.js';
+import { writeRunnerState, type RunnerState } from '../runner/state.js';
 import { readKubernetesMetadata } from './metadata.js';
 import { containerNames, startWorkload } from './workloads.js';
 
@@ -113,6 +113,22 @@ export async function startKubernetesUnits(modelDir: string, state: RunnerState,
     return current;
   });
   for (const unit of units) for (const id of unitStorageIds(model, unit)) enqueue(state, storageHookEntry(unit, id, 'attached'));
-  await Promise.all(units.flatMap((unit) => containerNames(model, unitApplication(unit)).map((container) => startWorkload(modelDir, model, unit, container))));
-  for (const unit of units) for (const container of containerNames(model, unitApplication(unit))) enqueue(state, hookEntry(unit, `${container}-pebble-ready`));
+  const workloads = units.flatMap((unit) => containerNames(model, unitApplication(unit)).map((container) => ({ unit, container })));
+  const started = await Promise.allSettled(workloads.map(({ unit, container }) => startWorkload(modelDir, model, unit, container)));
+  workloads.forEach(({ unit, container }, i) => {
+    if (started[i]?.status === 'fulfilled') enqueue(state, hookEntry(unit, `${container}-pebble-ready`));
+  });
+  const failed = workloads.flatMap(({ unit, container }, i) => {
+    const result = started[i];
+    return result?.status === 'rejected' ? [{ unit, container, reason: (result.reason as Error).message }] : [];
+  });
+  const [first] = failed;
+  if (first) {
+    // The units are in the model now: keep their hooks queued (the operation saves nothing when it throws), as a
+    // pod whose container does not start keeps its charm going; restart-container starts it and runs the queue.
+    await writeRunnerState(modelDir, state);
+    throw new SimulatorError(
+      `${first.reason.replace(/\.?$/, '.')} The hooks of ${units.join(', ')} stay queued; fix the cause, then "lucky sim restart-container ${first.unit} ${first.container}" (LocalModel.restartContainer) starts it and runs them.`,
+    );
+  }
 }
