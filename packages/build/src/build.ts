@@ -7,8 +7,8 @@ import { assembleCharm, type RuntimeFiles } from './assemble.js';
 import { collectCharmFiles } from './charm-files.js';
 import { loadHookStubs } from './hook-stubs.js';
 import { ARCHITECTURES, type Architecture, type RuntimeKind } from './launcher.js';
-import { machineArchitecture, nodeCacheDir, nodeRuntime } from './node-runtime.js';
-import { Progress, type ProgressStream } from './progress.js';
+import { machineArchitecture, nodeCacheDir, nodeRuntime, resolveNodeVersion } from './node-runtime.js';
+import { bytesDone, Progress, type ProgressStream } from './progress.js';
 import { runtimeBundle } from './runtime-bundle.js';
 import { CharmInvalid, validateCharm } from './validate.js';
 import { writeZip } from './zip-writer.js';
@@ -21,6 +21,8 @@ export interface BuildOptions {
   /** Default: the build machine's (bundled runtime), every supported one (system runtime). */
   readonly architectures?: readonly Architecture[] | undefined;
   readonly runtime: RuntimeKind;
+  /** `--node <major>`: the Node.js line to bundle; default the Active LTS line (bundled runtime only). */
+  readonly node?: number | undefined;
   /** `--strict`: every warning of the check (repeated keys, coerced defaults, hooks that never fire) fails the build. */
   readonly strict?: boolean | undefined;
   readonly env: NodeJS.ProcessEnv;
@@ -68,12 +70,16 @@ export async function buildCharm(options: BuildOptions): Promise<BuildResult> {
   const keepNodeModules = charm.lucky.plugins.length > 0 || (charm.lucky.runtime !== undefined && charm.lucky.runtime.specifier !== DOCKER_RUNTIME);
   const files = await collectCharmFiles(charm.root, { leaveOut, keepNodeModules }, (message) => progress.note(`Warning: ${message}`));
   const { path: bundle } = await progress.step('Preparing the Lucky runtime bundle', runtimeBundle);
-  const nodeVersion = options.runtime === 'bundled' ? process.versions.node : undefined;
+  const nodeVersion =
+    options.runtime === 'bundled'
+      ? await progress.step(`Choosing Node.js ${options.node ?? '(the Active LTS line)'}`, () => resolveNodeVersion(architectures[0] ?? 'amd64', options.node))
+      : undefined;
   const nodes = new Map<Architecture, string>();
   if (nodeVersion) {
     const cache = nodeCacheDir(options.env);
     for (const arch of architectures) {
-      nodes.set(arch, await progress.step(`Getting Node.js ${nodeVersion} for ${arch}`, () => nodeRuntime(arch, nodeVersion, cache)));
+      const title = `Getting Node.js ${nodeVersion} for ${arch}`;
+      nodes.set(arch, await progress.step(title, () => nodeRuntime(arch, nodeVersion, cache, (done, total) => progress.detail(bytesDone(done, total)))));
     }
   }
   const runtime: RuntimeFiles = { kind: options.runtime, architectures, bundle, nodes };

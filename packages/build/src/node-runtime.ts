@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@lucky/core/system';
 import { ErrorCode, LuckyError } from '@lucky/errors';
 import type { Architecture } from './launcher.js';
+import { OFFLINE_HINT, pickNodeVersion } from './node-version.js';
 import { packBytes, type Packed } from './zip-writer.js';
 
 /** The npm packages that carry the official Linux Node.js binaries. */
@@ -21,32 +23,71 @@ export function nodeCacheDir(env: NodeJS.ProcessEnv): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'lucky', 'node');
 }
 
+/** Reports bytes received of a download, and its size when known. */
+export type DownloadProgress = (received: number, total: number | undefined) => void;
+
+/** How long the registry may stay silent before a download is given up: a stalled connection fails with its cause, not after minutes. */
+const STALL_MS = 30_000;
+
+/**
+ * Runs `npm view <args> --json` against the user's registry (their .npmrc, proxy and
+ * auth apply) without npm's retries, so that an unreachable registry fails at once
+ * with its cause (`connect ECONNREFUSED …`, `getaddrinfo ENOTFOUND …`) and the hint.
+ */
+async function npmView(args: readonly string[], what: string): Promise<unknown> {
+  const { execa } = await import('execa');
+  const viewed = await execa('npm', ['view', ...args, '--json', '--fetch-retries=0', '--fetch-timeout=15000'], {
+    reject: false,
+    stdin: 'ignore',
+    timeout: 60_000,
+  });
+  if (viewed.code === 'ENOENT') throw new LuckyError(ErrorCode.BuildFailed, `Cannot ${what}: npm is not on PATH; ${OFFLINE_HINT}.`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(String(viewed.stdout));
+  } catch {
+    parsed = undefined;
+  }
+  const error = (parsed as { error?: { summary?: string; code?: string } } | undefined)?.error;
+  if (viewed.failed || error || parsed === undefined) {
+    const cause = (error?.summary ?? '').replace(/^FetchError: /, '') || lastLine(String(viewed.stderr)) || viewed.shortMessage;
+    throw new LuckyError(ErrorCode.BuildFailed, `Cannot ${what} from the npm registry: ${cause}; ${OFFLINE_HINT}.`);
+  }
+  return parsed;
+}
+
+/** The Node.js release to bundle for `arch`: the newest of `major`, or of the Active LTS line (see `pickNodeVersion`). */
+export async function resolveNodeVersion(arch: Architecture, major: number | undefined, now: Date = new Date()): Promise<string> {
+  const pkg = PACKAGES[arch];
+  const versions = await npmView([pkg, 'versions'], `list the Node.js releases (${pkg})`);
+  return pickNodeVersion(Array.isArray(versions) ? versions.map(String) : [String(versions)], major, now);
+}
+
 /**
  * A directory holding `bin/node` and `LICENSE` of Node.js `version` for `arch`,
- * from the npm registry (`npm pack`, which checks the registry's integrity hash),
- * cached: a version is downloaded once per machine.
+ * from the npm registry (the package's tarball, checked against the registry's
+ * integrity hash), cached: a version is downloaded once per machine.
  */
-export async function nodeRuntime(arch: Architecture, version: string, cacheDir: string): Promise<string> {
+export async function nodeRuntime(arch: Architecture, version: string, cacheDir: string, progress?: DownloadProgress): Promise<string> {
   const pkg = PACKAGES[arch];
   const dir = join(cacheDir, `${pkg}-${version}`);
   if (existsSync(join(dir, 'bin', 'node')) && existsSync(join(dir, 'LICENSE'))) return dir;
+  const dist = (await npmView([`${pkg}@${version}`, 'dist'], `find Node.js ${version} for ${arch} (${pkg}@${version})`)) as {
+    tarball?: string;
+    integrity?: string;
+  };
+  if (!dist.tarball || !dist.integrity?.startsWith('sha512-')) {
+    throw new LuckyError(ErrorCode.BuildFailed, `The npm registry gave no tarball with a sha512 integrity for ${pkg}@${version}; ${OFFLINE_HINT}.`);
+  }
   await mkdir(cacheDir, { recursive: true });
   const work = await mkdtemp(join(cacheDir, `.${pkg}-${version}-`));
   const { execa } = await import('execa');
   try {
-    const packed = await execa('npm', ['pack', `${pkg}@${version}`, '--json', '--pack-destination', work], { cwd: work, reject: false, stdin: 'ignore' });
-    if (packed.failed) {
-      const reason = packed.code === 'ENOENT' ? 'npm is not on PATH' : lastLine(String(packed.stderr)) || packed.shortMessage;
-      throw new LuckyError(ErrorCode.BuildFailed, `Cannot fetch Node.js ${version} for ${arch} (npm pack ${pkg}@${version}): ${reason}`);
-    }
-    const [info] = JSON.parse(String(packed.stdout)) as Array<{ filename: string }>;
-    if (!info) throw new LuckyError(ErrorCode.BuildFailed, `npm pack ${pkg}@${version} reported no file.`);
-    const extracted = await execa('tar', ['-xzf', join(work, info.filename), '-C', work, 'package/bin/node', 'package/LICENSE'], {
-      reject: false,
-      stdin: 'ignore',
-    });
+    const tarball = join(work, 'package.tgz');
+    await download(dist.tarball, dist.integrity, tarball, `Node.js ${version} for ${arch}`, progress);
+    const extracted = await execa('tar', ['-xzf', tarball, '-C', work, 'package/bin/node', 'package/LICENSE'], { reject: false, stdin: 'ignore' });
     if (extracted.failed) {
-      throw new LuckyError(ErrorCode.BuildFailed, `Cannot unpack ${info.filename}: ${lastLine(String(extracted.stderr)) || extracted.shortMessage}`);
+      throw new LuckyError(ErrorCode.BuildFailed, `Cannot unpack ${pkg}@${version}: ${lastLine(String(extracted.stderr)) || extracted.shortMessage}`);
     }
     // Renamed into place whole: a build interrupted here leaves no half-written cache entry.
     await rm(dir, { recursive: true, force: true });
@@ -57,12 +98,57 @@ export async function nodeRuntime(arch: Architecture, version: string, cacheDir:
   }
 }
 
+/** Downloads `url` to `file`, reporting bytes, failing on a stall, and checking the sha512 `integrity` (`sha512-<base64>`). */
+async function download(url: string, integrity: string, file: string, what: string, progress?: DownloadProgress): Promise<void> {
+  const controller = new AbortController();
+  let stall = setTimeout(() => controller.abort(new Error(`no data for ${STALL_MS / 1000} s`)), STALL_MS);
+  const fail = (cause: unknown): never => {
+    const reason = cause instanceof Error ? [cause.message, describe((cause as { cause?: unknown }).cause)].filter(Boolean).join(': ') : String(cause);
+    throw new LuckyError(ErrorCode.BuildFailed, `Cannot download ${what} from ${url}: ${reason}; ${OFFLINE_HINT}.`, { cause });
+  };
+  const hash = createHash('sha512');
+  const out = await open(file, 'w');
+  try {
+    const response = await fetch(url, { signal: controller.signal }).catch(fail);
+    if (!response.ok || !response.body) fail(new Error(`HTTP ${response.status} ${response.statusText}`));
+    const length = Number(response.headers.get('content-length'));
+    const total = Number.isFinite(length) && length > 0 ? length : undefined;
+    let received = 0;
+    progress?.(0, total);
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        clearTimeout(stall);
+        stall = setTimeout(() => controller.abort(new Error(`no data for ${STALL_MS / 1000} s`)), STALL_MS);
+        hash.update(chunk);
+        await out.write(chunk);
+        received += chunk.length;
+        progress?.(received, total);
+      }
+    } catch (error) {
+      fail(controller.signal.aborted ? controller.signal.reason : error);
+    }
+  } finally {
+    clearTimeout(stall);
+    await out.close();
+  }
+  const got = `sha512-${hash.digest('base64')}`;
+  if (got !== integrity)
+    throw new LuckyError(ErrorCode.BuildFailed, `${what} from ${url} does not match the registry's integrity hash (${integrity}, got ${got}); build again.`);
+}
+
+function describe(cause: unknown): string {
+  if (!cause) return '';
+  if (cause instanceof Error) return cause.message;
+  return String(cause);
+}
+
+/** The line of npm's or tar's stderr that says what failed (not npm's warnings, nor where its log is). */
 function lastLine(text: string): string {
   return (
     text
       .trim()
       .split('\n')
-      .filter((line) => !/^npm (warn|notice)/i.test(line))
+      .filter((line) => !/^npm (warn|notice)/i.test(line) && !/A complete log of this run/.test(line))
       .pop() ?? ''
   );
 }

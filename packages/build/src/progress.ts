@@ -19,7 +19,7 @@ export class Progress {
   private readonly stream: ProgressStream;
   private readonly tty: boolean;
   /** The step line on screen, to redraw it after a note. */
-  private current: { title: string; started: number } | undefined;
+  private current: { title: string; started: number; detail?: string } | undefined;
 
   constructor(stream: ProgressStream) {
     this.stream = stream;
@@ -50,6 +50,13 @@ export class Progress {
     }
   }
 
+  /** What the current step has done so far (bytes downloaded…), shown after its time on a terminal only: a log gets no stream of counts. */
+  detail(text: string): void {
+    if (!this.tty || !this.current) return;
+    this.current.detail = text;
+    this.draw('-', this.current.title, Date.now() - this.current.started);
+  }
+
   /** A line of its own (a warning, a detail), above the step line on a terminal. */
   note(line: string): void {
     if (!this.tty || !this.current) {
@@ -61,6 +68,13 @@ export class Progress {
   }
 
   private draw(mark: string, title: string, elapsed: number): void {
-    this.stream.write(`\r\x1b[2K${mark} ${title} (${seconds(elapsed)})`);
+    const detail = this.current?.detail;
+    this.stream.write(`\r\x1b[2K${mark} ${title} (${seconds(elapsed)}${detail ? `, ${detail}` : ''})`);
   }
+}
+
+/** `12.3 MB of 48.0 MB`, or `12.3 MB` when the size is not known. */
+export function bytesDone(received: number, total: number | undefined): string {
+  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return total === undefined ? mb(received) : `${mb(received)} of ${mb(total)}`;
 }
