@@ -13,7 +13,7 @@ const schemaModule = await import(pathToFileURL(SCHEMA_MODULE).href);
 const DESCRIPTIONS = {
   'use-docker': 'Install Docker and apply containers (the original Lucky key; `runtime:` says more)',
   hooks: 'Juju hook name → the scripts Lucky runs for it, in order',
-  'cron-jobs': 'Six-field cron schedule (second minute hour day-of-month month day-of-week) → its scripts',
+  'cron-jobs': 'Cron schedule (6 or 7 fields, seconds first, or a 5-field crontab line; UTC unless CRON_TZ=<zone>) → its scripts',
   actions: 'Action name (declared in actions.yaml) → the scripts Lucky runs for it',
   'hook-timeout': 'Seconds a hook may run before Lucky ends it',
   runtime: 'The unit\'s container runtime: "docker", "pebble", a plugin package name, or [name, {options}]',

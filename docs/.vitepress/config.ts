@@ -22,6 +22,11 @@ export default defineConfig({
         items: [
           { text: 'Containers', link: '/guides/containers' },
           { text: 'Relations', link: '/guides/relations' },
+          { text: 'Leadership', link: '/guides/leadership' },
+          { text: 'Actions', link: '/guides/actions' },
+          { text: 'Secrets', link: '/guides/secrets' },
+          { text: 'Cron jobs', link: '/guides/cron' },
+          { text: 'Kubernetes and Pebble', link: '/guides/kubernetes' },
           { text: 'Testing with LocalModel', link: '/guides/testing' },
           { text: 'Writing a plugin', link: '/guides/plugins' },
         ],

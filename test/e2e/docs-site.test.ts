@@ -70,7 +70,20 @@ test('the tutorial page renders in headless Chromium with its heading, nav bar a
     // The nav bar and the sidebar, rendered by the theme's client code.
     assert.match(stdout, /class="VPNav"/);
     assert.match(stdout, /class="VPSidebar/);
-    for (const link of ['/guides/containers.html', '/guides/plugins.html', '/reference/lucky-yaml.html', '/reference/cli.html']) {
+    for (const link of [
+      '/guides/containers.html',
+      '/guides/relations.html',
+      '/guides/leadership.html',
+      '/guides/actions.html',
+      '/guides/secrets.html',
+      '/guides/cron.html',
+      '/guides/kubernetes.html',
+      '/guides/testing.html',
+      '/guides/plugins.html',
+      '/reference/lucky-yaml.html',
+      '/reference/cli.html',
+      '/migration.html',
+    ]) {
       assert.ok(stdout.includes(`href="${link}"`), `no link to ${link} in the rendered page`);
     }
     assert.match(stdout, /<h2[^>]*>5\. Deploy, relate, configure/);
