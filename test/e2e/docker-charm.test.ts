@@ -93,7 +93,9 @@ test('container scripts run inside busybox and call lucky; the page is served th
   const worker = (await containers(ctx)).get('worker')!;
   assert.is(values['worker-saw'], worker.Id.slice(0, 12));
   assert.equal(await ctx.sim.model.unitStatus(UNIT), { status: 'active', message: `configured, serving on ${ctx.port}` });
-  const response = await fetch(`http://127.0.0.1:${ctx.port}/`);
+  // The simulator publishes a unit's ports on the unit's own address.
+  const address = (await ctx.sim.model.state()).units[UNIT]!.privateAddress;
+  const response = await fetch(`http://${address}:${ctx.port}/`);
   assert.is(await response.text(), 'hello from a container script\n');
   assert.is(readFileSync(join(ctx.sim.unitEnv(UNIT).LUCKY_DATA_DIR!, 'shared', 'from-container.txt'), 'utf8'), 'host file\n');
 });

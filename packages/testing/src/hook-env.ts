@@ -66,6 +66,9 @@ export function hookEnvironment(model: ModelState, modelDir: string, toolsDir: s
     DEBIAN_FRONTEND: 'noninteractive',
     APT_LISTCHANGES_FRONTEND: 'none',
     ...passThroughEnvironment(),
+    // Not Juju's: the simulator's units share one Docker engine, so each unit's daemon
+    // publishes container ports on the unit's own address (plugins/docker/src/host-ip.ts).
+    LUCKY_DOCKER_HOST_IP: unit.privateAddress,
   };
   const relation = context.relationId === null ? undefined : model.relations[String(context.relationId)];
   if (relation) {

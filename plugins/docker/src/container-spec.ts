@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type Docker from 'dockerode';
-import { containerLabel, formatPortBinding, type ContainerDefinition } from '@lucky/core';
+import { containerLabel, formatPortBinding, pullPolicyOf, type ContainerDefinition, type PullPolicy } from '@lucky/core';
 import { KIT_BIN } from './client-kit.js';
 import { containerLabels, containerName } from './labels.js';
 import { userMounts, type Mount } from './mounts.js';
@@ -20,6 +20,8 @@ export interface SpecContext {
   readonly luckyMounts: readonly Mount[];
   /** Extra labels put on every container (plugin option, LUCKY_DOCKER_LABELS). */
   readonly labels: Readonly<Record<string, string>>;
+  /** Host address published ports bind to; '' for every address (see host-ip.ts). */
+  readonly hostIp?: string | undefined;
 }
 
 /** One definition, resolved into what the engine gets. */
@@ -32,6 +34,8 @@ export interface ContainerSpec {
   readonly name: string;
   readonly image: string;
   readonly pull: boolean;
+  /** When the image is pulled (pull-policy.ts). */
+  readonly pullPolicy: PullPolicy;
   /** Hash of the definition and of every mount; equal hash, same container. */
   readonly hash: string;
   /** All mounts, the user's first. */
@@ -56,6 +60,7 @@ export function specHash(
   mounts: readonly Mount[],
   clientEnv: Readonly<Record<string, string>>,
   labels: Readonly<Record<string, string>>,
+  hostIp = '',
 ): string {
   const content = {
     format: SPEC_FORMAT,
@@ -69,6 +74,8 @@ export function specHash(
     mounts: mounts.map((m) => [m.target, m.source, m.readOnly]).sort(([a], [b]) => String(a).localeCompare(String(b))),
     client: clientEnv,
     labels,
+    // Only when set, so containers published on every address keep their hash.
+    ...(hostIp !== '' ? { hostIp } : {}),
   };
   return createHash('sha256').update(canonical(content)).digest('hex').slice(0, 32);
 }
@@ -76,7 +83,8 @@ export function specHash(
 export function containerSpec(key: string, definition: ContainerDefinition, context: SpecContext): ContainerSpec {
   const mounts = [...userMounts(definition, context.dataDir), ...context.luckyMounts];
   const clientEnv = context.clientEnv(key);
-  const hash = specHash(definition, mounts, clientEnv, context.labels);
+  const hostIp = context.hostIp ?? '';
+  const hash = specHash(definition, mounts, clientEnv, context.labels, hostIp);
   const name = containerName(context.unit, key);
   return {
     key,
@@ -84,6 +92,7 @@ export function containerSpec(key: string, definition: ContainerDefinition, cont
     name,
     image: definition.image,
     pull: definition.pull,
+    pullPolicy: pullPolicyOf(definition),
     hash,
     mounts,
     createOptions(imagePath) {
@@ -96,7 +105,7 @@ export function containerSpec(key: string, definition: ContainerDefinition, cont
       for (const port of definition.ports) {
         const slot = `${port.containerPort}/${port.protocol}`;
         exposed[slot] = {};
-        (bindings[slot] ??= []).push({ HostIp: '', HostPort: String(port.hostPort) });
+        (bindings[slot] ??= []).push({ HostIp: hostIp, HostPort: String(port.hostPort) });
       }
       return {
         name,

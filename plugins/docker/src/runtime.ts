@@ -13,6 +13,7 @@ import { containerSpec, type SpecContext } from './container-spec.js';
 import { inspectContainer, listUnitContainers, removeContainer } from './containers.js';
 import { Engine, resolveSocketPath } from './engine.js';
 import { execInContainer } from './exec.js';
+import { resolveHostIp } from './host-ip.js';
 import { ensureEngine } from './install.js';
 import { UNIT_LABEL, checkContainerKey, containerName, parseLabelList } from './labels.js';
 import { SCRIPTS_DIR, containerSocketPath, daemonMounts } from './mounts.js';
@@ -30,6 +31,8 @@ export interface DockerRuntimeOptions {
   readonly stopTimeout?: number | undefined;
   /** How long `ensureEngine` waits for a freshly installed engine to answer; default 60 000 ms. */
   readonly engineStartTimeoutMs?: number | undefined;
+  /** Host address published ports bind to; default `LUCKY_DOCKER_HOST_IP`, else every address. */
+  readonly hostIp?: string | undefined;
 }
 
 /** The Docker container runtime. */
@@ -111,6 +114,7 @@ export class DockerRuntime implements ContainerRuntime {
         clientEnv: (key) => this.clientEnvironment(key, daemon),
         luckyMounts: [...daemonMounts(daemon), ...(await this.kits.get(daemon))],
         labels: this.labels(),
+        hostIp: resolveHostIp(this.options.hostIp),
       };
       const specs = Object.entries(definitions).map(([key, definition]) => containerSpec(key, definition, context));
       await reconcile(engine, daemon.unit, specs, {
