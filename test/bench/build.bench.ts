@@ -79,7 +79,11 @@ export async function benchBuild(): Promise<void> {
     const cache = join(dir, 'cache');
     const cached = join(process.env.LUCKY_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'lucky'), 'node');
     const arch = process.arch === 'arm64' ? 'arm64' : 'x64';
-    const runtimeDir = `node-linux-${arch}-${process.versions.node}`;
+    // The version the builds above bundled (the Active LTS line's newest), as its binary says.
+    const bundled = (await execa(join(out, name, 'lucky', `node-${process.arch === 'arm64' ? 'arm64' : 'amd64'}`, 'bin', 'node'), ['--version'])).stdout.slice(
+      1,
+    );
+    const runtimeDir = `node-linux-${arch}-${bundled}`;
     const times: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       await rm(cache, { recursive: true, force: true });

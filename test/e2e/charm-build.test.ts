@@ -283,7 +283,7 @@ broken('a bad actions.yaml and a bad config.yaml, reported together with lucky.y
   assert.equal(lines.slice(0, 3), [
     `Error: ${join(charm, 'actions.yaml')}:1:1: Do_It: "Do_It" is not a valid action name: use lowercase letters and hyphens, starting and ending with a letter`,
     `Error: ${join(charm, 'actions.yaml')}:2:16: Do_It.description: "description" must be a string`,
-    `Error: ${join(charm, 'config.yaml')}:8:14: options.port.default: the default does not have the option's type (int)`,
+    `Error: ${join(charm, 'config.yaml')}:8:14: options.port.default: Juju refuses "eighty" for an int option: it is not a whole number; write one, e.g. 8080`,
   ]);
   assert.match(lines[3] ?? '', `${join(charm, 'lucky.yaml')}:`);
   assert.match(lines[3] ?? '', 'host_scripts/slow.sh does not exist');
@@ -317,7 +317,7 @@ broken('--node: a line the registry does not have, one older than Lucky runs on,
   const old = await build([DEMO, '-o', ctx.out, '--node', '18']);
   assert.equal(errorLines(old), ['Error: --node 18: Lucky needs Node.js 20 or later; choose --node 22 or newer.']);
   const system = await build([DEMO, '-o', ctx.out, '--node', '22', '--runtime', 'system']);
-  assert.is(system.exitCode, 1);
+  assert.is(system.exitCode, 2, 'a usage error');
   assert.match(system.stderr, "--node chooses the bundled Node.js; with --runtime system the charm uses the machine's node");
   await assertUntouched(ctx);
 });

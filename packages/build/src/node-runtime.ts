@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@lucky/core/system';
 import { ErrorCode, LuckyError } from '@lucky/errors';
+import { download, npmCertificates, type DownloadProgress } from './download.js';
 import type { Architecture } from './launcher.js';
 import { OFFLINE_HINT, pickNodeVersion } from './node-version.js';
 import { packBytes, type Packed } from './zip-writer.js';
@@ -22,12 +22,6 @@ export function nodeCacheDir(env: NodeJS.ProcessEnv): string {
   if (env.LUCKY_CACHE_DIR) return join(env.LUCKY_CACHE_DIR, 'node');
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'lucky', 'node');
 }
-
-/** Reports bytes received of a download, and its size when known. */
-export type DownloadProgress = (received: number, total: number | undefined) => void;
-
-/** How long the registry may stay silent before a download is given up: a stalled connection fails with its cause, not after minutes. */
-const STALL_MS = 30_000;
 
 /**
  * Runs `npm view <args> --json` against the user's registry (their .npmrc, proxy and
@@ -83,8 +77,13 @@ export async function nodeRuntime(arch: Architecture, version: string, cacheDir:
   const work = await mkdtemp(join(cacheDir, `.${pkg}-${version}-`));
   const { execa } = await import('execa');
   try {
-    const tarball = join(work, 'package.tgz');
-    await download(dist.tarball, dist.integrity, tarball, `Node.js ${version} for ${arch}`, progress);
+    const tarball = await fetchTarball(
+      `${pkg}@${version}`,
+      { tarball: dist.tarball, integrity: dist.integrity },
+      work,
+      `Node.js ${version} for ${arch}`,
+      progress,
+    );
     const extracted = await execa('tar', ['-xzf', tarball, '-C', work, 'package/bin/node', 'package/LICENSE'], { reject: false, stdin: 'ignore' });
     if (extracted.failed) {
       throw new LuckyError(ErrorCode.BuildFailed, `Cannot unpack ${pkg}@${version}: ${lastLine(String(extracted.stderr)) || extracted.shortMessage}`);
@@ -98,48 +97,39 @@ export async function nodeRuntime(arch: Architecture, version: string, cacheDir:
   }
 }
 
-/** Downloads `url` to `file`, reporting bytes, failing on a stall, and checking the sha512 `integrity` (`sha512-<base64>`). */
-async function download(url: string, integrity: string, file: string, what: string, progress?: DownloadProgress): Promise<void> {
-  const controller = new AbortController();
-  let stall = setTimeout(() => controller.abort(new Error(`no data for ${STALL_MS / 1000} s`)), STALL_MS);
-  const fail = (cause: unknown): never => {
-    const reason = cause instanceof Error ? [cause.message, describe((cause as { cause?: unknown }).cause)].filter(Boolean).join(': ') : String(cause);
-    throw new LuckyError(ErrorCode.BuildFailed, `Cannot download ${what} from ${url}: ${reason}; ${OFFLINE_HINT}.`, { cause });
-  };
-  const hash = createHash('sha512');
-  const out = await open(file, 'w');
+/**
+ * The package's tarball into `work/package.tgz`: downloaded directly, with progress in
+ * bytes, trusting what npm trusts (its `cafile`). Where that fails (a proxy only npm is
+ * configured for…), `npm pack` fetches it, which honours all of npm's settings; its
+ * error, if it fails too, is the one reported. Both check the registry's sha512.
+ */
+async function fetchTarball(
+  spec: string,
+  dist: { tarball: string; integrity: string },
+  work: string,
+  what: string,
+  progress?: DownloadProgress,
+): Promise<string> {
+  const { execa } = await import('execa');
+  const file = join(work, 'package.tgz');
+  let direct: unknown;
   try {
-    const response = await fetch(url, { signal: controller.signal }).catch(fail);
-    if (!response.ok || !response.body) fail(new Error(`HTTP ${response.status} ${response.statusText}`));
-    const length = Number(response.headers.get('content-length'));
-    const total = Number.isFinite(length) && length > 0 ? length : undefined;
-    let received = 0;
-    progress?.(0, total);
-    try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        clearTimeout(stall);
-        stall = setTimeout(() => controller.abort(new Error(`no data for ${STALL_MS / 1000} s`)), STALL_MS);
-        hash.update(chunk);
-        await out.write(chunk);
-        received += chunk.length;
-        progress?.(received, total);
-      }
-    } catch (error) {
-      fail(controller.signal.aborted ? controller.signal.reason : error);
-    }
-  } finally {
-    clearTimeout(stall);
-    await out.close();
+    const cafile = await execa('npm', ['config', 'get', 'cafile'], { reject: false, stdin: 'ignore' });
+    const integrity = await download(dist.tarball, file, await npmCertificates(String(cafile.stdout).trim(), process.env), progress);
+    if (integrity === dist.integrity) return file;
+    direct = new Error(`it does not match the registry's integrity hash (${dist.integrity}, got ${integrity})`);
+  } catch (error) {
+    direct = error;
   }
-  const got = `sha512-${hash.digest('base64')}`;
-  if (got !== integrity)
-    throw new LuckyError(ErrorCode.BuildFailed, `${what} from ${url} does not match the registry's integrity hash (${integrity}, got ${got}); build again.`);
-}
-
-function describe(cause: unknown): string {
-  if (!cause) return '';
-  if (cause instanceof Error) return cause.message;
-  return String(cause);
+  const packed = await execa('npm', ['pack', spec, '--json', '--pack-destination', work, '--fetch-retries=0'], { cwd: work, reject: false, stdin: 'ignore' });
+  if (packed.failed) {
+    const reason = lastLine(String(packed.stderr)) || packed.shortMessage;
+    const first = direct instanceof Error ? direct.message : String(direct);
+    throw new LuckyError(ErrorCode.BuildFailed, `Cannot download ${what} (${dist.tarball}: ${first}; npm pack ${spec}: ${reason}); ${OFFLINE_HINT}.`);
+  }
+  const [info] = JSON.parse(String(packed.stdout)) as Array<{ filename: string }>;
+  if (!info) throw new LuckyError(ErrorCode.BuildFailed, `npm pack ${spec} reported no file.`);
+  return join(work, info.filename);
 }
 
 /** The line of npm's or tar's stderr that says what failed (not npm's warnings, nor where its log is). */
