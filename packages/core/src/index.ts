@@ -25,6 +25,7 @@ export {
 export type { RpcCall, RpcConnection } from './rpc/server.js';
 export type { ContainerRuntime, OutputSink } from './containers/runtime.js';
 export { DEFAULT_CONTAINER, containerLabel, type ContainerDefinition, type PortBinding } from './containers/schema.js';
+export { DEFAULT_PULL_POLICY, PULL_POLICIES, pullPolicyOf, type PullPolicy } from './containers/schema.js';
 export { formatPortBinding } from './containers/parse.js';
 export { KeySchema } from './methods/kv.js';
 export type { StateStore } from './state/store.js';

@@ -4,7 +4,8 @@ import { inspectContainer, lastLogLines, listUnitContainers, removeContainer, ty
 import type { ContainerSpec } from './container-spec.js';
 import { UNIT_LABEL } from './labels.js';
 import { createMountSources } from './mounts.js';
-import { ensureImage, type LocalImage } from './pull.js';
+import type { LocalImage } from './pull.js';
+import { prepareImage } from './pull-policy.js';
 
 export interface ReconcileOptions {
   readonly force: boolean;
@@ -119,9 +120,10 @@ export async function reconcile(engine: Engine, unit: string, specs: readonly Co
   const ready = new Map<ContainerSpec, LocalImage>();
   await Promise.all(
     plan.create.map(async (spec) => {
-      const key = `${spec.pull}\0${spec.image}`;
+      const key = `${spec.pullPolicy}\0${spec.image}`;
       let image = images.get(key);
-      if (!image) images.set(key, (image = ensureImage(engine, spec.image, spec.pull, log, signal)));
+      // force: upgrade-charm, when mutable tags are pulled again.
+      if (!image) images.set(key, (image = prepareImage(engine, spec.image, spec.pullPolicy, { refresh: options.force, log, report: options.report, signal })));
       try {
         ready.set(spec, await image);
       } catch (error) {

@@ -71,7 +71,7 @@ test('pull: false with a missing image fails saying so, and creates nothing', as
   const daemon = await daemonFor(ctx, 'nopull');
   const absent = `${ctx.registry.address}/lucky-test-absent:1`;
   const error = await failure(ctx.runtime.apply({ '': definition(absent, { pull: false }) }, daemon));
-  assert.match(error.message, `Image "${absent}" is not on the Docker engine and pulling is off for it (--no-pull)`);
+  assert.match(error.message, `Image "${absent}" is not on the Docker engine and its pull policy is "never"`);
   assert.is((await unitContainers(ctx.client, daemon.unit)).length, 0);
 });
 

@@ -6,7 +6,7 @@ import { KeySchema } from '../methods/kv.js';
 import { defineMethod, type MethodContext } from '../plugin.js';
 import type { UnitState } from '../state/schema.js';
 import { checkImageReference, checkNetwork, checkVolume, formatPortBinding, parsePortBinding } from './parse.js';
-import { DEFAULT_CONTAINER, containerLabel, type ContainerDefinition } from './schema.js';
+import { DEFAULT_CONTAINER, DEFAULT_PULL_POLICY, PULL_POLICIES, containerLabel, type ContainerDefinition } from './schema.js';
 
 const Container = v.optional(v.string(), DEFAULT_CONTAINER);
 const Empty = v.object({});
@@ -52,9 +52,12 @@ export function containerMethods(apply: (ctx: MethodContext) => Promise<void>) {
     }),
     'container.image.set': defineMethod({
       container: true,
-      params: v.object({ container: Container, image: v.string(), pull: v.optional(v.boolean(), true) }),
+      params: v.object({ container: Container, image: v.string(), pull: v.optional(v.boolean(), true), pullPolicy: v.optional(v.picklist(PULL_POLICIES)) }),
       result: Edit,
-      handler: async ({ container, image, pull }, ctx) => {
+      handler: async ({ container, image, pull: pullParam, pullPolicy: policyParam }, ctx) => {
+        // `--pull <policy>` wins; a bare `--no-pull` (pull: false) is `never`.
+        const pullPolicy = policyParam ?? (pullParam ? DEFAULT_PULL_POLICY : 'never');
+        const pull = pullPolicy !== 'never';
         const runtime = ctx.daemon.runtime();
         if (runtime?.checkImage) runtime.checkImage(container, image, ctx.daemon);
         else checkImageReference(image);
@@ -63,8 +66,9 @@ export function containerMethods(apply: (ctx: MethodContext) => Promise<void>) {
           if (existing) {
             existing.image = image;
             existing.pull = pull;
+            existing.pullPolicy = pullPolicy;
           } else {
-            state.containers[container] = { image, pull, env: {}, entrypoint: null, command: null, volumes: {}, ports: [], network: null };
+            state.containers[container] = { image, pull, pullPolicy, env: {}, entrypoint: null, command: null, volumes: {}, ports: [], network: null };
           }
           runtime?.checkDefinition?.(container, state.containers[container]!, ctx.daemon);
         });
