@@ -144,6 +144,25 @@ test('a failing hook puts the unit in error until resolved retries it', async (c
   assert.is(unit(s, 'demo/1').agent.status, 'idle');
 });
 
+test('resolved --no-retry marks a hook that keeps failing resolved without running it again', async (ctx) => {
+  let s = await status(ctx);
+  const marker = join(unit(s, 'demo/1').dataDir, 'fail-update-status');
+  writeFileSync(marker, '');
+  const failed = await sim(ctx, 'hook', 'demo/1', 'update-status');
+  assert.is(failed.exitCode, 1);
+  const retried = await sim(ctx, 'resolved', 'demo/1');
+  assert.is(retried.exitCode, 1, 'the retry runs the hook, which fails again');
+  assert.match(retried.stdout, /demo\/1\s+update-status\s+failed \(exit 1\)/);
+  const skipped = await sim(ctx, 'resolved', 'demo/1', '--no-retry');
+  assert.is(skipped.exitCode, 0, skipped.stdout + skipped.stderr);
+  assert.not.match(skipped.stdout, /update-status/);
+  s = await status(ctx);
+  assert.is(unit(s, 'demo/1').agent.status, 'idle');
+  rmSync(marker);
+  const help = await sim(ctx, 'resolved', '--help');
+  assert.match(help.stdout, /--no-retry/);
+});
+
 test('removing a unit runs departed on the others, and broken, stop and remove on it', async (ctx) => {
   const removed = await sim(ctx, 'remove-unit', 'demo/1');
   assert.is(removed.exitCode, 0, removed.stdout + removed.stderr);
