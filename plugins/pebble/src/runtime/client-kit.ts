@@ -6,16 +6,16 @@
  * the files it requires, and a `#!/bin/sh` wrapper `bin/lucky`. Files are copies
  * (reflinks where the filesystem can), made once: a manifest records what each was
  * made from. Never hard links: the workload can write to the shared directory, and
- * a write through a link would change the charm container's own Node.
+ * a write through a link would change the charm container's own Node. For the same
+ * reason nothing the workload may have put there (a symlink) is followed.
  */
-import { constants } from 'node:fs';
-import { chmod, copyFile, mkdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { execa } from 'execa';
 import { ErrorCode, LuckyError, type DaemonContext } from '@lucky/core';
-import { writeFileAtomic } from '@lucky/core/system';
 import { parseLdd, type SharedLibraries } from '@lucky/plugin-docker';
 import { WORKLOAD_LUCKY_DIR } from './paths.js';
+import { copyInto, readRegular, realDirectory, writeInto } from './shared-writes.js';
 
 /** One file of the kit: where it comes from on the charm side, where it goes under `<shared>/lucky/`. */
 interface KitFile {
@@ -101,20 +101,10 @@ interface Manifest {
 
 async function readManifest(dir: string): Promise<Manifest> {
   try {
-    return JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as Manifest;
+    return JSON.parse((await readRegular(join(dir, MANIFEST))) ?? '{}') as Manifest;
   } catch {
     return {};
   }
-}
-
-/** Copies `source` to `target` (a reflink where the filesystem can), atomically. */
-async function copyInto(source: string, target: string, mode: number): Promise<void> {
-  const temp = `${target}.${process.pid}.tmp`;
-  await rm(temp, { force: true });
-  await copyFile(source, temp, constants.COPYFILE_FICLONE);
-  await chmod(temp, mode);
-  // Atomic: a workload process may be running the old file.
-  await rename(temp, target);
 }
 
 /**
@@ -123,7 +113,9 @@ async function copyInto(source: string, target: string, mode: number): Promise<v
  * is left alone.
  */
 export async function placeClientKit(kit: ClientKit, luckyDir: string): Promise<void> {
-  await mkdir(luckyDir, { recursive: true, mode: 0o755 });
+  const shared = dirname(luckyDir);
+  await mkdir(shared, { recursive: true, mode: 0o755 });
+  await realDirectory(shared, luckyDir);
   const manifest = await readManifest(luckyDir);
   const next: Record<string, Manifest[string]> = {};
   let changed = false;
@@ -133,21 +125,21 @@ export async function placeClientKit(kit: ClientKit, luckyDir: string): Promise<
     next[file.target] = record;
     const target = join(luckyDir, ...file.target.split('/'));
     const placed = manifest[file.target];
-    const present = await stat(target).then(
-      (t) => t.size === info.size,
+    await realDirectory(shared, dirname(target));
+    const present = await lstat(target).then(
+      (t) => t.isFile() && t.size === info.size,
       () => false,
     );
     if (present && placed?.source === record.source && placed.size === record.size && placed.mtimeMs === record.mtimeMs) continue;
-    await mkdir(dirname(target), { recursive: true, mode: 0o755 });
     await copyInto(file.source, target, file.mode);
     changed = true;
   }
   const wrapper = join(luckyDir, 'bin', 'lucky');
-  if ((await readFile(wrapper, 'utf8').catch(() => undefined)) !== kit.wrapper) {
-    await mkdir(dirname(wrapper), { recursive: true, mode: 0o755 });
-    await writeFileAtomic(wrapper, kit.wrapper, { mode: 0o755, durable: false });
+  if ((await readRegular(wrapper)) !== kit.wrapper) {
+    await realDirectory(shared, dirname(wrapper));
+    await writeInto(wrapper, kit.wrapper, 0o755);
   }
   if (changed || Object.keys(manifest).length !== Object.keys(next).length) {
-    await writeFileAtomic(join(luckyDir, MANIFEST), `${JSON.stringify(next, null, 1)}\n`, { mode: 0o644, durable: false });
+    await writeInto(join(luckyDir, MANIFEST), `${JSON.stringify(next, null, 1)}\n`, 0o644);
   }
 }
