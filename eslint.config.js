@@ -43,6 +43,7 @@ export default defineConfig(
     '**/dist/',
     '**/node_modules/',
     '**/fixtures/',
+    'docs/.vitepress/cache/',
     'templates/create-lucky-charm/template/',
     '**/*.cjs',
     '**/*.tsbuildinfo',

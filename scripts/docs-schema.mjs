@@ -1,16 +1,25 @@
 #!/usr/bin/env node
 // Writes the JSON Schema of lucky.yaml, converted from the valibot schema that Lucky itself
 // validates with (packages/core/src/config/schema.ts), to the docs site
-// (docs/public/lucky.schema.json) and to the @lucky/cli package (packages/cli/lucky.schema.json),
-// which the template's lucky.yaml names so that editors check charms offline.
+// (docs/public/lucky.schema.json) and to the @lucky/cli package (packages/cli/lucky.schema.json,
+// committed: the template's lucky.yaml names it so that editors check charms offline).
+// `--check` writes nothing and exits 1 when the package's copy is not what the schema gives.
 // Run after `pnpm build` (it reads @lucky/core's compiled schema).
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { luckyJsonSchema } from './lucky-json-schema.mjs';
 
 const text = JSON.stringify(luckyJsonSchema(), null, 2) + '\n';
-for (const target of ['../docs/public/lucky.schema.json', '../packages/cli/lucky.schema.json']) {
-  const file = fileURLToPath(new URL(target, import.meta.url));
-  writeFileSync(file, text);
-  process.stdout.write(`wrote ${file}\n`);
+const packaged = fileURLToPath(new URL('../packages/cli/lucky.schema.json', import.meta.url));
+if (process.argv.includes('--check')) {
+  if (readFileSync(packaged, 'utf8') !== text) {
+    process.stderr.write(`Error: ${packaged} is not the schema of packages/core/src/config/schema.ts; run pnpm docs:generate and commit it.\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`${packaged} is up to date\n`);
+} else {
+  for (const file of [fileURLToPath(new URL('../docs/public/lucky.schema.json', import.meta.url)), packaged]) {
+    writeFileSync(file, text);
+    process.stdout.write(`wrote ${file}\n`);
+  }
 }
