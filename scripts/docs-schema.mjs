@@ -7,10 +7,12 @@
 // Run after `pnpm build` (it reads @lucky/core's compiled schema).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
 import { luckyJsonSchema } from './lucky-json-schema.mjs';
 
-const text = JSON.stringify(luckyJsonSchema(), null, 2) + '\n';
 const packaged = fileURLToPath(new URL('../packages/cli/lucky.schema.json', import.meta.url));
+// Formatted as `pnpm lint` (prettier --check) expects the committed copy to be.
+const text = await format(JSON.stringify(luckyJsonSchema()), { ...(await resolveConfig(packaged)), filepath: packaged });
 if (process.argv.includes('--check')) {
   if (readFileSync(packaged, 'utf8') !== text) {
     process.stderr.write(`Error: ${packaged} is not the schema of packages/core/src/config/schema.ts; run pnpm docs:generate and commit it.\n`);
