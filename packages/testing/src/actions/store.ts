@@ -1,7 +1,7 @@
 /** Where actions live in a model directory: each running action's report, and the log of finished ones. */
 import { appendFile, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MODEL_FILE_MODE, makeModelDir, withModelLock, writeModelFile } from '../model/store.js';
+import { MODEL_FILE_MODE, makeModelDir, readJsonLines, withModelLock, writeModelFile } from '../model/store.js';
 import type { ActionReport, ActionRun } from './schema.js';
 
 export function actionPaths(dir: string) {
@@ -45,18 +45,8 @@ export async function appendActionRun(dir: string, run: ActionRun): Promise<void
   await appendFile(actionPaths(dir).log, `${JSON.stringify(run)}\n`, { mode: MODEL_FILE_MODE });
 }
 
-export async function readActionRuns(dir: string): Promise<ActionRun[]> {
-  let text: string;
-  try {
-    text = await readFile(actionPaths(dir).log, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  return text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as ActionRun);
+export function readActionRuns(dir: string): Promise<ActionRun[]> {
+  return readJsonLines<ActionRun>(actionPaths(dir).log);
 }
 
 /**

@@ -118,7 +118,8 @@ export async function readHookRuns(dir: string): Promise<HookRun[]> {
   return readJsonLines<HookRun>(modelPaths(dir).hookLog);
 }
 
-async function readJsonLines<T>(path: string): Promise<T[]> {
+/** The records of a JSON-lines file ([] when it does not exist yet). */
+export async function readJsonLines<T>(path: string): Promise<T[]> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
