@@ -681,6 +681,49 @@ output("node_modules is left out, unless lucky.yaml loads plugins (from the char
   assert.ok(existsSync(join(charm, 'build', 'lucky-demo', 'node_modules', 'demo-plugin', 'index.js')));
 });
 
+output("a plugin's own production dependencies are carried, nothing else of node_modules; an unresolvable plugin is refused", async (ctx) => {
+  const charm = join(ctx.dir, 'plugin-deps');
+  await cp(DEMO, charm, { recursive: true });
+  const pkg = async (dir: string, manifest: Record<string, unknown>) => {
+    await mkdir(join(charm, dir), { recursive: true });
+    await writeFile(join(charm, dir, 'package.json'), JSON.stringify({ main: 'index.js', ...manifest }));
+    await writeFile(join(charm, dir, 'index.js'), 'module.exports = () => ({ name: "p" });\n');
+  };
+  await pkg('node_modules/demo-plugin', {
+    name: 'demo-plugin',
+    dependencies: { dep: '1', nested: '2' },
+    devDependencies: { devonly: '1' },
+    peerDependencies: { peer: '1' },
+  });
+  await pkg('node_modules/dep', { name: 'dep', dependencies: { deeper: '1' } });
+  await pkg('node_modules/deeper', { name: 'deeper' });
+  await pkg('node_modules/nested', { name: 'nested', version: '1.0.0' });
+  await pkg('node_modules/demo-plugin/node_modules/nested', { name: 'nested', version: '2.0.0' });
+  await pkg('node_modules/peer', { name: 'peer' });
+  await pkg('node_modules/devonly', { name: 'devonly' });
+  await pkg('node_modules/unrelated', { name: 'unrelated' });
+  const lucky = await readFile(join(charm, 'lucky.yaml'), 'utf8');
+  await writeFile(join(charm, 'lucky.yaml'), `plugins: [demo-plugin]\n${lucky}`);
+  await built([charm, '--runtime', 'system']);
+  const modules = join(charm, 'build', 'lucky-demo', 'node_modules');
+  assert.equal((await readdir(modules)).sort(), ['deeper', 'demo-plugin', 'dep', 'peer']);
+  // The plugin's own copy of `nested` (the one Node finds from it); the top-level 1.0.0 is nobody's.
+  assert.match(await readFile(join(modules, 'demo-plugin', 'node_modules', 'nested', 'package.json'), 'utf8'), '"2.0.0"');
+
+  await writeFile(join(charm, 'lucky.yaml'), `plugins: [demo-plugin, not-installed]\n${lucky}`);
+  const missing = await build([charm, '--runtime', 'system']);
+  assert.is(missing.exitCode, 1);
+  assert.equal(errorLines(missing), [
+    `Error: lucky.yaml: plugin "not-installed" cannot be found from ${await realpath(charm)}; install it in the charm (npm install not-installed)`,
+  ]);
+  await rm(join(charm, 'node_modules', 'deeper'), { recursive: true });
+  await writeFile(join(charm, 'lucky.yaml'), `plugins: [demo-plugin]\n${lucky}`);
+  const broken = await build([charm, '--runtime', 'system']);
+  assert.equal(errorLines(broken), [
+    'Error: lucky.yaml: plugin "demo-plugin" needs "deeper" (a dependency of node_modules/dep), which is not installed in the charm; run npm install in the charm',
+  ]);
+});
+
 output('on a machine of another architecture the launcher refuses, naming both', async (ctx) => {
   const out = join(ctx.dir, 'other-arch');
   await built([ctx.demo, '-o', out, '--arch', OTHER_ARCH]);

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -129,12 +130,37 @@ test('deployed: every hook succeeds, the last of a repeated hook key runs, defau
   assert.equal(web0?.ports, ['8080/tcp']);
 });
 
-test("the runtime loader's warnings reach the first hook's output, once", async (ctx) => {
+test("the runtime loader's warnings reach the daemon's log and the first hook's output, once", async (ctx) => {
   const runs = await ctx.model.hookLog('classic-web/0');
   const warning = 'hooks.config-changed: the key "config-changed" is repeated';
   const showing = runs.filter((run) => run.stderr.includes(warning)).map((run) => run.hook);
   assert.equal(showing, [runs[0]?.hook], runs.map((run) => `${run.hook}: ${run.stderr}`).join('\n'));
-  assert.match(runs[0]?.stderr ?? '', `Warning: ${join(ctx.out, 'classic-web', 'lucky.yaml')}:9:3: ${warning} (first at `);
+  const line = `${join(ctx.out, 'classic-web', 'lucky.yaml')}:9:3: ${warning} (first at `;
+  assert.match(runs[0]?.stderr ?? '', `Warning: ${line}`);
+  const log = await readFile(join(ctx.model.unitEnv('classic-web/0').LUCKY_DATA_DIR ?? '', 'daemon.log'), 'utf8');
+  // The log holds JSON records: the warning appears JSON-escaped.
+  assert.match(log, JSON.stringify(line).slice(1, -1));
+});
+
+test('lucky sim deploy shows what Juju only accepts with a coercion, and deploys', async (ctx) => {
+  const modelDir = join(ctx.dir, 'sim-cli');
+  const sim = (...args: string[]) =>
+    execa(process.execPath, [LUCKY_BIN, 'sim', ...args, '--model', modelDir], {
+      env: { PATH: `${WORKSPACE_BIN}:${process.env.PATH}` },
+      reject: false,
+      stdin: 'ignore',
+    });
+  try {
+    const deployed = await sim('deploy', join(ctx.out, 'classic-db'));
+    assert.is(deployed.exitCode, 0, `${deployed.stdout}${deployed.stderr}`);
+    assert.match(
+      String(deployed.stderr),
+      `Warning: ${join(ctx.out, 'classic-db', 'config.yaml')}:8:14: options.backups.default: "True" is a string; Juju reads it as the boolean true`,
+    );
+  } finally {
+    const destroyed = await sim('destroy');
+    assert.is(destroyed.exitCode, 0, String(destroyed.stderr));
+  }
 });
 
 test('relating the database: one script handles every database hook, the last of a repeated entry key counts', async (ctx) => {

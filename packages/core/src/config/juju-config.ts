@@ -239,9 +239,9 @@ function lastPair(items: readonly Pair<unknown, unknown>[], key: string): Pair<u
   return found;
 }
 
-/** How a default was written: its source text for a plain scalar, else its value. */
+/** How a default was written: its source text for a plain scalar Juju reads as a number or boolean, else its value (strings quoted). */
 function literalOf(node: unknown, value: GoValue): string {
-  if (isScalar(node)) {
+  if (isScalar(node) && value.kind !== 'string') {
     const source = (node as { source?: unknown }).source;
     if (node.type === 'PLAIN' && typeof source === 'string') return source;
   }

@@ -29,6 +29,10 @@ export function simDeployCommand({ Command, Option, UsageError, parseKeyValues, 
       const units = this.units === undefined ? 1 : Number(this.units);
       if (!Number.isInteger(units) || units < 1) throw new UsageError(`Invalid --num-units "${this.units}": expected a whole number of at least 1`);
       const model = await this.openOrCreate();
+      // What Juju accepts only with a coercion (a default written as a string…), as the build shows it.
+      const { readCharmInfo } = await import('../charm-metadata.js');
+      const info = await readCharmInfo(resolve(this.charm)).catch(() => undefined);
+      for (const warning of info?.warnings ?? []) this.context.stderr.write(`Warning: ${warning}\n`);
       const outcomes = await model.deploy(resolve(this.charm), {
         ...(this.name === undefined ? {} : { name: this.name }),
         units,
