@@ -11,6 +11,7 @@ import type { Change, ChangeStore } from './changes.js';
 import type { WorkloadContainer } from './container.js';
 import { splitCommand, type Plan } from './plan.js';
 import { dockerUser, type IdResolver } from './users.js';
+import { TIMED_OUT, within } from './within.js';
 
 const DEFAULT_PERIOD_MS = 10_000;
 const DEFAULT_TIMEOUT_MS = 3_000;
@@ -159,9 +160,8 @@ export class CheckManager {
         ...(workingDir ? { workingDir } : {}),
         ...(user !== undefined ? { user } : {}),
       });
-      const timedOut = Symbol('timeout');
-      const code = await Promise.race([proc.exited, new Promise<symbol>((resolve) => setTimeout(() => resolve(timedOut), timeoutMs))]);
-      if (code === timedOut) {
+      const code = await within(proc.exited, timeoutMs);
+      if (code === TIMED_OUT) {
         proc.signal('SIGKILL', true);
         return `exec check timed out after ${timeoutMs} ms`;
       }

@@ -12,6 +12,7 @@ import { splitCommand, startOrder, type Plan } from './plan.js';
 import { constants } from 'node:os';
 import { ApiError, badRequest } from './responses.js';
 import { dockerUser, type IdResolver } from './users.js';
+import { TIMED_OUT, within } from './within.js';
 
 type State = 'initial' | 'starting' | 'running' | 'terminating' | 'killing' | 'stopped' | 'backoff' | 'exited';
 
@@ -182,8 +183,8 @@ export class ServiceManager {
     service.backoffTimer = undefined;
     service.backoffMs = 0;
     const { exited: exit } = await this.spawn(service);
-    const quick = await Promise.race([exit, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), OKAY_DELAY_MS))]);
-    if (quick !== undefined) {
+    const quick = await within(exit, OKAY_DELAY_MS);
+    if (quick !== TIMED_OUT) {
       task.fail(`cannot start service: exited quickly with code ${quick}`);
       return;
     }
@@ -284,13 +285,10 @@ export class ServiceManager {
     proc.signal('SIGTERM', true);
     const spec = this.plan().services[name] ?? {};
     const killDelay = parseDuration(String(spec['kill-delay'] ?? '')) ?? DEFAULT_KILL_DELAY_MS;
-    const timedOut = Symbol('timeout');
-    const first = await Promise.race([proc.exited, new Promise<symbol>((resolve) => setTimeout(() => resolve(timedOut), killDelay))]);
-    if (first === timedOut) {
+    if ((await within(proc.exited, killDelay)) === TIMED_OUT) {
       this.setState(service, 'killing');
       proc.signal('SIGKILL', true);
-      const second = await Promise.race([proc.exited, new Promise<symbol>((resolve) => setTimeout(() => resolve(timedOut), FAIL_DELAY_MS))]);
-      if (second === timedOut) {
+      if ((await within(proc.exited, FAIL_DELAY_MS)) === TIMED_OUT) {
         task.fail(`cannot stop service: process still running after SIGKILL`);
         return;
       }
