@@ -354,7 +354,7 @@ test('no daemon or no unit: a message saying exactly that', async () => {
   assert.is(none.exitCode, 1);
   assert.is(
     none.stderr,
-    'Error: Not in a hook context: neither LUCKY_DAEMON_SOCKET nor JUJU_UNIT_NAME is set. Run lucky from a charm script, or pass --socket-path <path>.\n',
+    'Error: Not in a hook context: neither LUCKY_DAEMON_SOCKET nor JUJU_UNIT_NAME is set. Run lucky from a charm script, or set JUJU_UNIT_NAME=<app/N> (or LUCKY_DAEMON_SOCKET=<socket path>).\n',
   );
   const down = await lucky(['kv', 'get', 'x'], { LUCKY_DAEMON_SOCKET: '/tmp/lucky-no-such-dir/daemon.sock' });
   assert.is(down.exitCode, 1);

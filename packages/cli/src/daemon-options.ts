@@ -1,5 +1,5 @@
-import { Command, Option, UsageError } from 'clipanion';
-import { resolveDataDir, resolveSocketPath } from '@lucky/core/client';
+import { Command, Option } from 'clipanion';
+import { ErrorCode, LuckyError, resolveDataDir, resolveSocketPath } from '@lucky/core/client';
 
 /** Where a unit's daemon lives, from options or the hook environment. */
 export interface DaemonLocation {
@@ -18,7 +18,8 @@ export abstract class DaemonCommand extends Command {
 
   protected location(): DaemonLocation {
     const unit = this.unitName;
-    if (!unit) throw new UsageError('Not in a hook context: JUJU_UNIT_NAME is not set; pass --unit-name <app/N>.');
+    // Not a usage error: the same command line works in a hook (exit 1, as for every client command).
+    if (!unit) throw new LuckyError(ErrorCode.NotInHookContext, 'Not in a hook context: JUJU_UNIT_NAME is not set; pass --unit-name <app/N>.');
     const env = this.context.env;
     return {
       unit,

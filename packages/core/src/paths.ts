@@ -28,7 +28,7 @@ export function resolveSocketPath(unit: string | undefined, env: NodeJS.ProcessE
   if (!unit) {
     throw new LuckyError(
       ErrorCode.NotInHookContext,
-      'Not in a hook context: neither LUCKY_DAEMON_SOCKET nor JUJU_UNIT_NAME is set. Run lucky from a charm script, or pass --socket-path <path>.',
+      'Not in a hook context: neither LUCKY_DAEMON_SOCKET nor JUJU_UNIT_NAME is set. Run lucky from a charm script, or set JUJU_UNIT_NAME=<app/N> (or LUCKY_DAEMON_SOCKET=<socket path>).',
     );
   }
   const base = isRoot() ? '/run/lucky' : join(env.XDG_RUNTIME_DIR ?? join(tmpdir(), `lucky-${process.getuid?.() ?? 0}`), 'lucky');

@@ -1,4 +1,5 @@
 import { UsageError, type BaseContext, type Cli, type Command } from 'clipanion';
+import { groupListing, readablePlaceholders } from './cli-help.js';
 import { isLuckyError, isSystemError } from './lucky-error.js';
 import { describeParseError } from './parse-error.js';
 
@@ -15,6 +16,12 @@ export async function runCli(cli: Cli<BaseContext>, argv: readonly string[], con
   try {
     command = cli.process([...argv], context);
   } catch (error) {
+    // A group's name, alone or with --help, lists the group's commands.
+    const listing = groupListing(cli, argv);
+    if (listing !== undefined) {
+      context.stdout.write(listing);
+      return 0;
+    }
     stderr.write(describeParseError(error instanceof Error ? error.message : String(error), argv, cli));
     return 2;
   }
@@ -30,11 +37,12 @@ export async function runCli(cli: Cli<BaseContext>, argv: readonly string[], con
     format: (colored?: boolean) => cli.format(colored),
     process: (input: string[], sub?: Partial<BaseContext>) => cli.process(input, { ...context, ...sub }),
     run: (input: string[], sub?: Partial<BaseContext>) => cli.run(input, { ...context, ...sub }),
-    usage: (cmd: Parameters<typeof cli.usage>[0], opts: Parameters<typeof cli.usage>[1]) => cli.usage(cmd, opts),
+    // Help names its placeholders (`--format <format>`), never `#0`.
+    usage: (cmd: Parameters<typeof cli.usage>[0], opts: Parameters<typeof cli.usage>[1]) => readablePlaceholders(cli.usage(cmd, opts)),
   } as unknown as Command<BaseContext>['cli'];
   try {
     if (command.help) {
-      context.stdout.write(cli.usage(command, { detailed: true }));
+      context.stdout.write(readablePlaceholders(cli.usage(command, { detailed: true })));
       return 0;
     }
     return (await command.validateAndExecute()) ?? 0;

@@ -1,4 +1,5 @@
 import type { BaseContext, Cli } from 'clipanion';
+import { closestCommands, readablePlaceholders } from './cli-help.js';
 
 type Definition = ReturnType<Cli<BaseContext>['definitions']>[number];
 
@@ -19,13 +20,17 @@ export function describeParseError(message: string, argv: readonly string[], cli
   if (!first.startsWith('Command not found')) {
     return meant ? `Error: ${first}\nUsage: ${meant.usage}\n` : `Error: ${first}\n${commandsHint(bin)}`;
   }
-  if (!meant) return `Error: Unknown command: ${[bin, ...argv].join(' ')}\n${commandsHint(bin)}`;
+  if (!meant) {
+    const closest = closestCommands(definitions, argv).map((path) => `  ${bin} ${path}\n`);
+    const didYouMean = closest.length > 0 ? `Did you mean:\n${closest.join('')}` : '';
+    return `Error: Unknown command: ${[bin, ...argv].join(' ')}\n${didYouMean}${commandsHint(bin)}`;
+  }
   // clipanion lists the candidates' full usages (positionals included) in its message.
   const prefix = [bin, meant.path].filter(Boolean).join(' ');
   const listed = [...message.matchAll(/^\s*(?:\$|\d+\.)\s+(\S.*)$/gm)]
     .map((match) => match[1]!.trim())
     .find((line) => line === prefix || line.startsWith(`${prefix} `));
-  if (listed) meant.usage = listed.replace(/#\d+/g, '<value>');
+  if (listed) meant.usage = readablePlaceholders(listed);
   const rest = argv.slice(meant.words);
   const problem = argumentProblem(meant.definition, rest, listed);
   if (problem) return `Error: ${problem} ${help(meant.path)}\n`;
@@ -61,7 +66,7 @@ function commandMeant(
 /** The command's usage on one line: its path and positionals, then its options (`#0` shown as `<value>`). */
 function usageLine(definition: Definition): string {
   const options = definition.options.map(({ definition: option, required }) => {
-    const text = option.replace(/#\d+/g, '<value>');
+    const text = readablePlaceholders(option);
     return required ? text : `[${text}]`;
   });
   return [definition.path, ...options].join(' ');
