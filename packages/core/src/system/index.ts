@@ -2,4 +2,5 @@
 // node built-ins only, so hook tools and the simulator can use them cheaply.
 export { writeFileAtomic, writeFileAtomicSync, syncDirectory, type AtomicWriteOptions } from './atomic-write.js';
 export { isProcessRunning } from './process-alive.js';
+export { shellQuote } from './shell-quote.js';
 export { endProcessGroup, processGroupAlive, processStartTime } from './process-group.js';

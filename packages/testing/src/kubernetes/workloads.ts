@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
 import { execa } from 'execa';
-import { isProcessRunning } from '@lucky/core/system';
+import { isProcessRunning, shellQuote } from '@lucky/core/system';
 import { SimulatorError } from '../errors.js';
 import { unitApplication } from '../model/names.js';
 import type { ModelState } from '../model/schema.js';
@@ -47,10 +47,6 @@ export function unitWorkloadPaths(modelDir: string, model: ModelState, unit: str
 export function dockerName(modelDir: string, unit: string, container: string): string {
   const model = createHash('sha256').update(modelDir).digest('hex').slice(0, 10);
   return `lucky-sim-${model}-${unit.replace('/', '-')}-${container}`;
-}
-
-function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 async function readPid(path: string): Promise<number | null> {

@@ -13,6 +13,7 @@ import { lstat, mkdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { execa } from 'execa';
 import { ErrorCode, LuckyError, type DaemonContext } from '@lucky/core';
+import { shellQuote } from '@lucky/core/system';
 import { parseLdd, type SharedLibraries } from '@lucky/plugin-docker';
 import { WORKLOAD_LUCKY_DIR } from './paths.js';
 import { copyInto, readRegular, realDirectory, writeInto } from './shared-writes.js';
@@ -63,10 +64,6 @@ async function cliFiles(entry: string): Promise<string[]> {
     }
   }
   return files;
-}
-
-function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /** Works out the kit from the daemon's Node and CLI. */

@@ -5,15 +5,10 @@
  * so each word is quoted here to come back out of Pebble's split unchanged.
  */
 import { ErrorCode, LuckyError, containerLabel, type ContainerDefinition } from '@lucky/core';
+import { shellQuote } from '@lucky/core/system';
 
-/** Words shlex returns as they are. */
-const PLAIN = /^[A-Za-z0-9_@%+=:,./-]+$/;
-
-/** One word, quoted for shlex: single quotes, a single quote itself as `'\''`. */
-export function quoteWord(word: string): string {
-  if (PLAIN.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
+/** One word, quoted for shlex: shlex reads POSIX quoting as sh does, so this is sh's quoting. */
+export const quoteWord: (word: string) => string = shellQuote;
 
 /**
  * The service command for a definition: entrypoint, then command. Under Pebble the

@@ -4,11 +4,7 @@
  * in the daemon, in that context. The simulator builds the same command for its model
  * clock, so both paths run jobs identically.
  */
-
-/** Quotes one word for bash. */
-export function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
+import { shellQuote } from '../../system/shell-quote.js';
 
 export interface CronCommandOptions {
   /** The `lucky` to run: the daemon's own shim (`<data dir>/bin/lucky`), or `lucky` on PATH. */

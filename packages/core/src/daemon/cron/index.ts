@@ -1,4 +1,5 @@
-export { cronDispatchCommand, shellQuote, type CronCommandOptions } from './command.js';
+export { cronDispatchCommand, type CronCommandOptions } from './command.js';
+export { shellQuote } from '../../system/shell-quote.js';
 export { systemClock, type SchedulerClock } from './clock.js';
 export { CRON_SCHEDULER_ENV, startDaemonCron } from './daemon-cron.js';
 export type { CronExec, CronExecRequest, CronExecResult } from './exec.js';
