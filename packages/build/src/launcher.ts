@@ -73,6 +73,9 @@ export function entryScript(): string {
     "  process.stderr.write('Error: Lucky needs Node.js ^20.19.0 or >=22.12.0, but ' + process.execPath + ' is ' + process.version + '; install a newer Node.js on this machine, or build the charm with its own (lucky charm build, without --runtime system).\\n');",
     '  process.exit(1);',
     '}',
+    // Node >= 22.1 keeps the compiled bundle in $TMPDIR/node-compile-cache: scripts call lucky many times per hook, and compiling 0.8 MB is most of a call.
+    "var mod = require('module');",
+    "if (typeof mod.enableCompileCache === 'function' && !process.env.NODE_DISABLE_COMPILE_CACHE) mod.enableCompileCache();",
     "require('../lucky.cjs');",
     '',
   ].join('\n');

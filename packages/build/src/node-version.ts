@@ -20,6 +20,23 @@ export function activeLtsMajor(now: Date): number {
   return (ltsThisYear ? year : year - 1) * 2 - 4026;
 }
 
+/**
+ * The newest line bundled by default. Node.js 26's Linux binaries need libatomic.so.1,
+ * which minimal Debian and Ubuntu machines do not have (the charm's first hook would
+ * fail to start Node); 24 is LTS until April 2028. `--node 26` bundles 26, with a warning.
+ */
+export const NEWEST_DEFAULT_MAJOR = 24;
+
+/** The lines whose binaries need libatomic.so.1 on the machine (see `NEWEST_DEFAULT_MAJOR`). */
+export function needsLibatomic(major: number): boolean {
+  return major > NEWEST_DEFAULT_MAJOR;
+}
+
+/** The line bundled without --node: the Active LTS line, no newer than `NEWEST_DEFAULT_MAJOR`. */
+export function defaultNodeMajor(now: Date): number {
+  return Math.min(activeLtsMajor(now), NEWEST_DEFAULT_MAJOR);
+}
+
 /** `x.y.z` releases only (no pre-releases), newest first. */
 export function releases(versions: readonly string[]): string[] {
   return versions.filter((version) => /^\d+\.\d+\.\d+$/.test(version)).sort((a, b) => compareVersions(b, a));
@@ -50,8 +67,8 @@ export function parseNodeMajor(text: string): number {
 
 /**
  * The release of `major` to bundle: the newest on the registry. When asked for no
- * major, the Active LTS line (see `activeLtsMajor`), or the newest even line before it
- * that the registry has (a mirror may lag).
+ * major, of the default line (see `defaultNodeMajor`), or of the newest even line
+ * before it that the registry has (a mirror may lag).
  */
 export function pickNodeVersion(available: readonly string[], major: number | undefined, now: Date): string {
   const all = releases(available);
@@ -62,7 +79,7 @@ export function pickNodeVersion(available: readonly string[], major: number | un
     const lines = [...new Set(all.map(majorOf))].filter((line) => line >= MIN_NODE_MAJOR).sort((a, b) => a - b);
     throw new LuckyError(ErrorCode.InvalidArgument, `--node ${major}: the npm registry has no Node.js ${major} release; it has ${lines.join(', ')}.`);
   }
-  for (let line = activeLtsMajor(now); line >= MIN_NODE_MAJOR; line -= 2) {
+  for (let line = defaultNodeMajor(now); line >= MIN_NODE_MAJOR; line -= 2) {
     const found = of(line);
     if (found) return found;
   }
