@@ -1,6 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { lucky, type LuckyResult } from '@lucky/test-utils';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { lucky, removeDir, tempDir, type LuckyResult } from '@lucky/test-utils';
 
 /**
  * The conventions every `lucky` command follows: groups list their commands, unknown
@@ -8,6 +11,8 @@ import { lucky, type LuckyResult } from '@lucky/test-utils';
  * everything else 1, and an option an error suggests is one `--help` documents.
  */
 const test = suite<{ commands: string[] }>('lucky CLI conventions, on every command');
+
+const DB_CHARM = fileURLToPath(new URL('../fixtures/lucky-db/', import.meta.url));
 
 /** Outside any hook: no unit, no socket. */
 const NO_HOOK = { LUCKY_DAEMON_SOCKET: undefined, JUJU_UNIT_NAME: undefined };
@@ -121,24 +126,21 @@ async function documentedOptions(command: string): Promise<Set<string>> {
 }
 
 test('outside a hook, script commands fail with exit 1 (not a usage error); options their errors suggest are documented', async () => {
-  for (const args of [
-    ['kv', 'get'],
-    ['kv', 'set', 'a=1'],
-    ['daemon', 'status'],
-    ['daemon', 'stop'],
-    ['relation', 'list-ids'],
+  for (const [command, ...rest] of [
+    ['kv get'],
+    ['kv set', 'a=1'],
+    ['daemon status'],
+    ['daemon stop'],
+    ['relation list-ids', '-n', 'db'],
     ['set-status', 'active'],
     ['get-config'],
-    ['container', 'image', 'get'],
-    ['leader', 'is-leader'],
-  ]) {
+    ['container image get'],
+    ['leader is-leader'],
+  ] as const) {
+    const args = [...command.split(' '), ...rest];
     const result: LuckyResult = await lucky(args, NO_HOOK);
     assert.is(result.exitCode, 1, `${args.join(' ')}: ${result.stderr}`);
     assert.match(result.stderr, /^Error: Not in a hook context: /);
-    const command = args
-      .filter((arg) => /^[a-z]/.test(arg) && !arg.includes('='))
-      .slice(0, args[0] === 'set-status' ? 1 : 2)
-      .join(' ');
     const documented = await documentedOptions(command);
     for (const option of result.stderr.match(/--[a-z][a-z0-9-]*/g) ?? [])
       assert.ok(documented.has(option), `"${args.join(' ')}" suggests ${option}, which "lucky ${command} --help" does not document`);
@@ -153,6 +155,44 @@ test('a bad value is a usage error (exit 2); a failure of the work is exit 1', a
   assert.is(noDaemon.exitCode, 1, noDaemon.stderr);
   const noModel = await lucky(['sim', 'status', '--model', '/nonexistent/model'], NO_HOOK);
   assert.is(noModel.exitCode, 1, noModel.stderr);
+});
+
+test('lucky sim: a charm without dispatch, a hook the charm cannot receive and a missing model are errors with the command to run', async () => {
+  const dir = await tempDir('lucky-conventions-');
+  try {
+    const model = join(dir, 'model');
+    const source = join(dir, 'source');
+    await mkdir(source);
+    await writeFile(join(source, 'metadata.yaml'), 'name: src\n');
+    await writeFile(join(source, 'lucky.yaml'), 'hooks: {}\n');
+    const undeployable = await lucky(['sim', 'deploy', source, '--model', model], NO_HOOK);
+    assert.is(undeployable.exitCode, 1, undeployable.stderr);
+    assert.match(
+      undeployable.stderr,
+      `Error: ${source} has no dispatch file and no hooks/ directory, so none of its hooks would run. Build it first: "lucky charm build `,
+    );
+    assert.match(undeployable.stderr, `then deploy ${join('build', 'src')}.`);
+
+    const missing = await lucky(['sim', 'status', '--model', join(dir, 'none')], NO_HOOK);
+    assert.is(missing.exitCode, 1, missing.stderr);
+    assert.is(
+      missing.stderr,
+      `Error: There is no model in ${join(dir, 'none')}: deploy a charm to create one ("lucky sim deploy <charm>"), or give the model's directory with --model <dir> (or LUCKY_SIM_MODEL).\n`,
+    );
+    assert.ok((await documentedOptions('sim status')).has('--model'));
+
+    const deployed = await lucky(['sim', 'deploy', DB_CHARM, 'db', '--model', model], NO_HOOK);
+    assert.is(deployed.exitCode, 0, deployed.stdout + deployed.stderr);
+    const typo = await lucky(['sim', 'hook', 'db/0', 'upate-status', '--model', model], NO_HOOK);
+    assert.is(typo.exitCode, 1, typo.stderr);
+    assert.match(typo.stderr, 'cannot receive the hook "upate-status"; did you mean "update-status"?');
+    const noAction = await lucky(['sim', 'run', 'db/0', 'upate-status', '--model', model], NO_HOOK);
+    assert.is(noAction.exitCode, 1, noAction.stderr);
+    assert.match(noAction.stderr, 'action "upate-status" not defined');
+    await lucky(['sim', 'destroy', '--model', model], NO_HOOK);
+  } finally {
+    await removeDir(dir);
+  }
 });
 
 test.run();

@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CommandKit } from '@lucky/core';
 import type {} from '@lucky/cli'; // the members of CommandKit (module augmentation)
+import { SimulatorError } from '../errors.js';
 import { LocalModel, type HookOutcome } from '../runner/local-model.js';
+import { noModelMessage } from './no-model.js';
 
 /**
  * Base of `lucky sim …`, built from the CLI's command kit: the model lives in a
@@ -18,7 +20,9 @@ export function simCommandBase({ Command, Option, cliPath }: CommandKit) {
       return resolve(this.modelDir ?? '.lucky-sim');
     }
 
+    /** Opens the model; a directory without one is refused with the commands that make or find it. */
     open(): Promise<LocalModel> {
+      if (!existsSync(join(this.dir, 'model.json'))) throw new SimulatorError(noModelMessage(this.dir));
       return LocalModel.open(this.dir);
     }
 

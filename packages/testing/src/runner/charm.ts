@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import * as v from 'valibot';
 import { parse } from 'yaml';
 import { readCharmInfo, type CharmInfo } from '../charm-metadata.js';
+import { checkCharmEntry } from './charm-entry.js';
 import type { ConfigOption, EndpointInfo, StorageDefinition } from '../model/schema.js';
 
 export interface Charm {
@@ -52,5 +53,6 @@ export async function readCharm(charmDir: string): Promise<Charm> {
   if (info.endpoints === null) throw new SimulatorError(`${dir} is not a charm: it has neither metadata.yaml nor charmcraft.yaml.`);
   const name = (await readName(join(dir, 'metadata.yaml'))) ?? (await readName(join(dir, 'charmcraft.yaml')));
   if (name === undefined || name === '') throw new SimulatorError(`${dir} is not a charm: its metadata has no "name".`);
+  await checkCharmEntry(dir, name);
   return { dir, name, endpoints: info.endpoints, extraBindings: info.extraBindings, configOptions: info.configOptions ?? {}, storage: info.storage };
 }
