@@ -33,6 +33,7 @@ export async function benchCore(): Promise<void> {
     report('lucky kv get x, median wall time', ms(median(luckyTimes)));
     report('node -e 0, median wall time', ms(median(nodeTimes)));
     report('ratio lucky kv get / node -e 0', ratio.toFixed(2), { ok: ratio <= 1.25, text: '<= 1.25' });
+    await benchBundledStartup(charm, dir, env);
 
     // 2. RPC round trips with 32 concurrent clients, each on its own connection.
     const rssIdle = rssMb(daemon.pid, (p) => readFileSync(p, 'utf8'));
@@ -99,4 +100,36 @@ export async function benchCore(): Promise<void> {
     await daemon.stop();
     await removeDir(dir);
   }
+}
+
+/**
+ * Start-up on a unit: `lucky kv get x` through a built charm's launcher and its bundled
+ * Node.js, against that Node's `node -e 0`, with Node's module compile cache (the
+ * charm's entry turns it on, Node >= 22.1) and without it (NODE_DISABLE_COMPILE_CACHE).
+ */
+async function benchBundledStartup(charm: string, dir: string, env: Record<string, string>): Promise<void> {
+  const out = join(dir, 'built');
+  // The bench charm is lucky.yaml and scripts only; a build needs its metadata too.
+  writeFileSync(join(charm, 'metadata.yaml'), 'name: charm\nsummary: Start-up benchmark\ndescription: Start-up benchmark\n');
+  await execa(process.execPath, [LUCKY_BIN, 'charm', 'build', charm, '-o', out], { stdin: 'ignore' });
+  const lucky = join(out, 'charm', 'lucky');
+  const node = join(lucky, `node-${process.arch === 'arm64' ? 'arm64' : 'amd64'}`, 'bin', 'node');
+  const version = (await execa(node, ['--version'])).stdout;
+  const cacheDir = join(dir, 'compile-cache');
+  const cached = { ...env, NODE_COMPILE_CACHE: cacheDir };
+  const uncached = { ...env, NODE_DISABLE_COMPILE_CACHE: '1' };
+  await execa(join(lucky, 'bin', 'lucky'), ['kv', 'get', 'x'], { env: cached, extendEnv: false });
+  const nodeTimes: number[] = [];
+  const withCache: number[] = [];
+  const withoutCache: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    nodeTimes.push(await timed(() => execa(node, ['-e', '0'], { env, extendEnv: false })));
+    withCache.push(await timed(() => execa(join(lucky, 'bin', 'lucky'), ['kv', 'get', 'x'], { env: cached, extendEnv: false })));
+    withoutCache.push(await timed(() => execa(join(lucky, 'bin', 'lucky'), ['kv', 'get', 'x'], { env: uncached, extendEnv: false })));
+  }
+  const ratio = median(withCache) / median(nodeTimes);
+  report(`bundled Node.js ${version}: node -e 0, median`, ms(median(nodeTimes)));
+  report('built charm: lucky kv get x, compile cache off, median', `${ms(median(withoutCache))} (${(median(withoutCache) / median(nodeTimes)).toFixed(2)}x)`);
+  report('built charm: lucky kv get x, compile cache on, median', ms(median(withCache)));
+  report('ratio built lucky kv get / bundled node -e 0', ratio.toFixed(2), { ok: ratio <= 1.25, text: '<= 1.25' });
 }
