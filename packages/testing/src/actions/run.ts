@@ -23,6 +23,7 @@ import type { ActionRun } from './schema.js';
 import { readActionSpecs } from './spec.js';
 import { watchActionLogs } from './log-watch.js';
 import { appendActionRun, nextActionIds, readReport, removeReport } from './store.js';
+import { modelDockerEnv } from '../runner/cleanup.js';
 
 /** Action names the hook runner would take for a relation, storage or workload hook. */
 const HOOK_LIKE = /-relation-(?:created|joined|changed|departed|broken)$|-storage-(?:attached|detaching)$|-pebble-[a-z-]+$/;
@@ -65,6 +66,7 @@ export async function runAction(
         LUCKY_DATA_DIR: paths.dataDir,
         LUCKY_DAEMON_SOCKET: paths.socketPath,
         ...kubernetesHookEnv(before, context.dir, unit),
+        ...modelDockerEnv(context.dir),
         PATH: [context.simulator.toolsDir, ...context.path, process.env.PATH ?? ''].join(':'),
       },
       onStdout: (chunk) => listener?.output?.(unit, name, 'stdout', chunk),

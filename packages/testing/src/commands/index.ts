@@ -15,6 +15,7 @@ import { simNotifyCommand } from './notify.js';
 import { simRelateCommand } from './relate.js';
 import { simRemoveRelationCommand } from './remove-relation.js';
 import { simRemoveUnitCommand } from './remove-unit.js';
+import { simRemoveApplicationCommand } from './remove-application.js';
 import { simResolvedCommand } from './resolved.js';
 import { simRestartContainerCommand } from './restart-container.js';
 import { simRunCommand } from './run.js';
@@ -35,6 +36,7 @@ export default function simulatorPlugin(): Plugin {
         simDeployCommand(sim),
         simAddUnitCommand(sim),
         simRemoveUnitCommand(sim),
+        simRemoveApplicationCommand(sim),
         simConfigCommand(sim),
         simRelateCommand(sim),
         simRemoveRelationCommand(sim),

@@ -4,6 +4,7 @@ import { passThroughEnvironment } from '../hook-env.js';
 import { isValidUnit } from '../model/names.js';
 import type { ModelState } from '../model/schema.js';
 import type { SimulatedModel } from '../simulated-model.js';
+import { modelDockerEnv } from './cleanup.js';
 import { stopUnitDaemon } from './daemon.js';
 import type { RunnerState } from './state.js';
 import type { LocalModelListener } from './types.js';
@@ -34,6 +35,7 @@ export function unitEnv(context: ModelContext, unit: string): Record<string, str
     JUJU_UNIT_NAME: unit,
     PATH: [...context.path, process.env.PATH ?? ''].join(':'),
     ...passThroughEnvironment(),
+    ...modelDockerEnv(context.dir),
   };
 }
 

@@ -16,6 +16,7 @@ import { stopDaemon, type ModelContext } from './context.js';
 import { triggeredHooks } from './diff.js';
 import { kubernetesHookEnv } from '../kubernetes/env.js';
 import { stopUnitWorkloads } from '../kubernetes/workloads.js';
+import { modelDockerEnv, sweepModelDocker } from './cleanup.js';
 import { liveUnits } from './live.js';
 import { rebootUnit } from './reboot.js';
 import { describeEntry, dropRelationEntries, dropUnitEntries, enqueue, hookEntry, nextRunnable } from './queue.js';
@@ -91,6 +92,7 @@ async function runEntry(context: ModelContext, state: RunnerState, index: number
       LUCKY_DATA_DIR: paths.dataDir,
       LUCKY_DAEMON_SOCKET: paths.socketPath,
       ...kubernetesHookEnv(before, context.dir, entry.unit),
+      ...modelDockerEnv(context.dir),
       // The model clock, not the system clock, drives cron here (runner/clock-advance.ts).
       LUCKY_CRON_SCHEDULER: 'external',
       ...entry.env,
@@ -157,4 +159,6 @@ async function finishUnitRemoval(context: ModelContext, state: RunnerState, unit
   await stopDaemon(context, unit);
   // A Kubernetes unit's pod goes with it: its Pebble servers and workload containers.
   await stopUnitWorkloads(context.dir, unit);
+  // Its stop hook's removeAll took its Docker containers; this takes any its daemon could not.
+  await sweepModelDocker(context.dir, unit);
 }

@@ -14,6 +14,8 @@ import { resolved, run } from './operations/hooks.js';
 import { relate, removeRelation } from './operations/relations.js';
 import { addStorage } from './operations/storage.js';
 import { addUnit, deploy, removeUnit } from './operations/units.js';
+import { finishApplicationRemoval, removeApplication } from './operations/applications.js';
+import { liveUnits as liveUnitsOf } from './live.js';
 import { upgrade } from './operations/upgrade.js';
 import { advanceClock, type ClockStep } from './clock-advance.js';
 import { modelNow, parseDuration } from './clock.js';
@@ -26,6 +28,7 @@ import { withContainers } from '../kubernetes/status.js';
 import { removeWorkloadContainers, stopUnitWorkloads } from '../kubernetes/workloads.js';
 import type { DeployOptions, HookOutcome, LocalModelListener, LocalModelOptions, ModelStatus, ResolvedOptions } from './types.js';
 import { shortSocketRoot } from './unit-paths.js';
+import { sweepModelDocker } from './cleanup.js';
 import { runAction } from '../actions/run.js';
 import { readActionRuns } from '../actions/store.js';
 import type { ActionResult, ActionRun } from '../actions/schema.js';
@@ -132,6 +135,32 @@ export class LocalModel {
   /** Removes a unit: -departed on both sides of each of its relations, then -broken, stop, -storage-detaching for each of its storage instances, remove on it. */
   removeUnit(unit: string): Promise<HookOutcome[]> {
     return this.operation((operation) => removeUnit(this.context, operation, unit));
+  }
+
+  /**
+   * `juju remove-application`: its relations depart and break on both sides, its units
+   * run stop and remove (their Docker containers go, see runner/cleanup.ts), then the
+   * application leaves the model. Should a hook fail, the application stays until the
+   * unit is resolved and `removeApplication` is called again.
+   */
+  async removeApplication(app: string): Promise<HookOutcome[]> {
+    const model = await this.simulator.state();
+    const state = await this.loadState();
+    // Called again after a failed hook: finish what is left (the units already dying).
+    const again =
+      Object.hasOwn(model.applications, app) &&
+      Object.values(model.units).some((unit) => unit.application === app) &&
+      liveUnitsOf(model, app, state).length === 0;
+    const outcomes = again ? await this.operation(async () => undefined) : await this.operation((operation) => removeApplication(this.context, operation, app));
+    await withFileLock(
+      runnerLockPath(this.dir),
+      async () => {
+        const current = await this.loadState();
+        if (await finishApplicationRemoval(this.context, current, app)) await writeRunnerState(this.dir, current);
+      },
+      { timeoutMs: LOCK_TIMEOUT_MS, staleMs: Number.MAX_SAFE_INTEGER },
+    );
+    return outcomes;
   }
 
   /**
@@ -265,8 +294,11 @@ export class LocalModel {
   }
 
   /**
-   * Stops every unit's daemon (`lucky daemon stop`) and removes the model directory.
-   * When a daemon cannot be stopped the directory is kept and the error says which.
+   * Stops every unit's daemon (`lucky daemon stop`), removes every Docker container,
+   * network and volume carrying the model's label (runner/cleanup.ts: what the units'
+   * Docker runtimes made), and removes the model directory. Like
+   * `juju destroy-model --force`, no stop/remove hook runs. When a daemon cannot be
+   * stopped or a container removed, the directory is kept and the error says which.
    */
   async destroy(): Promise<void> {
     if (this.destroyed) return;
@@ -290,6 +322,8 @@ export class LocalModel {
         if (kubernetes || workloads.some((result) => result.status === 'fulfilled' && result.value)) {
           results.push(...(await Promise.allSettled([removeWorkloadContainers(this.dir)])));
         }
+        // Machine charms' Docker containers (and any network or volume) with the model's label: its units' daemons do not remove them on stop.
+        results.push(...(await Promise.allSettled([sweepModelDocker(this.dir)])));
         const failures = results.flatMap((result) => (result.status === 'rejected' ? [(result.reason as Error).message] : []));
         if (failures.length > 0) throw new SimulatorError(`The model in ${this.dir} was not removed: ${failures.join('; ')}`);
         this.destroyed = true;
