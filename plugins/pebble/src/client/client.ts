@@ -298,6 +298,8 @@ export class PebbleClient {
       const stdout = receiveStream(sockets.stdio, options.onStdout, where);
       const stderr = receiveStream(sockets.stderr, options.onStderr, where);
       const stdin = sendStdin(sockets.stdio, options.stdin).catch(() => undefined);
+      // Awaited below; until then (a failed wait skips that) a rejection must not go unhandled.
+      for (const stream of [stdout, stderr]) void stream.catch(() => undefined);
       const done = await this.waitChange(change);
       await Promise.all([stdout, stderr, stdin]);
       if (done.err !== undefined || done.status !== 'Done') throw new PebbleChangeError(done, where);

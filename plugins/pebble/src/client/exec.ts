@@ -91,12 +91,17 @@ export interface ExecSockets {
   readonly stderr: WebSocket;
 }
 
-/** Opens the three websockets of an exec task, control first as Pebble's clients do. */
+/** Opens the three websockets of an exec task, control first as Pebble's clients do; if one fails, those already open are closed. */
 export async function openExecSockets(socketPath: string, taskId: string, timeoutMs: number): Promise<ExecSockets> {
   const open = (id: string) => connectWebSocket({ socketPath, path: `/v1/tasks/${encodeURIComponent(taskId)}/websocket/${id}`, timeoutMs });
-  const control = await open('control');
-  const stdio = await open('stdio');
-  const stderr = await open('stderr');
+  const opened: WebSocket[] = [];
+  try {
+    for (const id of ['control', 'stdio', 'stderr']) opened.push(await open(id));
+  } catch (error) {
+    await Promise.all(opened.map((ws) => (ws.open ? ws.close() : ws.closed).catch(() => undefined)));
+    throw error;
+  }
+  const [control, stdio, stderr] = opened as [WebSocket, WebSocket, WebSocket];
   return { control, stdio, stderr };
 }
 
