@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TestModel, lucky, removeDir, tempDir, waitFor, writeCharm, type LuckyResult } from '@lucky/test-utils';
+import { TestModel, lucky, removeDir, simUnit, tempDir, waitFor, writeCharm, type LuckyResult } from '@lucky/test-utils';
 
 const CRON_CHARM = fileURLToPath(new URL('../fixtures/lucky-cron/', import.meta.url));
 const FIVE_MINUTES = 5 * 60_000;
@@ -37,11 +37,7 @@ function modelClock(ctx: Ctx): number {
 }
 
 async function kv(ctx: Ctx, unit: string): Promise<Record<string, string>> {
-  const status = JSON.parse((await sim(ctx, 'status', '--format', 'json')).stdout) as {
-    applications: Array<{ units: Array<{ name: string; dataDir: string; socketPath: string }> }>;
-  };
-  const found = status.applications.flatMap((app) => app.units).find((u) => u.name === unit);
-  assert.ok(found, `no unit ${unit}`);
+  const found = simUnit((await sim(ctx, 'status', '--format', 'json')).stdout, unit);
   const result = await lucky(['kv', 'get', '--format', 'json'], { LUCKY_DATA_DIR: found.dataDir, LUCKY_DAEMON_SOCKET: found.socketPath, JUJU_UNIT_NAME: unit });
   assert.is(result.exitCode, 0, result.stderr);
   return JSON.parse(result.stdout) as Record<string, string>;

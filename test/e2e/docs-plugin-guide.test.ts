@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { LUCKY_BIN, lucky, removeDir, tempDir, writeCharm } from '@lucky/test-utils';
+import { LUCKY_BIN, lucky, removeDir, simUnits, tempDir, writeCharm } from '@lucky/test-utils';
 
 interface Ctx {
   dir: string;
@@ -86,8 +86,7 @@ test('deploy: the runtime gets ensureEngine, apply with the definition, and exec
     [['config-changed', '', ['/recorded/scripts/probe.sh']]],
   );
   const status = await lucky(['sim', 'status', '--format', 'json'], ctx.env);
-  const model = JSON.parse(status.stdout) as { applications: Array<{ units: Array<{ workload: { status: string; message: string } }> }> };
-  assert.equal(model.applications[0]?.units[0]?.workload, { status: 'active', message: 'execs: 1' });
+  assert.equal(simUnits(status.stdout)[0]?.workload, { status: 'active', message: 'execs: 1' });
 });
 
 test("the plugin's command has its --help in the charm", async (ctx) => {

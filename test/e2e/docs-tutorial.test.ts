@@ -47,9 +47,9 @@ test('every block succeeds in one shell, and the result is what the page says', 
     assert.is(result.exitCode, 0, result.all);
     const out = result.all;
     // lucky sim status: both applications active, the relation listed.
-    assert.match(out, /my-charm\s+my-charm\s+1\s+active\s+Serving on port 8080/);
-    assert.match(out, /tiny-db\s+tiny-db\s+1\s+active\s+Ready/);
-    assert.match(out, /my-charm:database tiny-db:db\s+pgsql\s+regular/);
+    assert.match(out, /\nmy-charm +(\S+ +)?active +1 +my-charm +\d+ +no +Serving on port 8080\n/);
+    assert.match(out, /\ntiny-db +(\S+ +)?active +1 +tiny-db +\d+ +no +Ready\n/);
+    assert.match(out, /\ntiny-db:db +my-charm:database +pgsql +regular\n/);
     // The refresh action reports the database host the web container has in DB_HOST.
     assert.match(out, /^db-host: 127\.0\.1\.\d+$/m);
     assert.match(out, /^greeting: Hi$/m);

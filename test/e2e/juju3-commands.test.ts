@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TestModel, lucky, removeDir, tempDir, writeCharm, type ProbeResult } from '@lucky/test-utils';
+import { TestModel, lucky, removeDir, simUnit, tempDir, writeCharm, type ProbeResult, type SimStatusJson } from '@lucky/test-utils';
 
 const CHARM = fileURLToPath(new URL('../fixtures/lucky-juju3/', import.meta.url));
 
@@ -244,14 +244,15 @@ sim('the table and --format json show what the charm set', async (ctx) => {
   assert.is(deploy.exitCode, 0, deploy.stdout + deploy.stderr);
   const table = await lucky(['sim', 'status'], env);
   assert.is(table.exitCode, 0, table.stderr);
-  assert.match(table.stdout, /\nApp +Version +Charm +Units +Status +Message\napp +1\.2\.3 +lucky-juju3 +2 +active +leading app\/0\n/);
-  assert.match(table.stdout, /\napp\/0\* +active +idle +\S+ +installed\n/);
-  const json = JSON.parse((await lucky(['sim', 'status', '--format', 'json'], env)).stdout) as {
-    applications: Array<{ name: string; version: string; status: { status: string; message: string } }>;
-  };
+  assert.match(
+    table.stdout,
+    /\nApp +Version +Status +Scale +Charm +Channel +Rev +Exposed +Message\napp +1\.2\.3 +active +2 +lucky-juju3 +0 +no +leading app\/0\n/,
+  );
+  assert.match(table.stdout, /\napp\/0\* +active +idle +\d+ +127\.0\.1\.\d+ +installed\n/);
+  const json = JSON.parse((await lucky(['sim', 'status', '--format', 'json'], env)).stdout) as SimStatusJson;
   assert.equal(
-    json.applications.map((app) => [app.name, app.version, app.status]),
-    [['app', '1.2.3', { status: 'active', message: 'leading app/0' }]],
+    Object.entries(json.applications).map(([name, app]) => [name, app.version, app['application-status'].current, app['application-status'].message]),
+    [['app', '1.2.3', 'active', 'leading app/0']],
   );
 });
 
@@ -260,11 +261,7 @@ sim('lucky reboot --now: the hook is killed, the machine reboots, the hook runs 
   const run = await lucky(['sim', 'hook', 'app/1', 'update-status'], env);
   assert.is(run.exitCode, 0, run.stdout + run.stderr);
   assert.match(run.stdout, /app\/1 +update-status +rebooting now \(runs again\)\napp\/1 +update-status +ok\napp\/1 +start +ok\n/);
-  const status = JSON.parse((await lucky(['sim', 'status', '--format', 'json'], env)).stdout) as {
-    applications: Array<{ units: Array<{ name: string; dataDir: string; socketPath: string }> }>;
-  };
-  const unit = status.applications[0]?.units.find((u) => u.name === 'app/1');
-  assert.ok(unit);
+  const unit = simUnit((await lucky(['sim', 'status', '--format', 'json'], env)).stdout, 'app/1');
   // The killed run never counted; the second run did, with a new daemon (state kept across the reboot).
   const kv = await lucky(['kv', 'get', 'update-status-runs'], { LUCKY_DATA_DIR: unit.dataDir, LUCKY_DAEMON_SOCKET: unit.socketPath, JUJU_UNIT_NAME: 'app/1' });
   assert.is(kv.stdout, '1\n', kv.stderr);

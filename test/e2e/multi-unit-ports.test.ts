@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { lucky, removeDir, tempDir, testImage, useDockerEngine, waitFor, type DockerEngine, type LuckyResult } from '@lucky/test-utils';
+import { lucky, removeDir, simUnits, tempDir, testImage, useDockerEngine, waitFor, type DockerEngine, type LuckyResult, type SimUnit } from '@lucky/test-utils';
 import type Dockerode from 'dockerode';
 
 const Docker = createRequire(import.meta.url)('dockerode') as typeof Dockerode;
@@ -19,16 +19,9 @@ interface Ctx {
   port: number;
 }
 
-interface UnitJson {
-  name: string;
-  workload: { status: string; message: string };
-  address: string;
-}
-
 /** The units of `lucky sim status --format json`. */
-async function units(ctx: Ctx): Promise<UnitJson[]> {
-  const status = JSON.parse((await ok(sim(ctx, 'status', '--format', 'json'))).stdout) as { applications: Array<{ units: UnitJson[] }> };
-  return status.applications.flatMap((app) => app.units);
+async function units(ctx: Ctx): Promise<SimUnit[]> {
+  return simUnits((await ok(sim(ctx, 'status', '--format', 'json'))).stdout);
 }
 
 const test = suite<Ctx>('lucky sim: three units of a Docker charm publish the same host port, each on its own address');

@@ -168,7 +168,7 @@ test("the scaffolded charm: its README's commands in order, then built and deplo
   assert.match(built, /Built .*my-charm\.charm/);
   await runLine('npx lucky sim deploy ./build/my-charm', charm);
   const status = await runLine('npx lucky sim status', charm);
-  assert.match(status, /my-charm\/0\*\s+active\s+idle\s+\S+\s+8080\/tcp\s+Serving on port 8080/);
+  assert.match(status, /my-charm\/0\*\s+active\s+idle\s+\d+\s+127\.0\.1\.\d+\s+8080\/tcp\s+Serving on port 8080/);
   await runLine('npx lucky sim destroy', charm);
 });
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execa } from 'execa';
-import { LUCKY_BIN, lucky, processGone, removeDir, tempDir, testImage, waitFor, type LuckyResult } from '@lucky/test-utils';
+import { LUCKY_BIN, lucky, processGone, removeDir, simUnit, simUnits, tempDir, testImage, waitFor, type LuckyResult } from '@lucky/test-utils';
 import type Dockerode from 'dockerode';
 
 const Docker = createRequire(import.meta.url)('dockerode') as typeof Dockerode;
@@ -87,10 +87,7 @@ function hookLines(stdout: string): string[] {
 }
 
 async function unit(ctx: Ctx): Promise<UnitJson> {
-  const status = JSON.parse(await ok(ctx, 'status', '--format', 'json')) as { applications: Array<{ units: UnitJson[] }> };
-  const found = status.applications.flatMap((app) => app.units).find((u) => u.name === UNIT);
-  assert.ok(found, `no ${UNIT} in the status`);
-  return found;
+  return simUnit(await ok(ctx, 'status', '--format', 'json'), UNIT);
 }
 
 async function hookRuns(ctx: Ctx): Promise<HookRunJson[]> {
@@ -338,8 +335,7 @@ template('scaffold, lucky charm build, lucky sim deploy of the built charm: acti
     const deployed = await lucky(['sim', 'deploy', join(charm, 'build', 'kay'), '--resource', `web-image=${ctx.image}`], env);
     assert.is(deployed.exitCode, 0, deployed.stdout + deployed.stderr);
     assert.equal(hookLines(deployed.stdout), ['kay/0 install', 'kay/0 leader-elected', 'kay/0 config-changed', 'kay/0 start', 'kay/0 web-pebble-ready']);
-    const status = JSON.parse((await lucky(['sim', 'status', '--format', 'json'], env)).stdout) as { applications: Array<{ units: UnitJson[] }> };
-    const u = status.applications[0]?.units[0];
+    const u = simUnits((await lucky(['sim', 'status', '--format', 'json'], env)).stdout)[0];
     assert.equal(u?.workload, { status: 'active', message: 'Serving on port 8080' });
     assert.equal(u?.ports, ['8080/tcp']);
     assert.equal(u?.containers?.[0]?.services, [{ name: 'web', startup: 'enabled', current: 'active' }]);

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execa } from 'execa';
-import { LUCKY_BIN, TestModel, lucky, removeDir, tempDir, type LuckyResult, type ProbeResult } from '@lucky/test-utils';
+import { LUCKY_BIN, TestModel, lucky, removeDir, simUnit, tempDir, type LuckyResult, type ProbeResult } from '@lucky/test-utils';
 
 const OWNER = fileURLToPath(new URL('../fixtures/lucky-secrets/owner/', import.meta.url));
 const CONSUMER = fileURLToPath(new URL('../fixtures/lucky-secrets/consumer/', import.meta.url));
@@ -61,11 +61,7 @@ function digest(value: string): string {
 }
 
 async function kv(ctx: Ctx, unit: string): Promise<Record<string, string>> {
-  const status = JSON.parse(await simOk(ctx, 'status', '--format', 'json')) as {
-    applications: Array<{ units: Array<{ name: string; dataDir: string; socketPath: string }> }>;
-  };
-  const found = status.applications.flatMap((app) => app.units).find((u) => u.name === unit);
-  assert.ok(found, `no unit ${unit}`);
+  const found = simUnit(await simOk(ctx, 'status', '--format', 'json'), unit);
   const result = await lucky(['kv', 'get', '--format', 'json'], { LUCKY_DATA_DIR: found.dataDir, LUCKY_DAEMON_SOCKET: found.socketPath, JUJU_UNIT_NAME: unit });
   assert.is(result.exitCode, 0, result.stderr);
   return JSON.parse(result.stdout) as Record<string, string>;

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { lucky, removeDir, startTestDaemon, tempDir, writeCharm, type LuckyResult, type TestDaemon } from '@lucky/test-utils';
+import { lucky, removeDir, simUnits, startTestDaemon, tempDir, writeCharm, type LuckyResult, type TestDaemon } from '@lucky/test-utils';
 
 const V1 = `use-docker: false
 hooks:
@@ -70,10 +70,7 @@ function daemonStarts(ctx: Ctx): number {
 test('deploy v1 and keep a value in the unit state', async (ctx) => {
   const deployed = await sim(ctx, 'deploy', ctx.charm);
   assert.is(deployed.exitCode, 0, deployed.stdout + deployed.stderr);
-  const status = JSON.parse((await sim(ctx, 'status', '--format', 'json')).stdout) as {
-    applications: Array<{ units: Array<{ name: string; dataDir: string; socketPath: string }> }>;
-  };
-  const unit = status.applications[0]?.units[0];
+  const unit = simUnits((await sim(ctx, 'status', '--format', 'json')).stdout)[0];
   assert.ok(unit);
   ctx.env = { LUCKY_DATA_DIR: unit.dataDir, LUCKY_DAEMON_SOCKET: unit.socketPath, JUJU_UNIT_NAME: unit.name };
   const set = await lucky(['kv', 'set', 'before-upgrade=kept'], ctx.env);

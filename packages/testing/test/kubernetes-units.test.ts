@@ -153,7 +153,7 @@ test('a Pebble that stops answering shows as unreachable; restartContainer bring
   await waitFor(() => processGone(pid), 'the killed server to be gone');
   assert.is((await containerView(ctx, 'side/0', 'sidecar')).pebble, 'unreachable');
   assert.match(
-    await import('../src/commands/status-table.js').then(async (m) => m.formatStatus(await ctx.model.status())),
+    await import('../src/commands/index.js').then(async (m) => m.formatStatus(m.jujuStatus(await ctx.model.status(), await ctx.model.simulator.state()))),
     /side\/0\s+sidecar\s+unreachable\s+-/,
   );
   const outcomes = await ctx.model.restartContainer('side/0', 'sidecar');

@@ -25,6 +25,7 @@ import { simStatusCommand } from './status.js';
 import { simUpgradeCommand } from './upgrade.js';
 
 export { formatStatus } from './status-table.js';
+export { jujuStatus, jujuDocument, type JujuStatus } from './status-juju.js';
 
 /** The `lucky sim` commands, in help order. */
 export default function simulatorPlugin(): Plugin {

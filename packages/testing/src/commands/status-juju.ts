@@ -135,7 +135,8 @@ function unitStatus(model: ModelState, view: UnitView, kubernetes: boolean, subo
       message: error ? view.agent.message : view.workload.message,
       since: jujuTime(state?.statusSince),
     }),
-    'juju-status': compact({ current: view.agent.status, message: error ? view.agent.message : '', version: JUJU_VERSION }),
+    // Juju reports a failed hook on the workload (`error`, `hook failed: "x"`) while the agent is idle, waiting to be resolved.
+    'juju-status': { current: 'idle', version: JUJU_VERSION },
     lucky: compact({
       'data-dir': view.dataDir,
       'socket-path': view.socketPath,
