@@ -724,6 +724,33 @@ output("a plugin's own production dependencies are carried, nothing else of node
   ]);
 });
 
+output(".jujuignore is honoured with Juju's syntax, after Juju's defaults", async (ctx) => {
+  const charm = join(ctx.dir, 'ignoring');
+  await cp(DEMO, charm, { recursive: true });
+  const files: Record<string, string> = {
+    '.jujuignore': '# not the charm\n*.log\n!keep.log\ndocs/\n/notes.txt\nassets/**/*.psd\n',
+    'debug.log': '',
+    'keep.log': '',
+    'host_scripts/trace.log': '',
+    'docs/index.md': '',
+    'notes.txt': '',
+    'host_scripts/notes.txt': '',
+    'assets/a/b/logo.psd': '',
+    'assets/a/logo.png': '',
+    version: '1\n',
+    '.tox/x': '',
+  };
+  for (const [path, content] of Object.entries(files)) {
+    await mkdir(dirname(join(charm, path)), { recursive: true });
+    await writeFile(join(charm, path), content);
+  }
+  await built([charm, '--runtime', 'system']);
+  const has = (path: string) => existsSync(join(charm, 'build', 'lucky-demo', path));
+  for (const path of ['keep.log', 'host_scripts/notes.txt', 'assets/a/logo.png', 'metadata.yaml']) assert.ok(has(path), path);
+  for (const path of ['.jujuignore', 'debug.log', 'host_scripts/trace.log', 'docs', 'notes.txt', 'assets/a/b/logo.psd', 'version', '.tox'])
+    assert.not.ok(has(path), path);
+});
+
 output('on a machine of another architecture the launcher refuses, naming both', async (ctx) => {
   const out = join(ctx.dir, 'other-arch');
   await built([ctx.demo, '-o', out, '--arch', OTHER_ARCH]);

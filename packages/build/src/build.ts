@@ -10,6 +10,7 @@ import { ARCHITECTURES, type Architecture, type RuntimeKind } from './launcher.j
 import { machineArchitecture, nodeCacheDir, nodeRuntime, resolveNodeVersion } from './node-runtime.js';
 import { bytesDone, Progress, type ProgressStream } from './progress.js';
 import { NEWEST_DEFAULT_MAJOR, needsLibatomic } from './node-version.js';
+import { loadJujuIgnore } from './jujuignore.js';
 import { pluginPackages } from './plugin-packages.js';
 import { runtimeBundle } from './runtime-bundle.js';
 import { CharmInvalid, validateCharm } from './validate.js';
@@ -75,7 +76,8 @@ export async function buildCharm(options: BuildOptions): Promise<BuildResult> {
   const fromCharm = [...charm.lucky.plugins, ...(charm.lucky.runtime ? [charm.lucky.runtime] : [])].map((entry) => entry.specifier);
   const plugins = await pluginPackages(charm.root, [...new Set(fromCharm.filter((specifier) => !BUILTIN_RUNTIME_NAMES.has(specifier)))]);
   if (plugins.problems.length > 0) throw new CharmInvalid(plugins.problems);
-  const files = await collectCharmFiles(charm.root, { leaveOut, modules: plugins.dirs }, (message) => progress.note(`Warning: ${message}`));
+  const ignored = await loadJujuIgnore(charm.root);
+  const files = await collectCharmFiles(charm.root, { leaveOut, modules: plugins.dirs, ignored }, (message) => progress.note(`Warning: ${message}`));
   const { path: bundle } = await progress.step('Preparing the Lucky runtime bundle', runtimeBundle);
   const nodeVersion =
     options.runtime === 'bundled'

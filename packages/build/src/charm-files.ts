@@ -1,6 +1,7 @@
 import { lstat, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ErrorCode, LuckyError } from '@lucky/errors';
+import type { Ignored } from './jujuignore.js';
 import { carriedModulePath } from './plugin-packages.js';
 
 /** A file of the charm to copy: its path relative to the charm (with `/`), where it is, and its mode in the build. */
@@ -27,6 +28,8 @@ export interface CollectOptions {
   readonly leaveOut: ReadonlySet<string>;
   /** What to carry of `node_modules` (lucky.yaml loads plugins from the charm's own): package directories, see `pluginPackages`; empty for none. */
   readonly modules: ReadonlySet<string>;
+  /** `.jujuignore` (with Juju's defaults), see `loadJujuIgnore`: what it matches is left out. */
+  readonly ignored?: Ignored;
 }
 
 /**
@@ -101,6 +104,8 @@ export async function collectCharmFiles(root: string, options: CollectOptions, w
       if ((path === 'node_modules' || path.startsWith('node_modules/')) && !carriedModulePath(path, options.modules)) continue;
       let source = join(dir, name);
       let info = await lstat(source);
+      // A link ignored by name is left out before it is followed: an ignored link out of the charm is no problem.
+      if (options.ignored?.(path, info.isDirectory())) continue;
       if (info.isSymbolicLink()) {
         const link = await followLink(source, realRoot);
         if (link.kind === 'outside') {
@@ -113,6 +118,7 @@ export async function collectCharmFiles(root: string, options: CollectOptions, w
         }
         source = link.real;
         info = await stat(source);
+        if (info.isDirectory() && options.ignored?.(path, true)) continue;
       }
       if (info.isDirectory()) {
         if (seen.has(source)) {
