@@ -12,6 +12,7 @@ import type { WorkloadContainer } from './container.js';
 import { splitCommand, type Plan } from './plan.js';
 import { dockerUser, type IdResolver } from './users.js';
 import { TIMED_OUT, within } from './within.js';
+import { checkHost, httpCheck } from './check-reach.js';
 
 const DEFAULT_PERIOD_MS = 10_000;
 const DEFAULT_TIMEOUT_MS = 3_000;
@@ -137,14 +138,13 @@ export class CheckManager {
     try {
       if (spec.http !== undefined) {
         const http = spec.http as { url: string; headers?: Record<string, string> };
-        return await this.httpCheck(http.url, http.headers ?? {}, timeoutMs);
+        return await httpCheck(http.url, http.headers ?? {}, timeoutMs, await this.container.ipAddress());
       }
       if (spec.tcp !== undefined) {
         const tcp = spec.tcp as { port: number; host?: string };
-        const local = tcp.host === undefined || tcp.host === '' || tcp.host === 'localhost' || tcp.host === '127.0.0.1';
-        const host = local ? await this.container.ipAddress() : tcp.host!;
-        if (!host) return 'the container has no network address to reach';
-        return await tcpConnect(host, tcp.port, timeoutMs);
+        const reach = checkHost(tcp.host, await this.container.ipAddress());
+        if ('refused' in reach) return `dial tcp ${tcp.host ?? ''}:${tcp.port}: ${reach.refused}`;
+        return await tcpConnect(reach.address, tcp.port, timeoutMs);
       }
       const exec = spec.exec as { command: string; environment?: Record<string, string>; 'working-dir'?: string; 'service-context'?: string } & Record<
         string,
@@ -168,26 +168,6 @@ export class CheckManager {
       return code === 0 ? undefined : `exit status ${String(code)}`;
     } catch (error) {
       return (error as Error).message;
-    }
-  }
-
-  /**
-   * GET from the host, with `localhost` meaning the container (its address on
-   * Docker's network), since Pebble's checks run in the pod. 2xx is success, as in Pebble.
-   */
-  private async httpCheck(url: string, headers: Record<string, string>, timeoutMs: number): Promise<string | undefined> {
-    const target = new URL(url);
-    if (['localhost', '127.0.0.1', '[::1]'].includes(target.hostname)) {
-      const address = await this.container.ipAddress();
-      if (!address) return 'the container has no network address to reach';
-      target.hostname = address;
-    }
-    try {
-      const response = await fetch(target, { headers, signal: AbortSignal.timeout(timeoutMs) });
-      await response.arrayBuffer();
-      return response.status >= 200 && response.status < 300 ? undefined : `received non-20x status code ${response.status}`;
-    } catch (error) {
-      return `Get ${JSON.stringify(url)}: ${(error as Error).message}`;
     }
   }
 
