@@ -132,7 +132,7 @@ test('outside a hook, script commands fail with exit 1 (not a usage error); opti
     ['daemon status'],
     ['daemon stop'],
     ['relation list-ids', '-n', 'db'],
-    ['set-status', 'active'],
+    ['set-status', '--name', 'main', 'active'],
     ['get-config'],
     ['container image get'],
     ['leader is-leader'],
@@ -171,7 +171,7 @@ test('lucky sim: a charm without dispatch, a hook the charm cannot receive and a
       undeployable.stderr,
       `Error: ${source} has no dispatch file and no hooks/ directory, so none of its hooks would run. Build it first: "lucky charm build `,
     );
-    assert.match(undeployable.stderr, `then deploy ${join('build', 'src')}.`);
+    assert.match(undeployable.stderr, `then deploy ${join(source, 'build', 'src')}.`);
 
     const missing = await lucky(['sim', 'status', '--model', join(dir, 'none')], NO_HOOK);
     assert.is(missing.exitCode, 1, missing.stderr);

@@ -1,5 +1,6 @@
 import type { CommandClass } from '@lucky/core';
 import type { SimKit } from './sim-command.js';
+import { HOOK_FORMAT_DESCRIPTION } from './progress.js';
 
 /** `lucky sim add-unit <app> [-n count]` */
 export function simAddUnitCommand({ Command, Option, UsageError, SimCommand }: SimKit): CommandClass {
@@ -11,6 +12,7 @@ export function simAddUnitCommand({ Command, Option, UsageError, SimCommand }: S
       examples: [['One more unit', 'lucky sim add-unit web']],
     });
 
+    hookFormat = Option.String('--format', 'plain', { description: HOOK_FORMAT_DESCRIPTION });
     app = Option.String({ name: 'application' });
     count = Option.String('-n,--num-units', { description: 'How many (default 1)' });
 

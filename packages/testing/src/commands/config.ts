@@ -1,6 +1,7 @@
 import type { CommandClass } from '@lucky/core';
 import { ErrorCode, LuckyError } from '@lucky/errors';
 import type { SimKit } from './sim-command.js';
+import { HOOK_FORMAT_DESCRIPTION } from './progress.js';
 
 /** `lucky sim config <app> [key=value…]`: without values, prints the config. */
 export function simConfigCommand({ Command, Option, parseKeyValues, SimCommand }: SimKit): CommandClass {
@@ -17,6 +18,7 @@ export function simConfigCommand({ Command, Option, parseKeyValues, SimCommand }
       ],
     });
 
+    hookFormat = Option.String('--format', 'plain', { description: HOOK_FORMAT_DESCRIPTION });
     app = Option.String({ name: 'application' });
     pairs = Option.Rest({ name: 'key=value' });
 

@@ -1,5 +1,6 @@
 import type { CommandClass } from '@lucky/core';
 import type { SimKit } from './sim-command.js';
+import { HOOK_FORMAT_DESCRIPTION } from './progress.js';
 
 /** `lucky sim deploy <charm> [name] [-n units] [--config k=v]… [--resource name=value]…` */
 export function simDeployCommand({ Command, Option, UsageError, parseKeyValues, SimCommand }: SimKit): CommandClass {
@@ -17,6 +18,7 @@ export function simDeployCommand({ Command, Option, UsageError, parseKeyValues, 
       ],
     });
 
+    hookFormat = Option.String('--format', 'plain', { description: HOOK_FORMAT_DESCRIPTION });
     charm = Option.String({ name: 'charm' });
     name = Option.String({ required: false, name: 'name' });
     units = Option.String('-n,--num-units', { description: 'Number of units (default 1)' });

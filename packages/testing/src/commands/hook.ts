@@ -3,6 +3,7 @@ import { SimulatorError } from '../errors.js';
 import { unitApplication } from '../model/names.js';
 import { closest, receivableHooks } from './receivable-hooks.js';
 import type { SimKit } from './sim-command.js';
+import { HOOK_FORMAT_DESCRIPTION } from './progress.js';
 
 /** `lucky sim hook <unit> <hook>`: fires one hook the charm can receive. */
 export function simHookCommand({ Command, Option, SimCommand }: SimKit): CommandClass {
@@ -23,6 +24,7 @@ export function simHookCommand({ Command, Option, SimCommand }: SimKit): Command
       ],
     });
 
+    hookFormat = Option.String('--format', 'plain', { description: HOOK_FORMAT_DESCRIPTION });
     unit = Option.String({ name: 'unit' });
     hook = Option.String({ name: 'hook' });
 

@@ -1,5 +1,6 @@
 import type { CommandClass } from '@lucky/core';
 import type { SimKit } from './sim-command.js';
+import { HOOK_FORMAT_DESCRIPTION } from './progress.js';
 
 /** `lucky sim relate <a>[:endpoint] <b>[:endpoint]` */
 export function simRelateCommand({ Command, Option, SimCommand }: SimKit): CommandClass {
@@ -14,6 +15,7 @@ export function simRelateCommand({ Command, Option, SimCommand }: SimKit): Comma
       ],
     });
 
+    hookFormat = Option.String('--format', 'plain', { description: HOOK_FORMAT_DESCRIPTION });
     a = Option.String({ name: 'a' });
     b = Option.String({ name: 'b' });
 

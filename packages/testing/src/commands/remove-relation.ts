@@ -1,5 +1,6 @@
 import type { CommandClass } from '@lucky/core';
 import type { SimKit } from './sim-command.js';
+import { HOOK_FORMAT_DESCRIPTION } from './progress.js';
 
 /** `lucky sim remove-relation <a>[:endpoint] <b>[:endpoint]` */
 export function simRemoveRelationCommand({ Command, Option, SimCommand }: SimKit): CommandClass {
@@ -11,6 +12,7 @@ export function simRemoveRelationCommand({ Command, Option, SimCommand }: SimKit
       examples: [['Unrelate', 'lucky sim remove-relation web db']],
     });
 
+    hookFormat = Option.String('--format', 'plain', { description: HOOK_FORMAT_DESCRIPTION });
     a = Option.String({ name: 'a' });
     b = Option.String({ name: 'b' });
 

@@ -1,5 +1,6 @@
 import type { CommandClass } from '@lucky/core';
 import type { SimKit } from './sim-command.js';
+import { HOOK_FORMAT_DESCRIPTION } from './progress.js';
 
 /** `lucky sim remove-unit <unit>` */
 export function simRemoveUnitCommand({ Command, Option, SimCommand }: SimKit): CommandClass {
@@ -11,6 +12,7 @@ export function simRemoveUnitCommand({ Command, Option, SimCommand }: SimKit): C
       examples: [['Remove a unit', 'lucky sim remove-unit web/1']],
     });
 
+    hookFormat = Option.String('--format', 'plain', { description: HOOK_FORMAT_DESCRIPTION });
     unit = Option.String({ name: 'unit' });
 
     async execute(): Promise<number> {

@@ -1,5 +1,6 @@
 import type { CommandClass } from '@lucky/core';
 import type { SimKit } from './sim-command.js';
+import { HOOK_FORMAT_DESCRIPTION } from './progress.js';
 
 /** `lucky sim resolved <unit> [--no-retry]`, as `juju resolved`. */
 export function simResolvedCommand({ Command, Option, SimCommand }: SimKit): CommandClass {
@@ -16,6 +17,7 @@ export function simResolvedCommand({ Command, Option, SimCommand }: SimKit): Com
       ],
     });
 
+    hookFormat = Option.String('--format', 'plain', { description: HOOK_FORMAT_DESCRIPTION });
     noRetry = Option.Boolean('--no-retry', false, { description: 'Do not run the failed hook again; go on with the next queued hook' });
     unit = Option.String({ name: 'unit' });
 

@@ -1,5 +1,6 @@
 import type { CommandClass } from '@lucky/core';
 import type { SimKit } from './sim-command.js';
+import { HOOK_FORMAT_DESCRIPTION } from './progress.js';
 
 /** `lucky sim restart-container <unit> <container>` */
 export function simRestartContainerCommand({ Command, Option, SimCommand }: SimKit): CommandClass {
@@ -13,6 +14,7 @@ export function simRestartContainerCommand({ Command, Option, SimCommand }: SimK
       examples: [['Pod churn', 'lucky sim restart-container web/0 web']],
     });
 
+    hookFormat = Option.String('--format', 'plain', { description: HOOK_FORMAT_DESCRIPTION });
     unit = Option.String({ name: 'unit' });
     container = Option.String({ name: 'container' });
 

@@ -33,6 +33,7 @@ export function simRunCommand({ Command, Option, UsageError, SimCommand }: SimKi
     action = Option.String({ name: 'action' });
     args = Option.Rest({ name: 'key=value' });
     formatOption = Option.String('--format', 'plain', { description: 'plain, yaml or json' });
+    override streamHooks = false;
     paramsFile = Option.String('--params', { description: 'YAML file of params' });
     stringArgs = Option.Boolean('--string-args', false, { description: 'Keep key=value values as strings' });
 

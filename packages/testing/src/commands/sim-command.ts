@@ -5,6 +5,7 @@ import type {} from '@lucky/cli'; // the members of CommandKit (module augmentat
 import { SimulatorError } from '../errors.js';
 import { LocalModel, type HookOutcome } from '../runner/local-model.js';
 import { noModelMessage } from './no-model.js';
+import { HookProgress, hookSucceeded, type ProgressMode } from './progress.js';
 
 /**
  * Base of `lucky sim …`, built from the CLI's command kit: the model lives in a
@@ -12,7 +13,7 @@ import { noModelMessage } from './no-model.js';
  * command opens it anew.
  * @internal
  */
-export function simCommandBase({ Command, Option, cliPath }: CommandKit) {
+export function simCommandBase({ Command, Option, UsageError, cliPath }: CommandKit) {
   abstract class SimCommand extends Command {
     modelDir = Option.String('-m,--model', { env: 'LUCKY_SIM_MODEL', description: 'Model directory (default: ./.lucky-sim)' });
 
@@ -20,36 +21,59 @@ export function simCommandBase({ Command, Option, cliPath }: CommandKit) {
       return resolve(this.modelDir ?? '.lucky-sim');
     }
 
+    quiet = Option.Boolean('-q,--quiet', false, { description: 'Show only the hooks that fail, not every hook as it runs' });
+
+    /** Set once the model streams this command's hooks as they finish. */
+    #progress: HookProgress | undefined;
+
+    /** Whether this command's hooks stream as they finish (`sim run` prints its action its own way). */
+    streamHooks = true;
+
+    /**
+     * How hooks are shown: `--quiet`; `--format json` of the commands that take it for
+     * their hooks (property `hookFormat`); none while a command prints its own JSON or
+     * YAML (`advance --format json`); else a line per hook as it finishes.
+     */
+    #progressMode(): ProgressMode | undefined {
+      if (!this.streamHooks) return undefined;
+      const own = this as { hookFormat?: unknown; format?: unknown };
+      if (own.hookFormat !== undefined && own.hookFormat !== 'plain' && own.hookFormat !== 'json') {
+        throw new UsageError(`Invalid --format "${String(own.hookFormat)}": expected plain or json`);
+      }
+      if (own.hookFormat === 'json') return 'json';
+      if (own.format !== undefined && own.format !== 'plain' && own.format !== 'tabular') return undefined;
+      return this.quiet ? 'quiet' : 'plain';
+    }
+
+    /** Streams the model's hooks to stdout from now on. */
+    #watch(model: LocalModel): LocalModel {
+      const mode = this.#progressMode();
+      if (mode !== undefined) {
+        this.#progress = new HookProgress(this.context.stdout, mode);
+        model.listener = { ...model.listener, ...this.#progress.listener() };
+      }
+      return model;
+    }
+
     /** Opens the model; a directory without one is refused with the commands that make or find it. */
-    open(): Promise<LocalModel> {
+    async open(): Promise<LocalModel> {
       if (!existsSync(join(this.dir, 'model.json'))) throw new SimulatorError(noModelMessage(this.dir));
-      return LocalModel.open(this.dir);
+      return this.#watch(await LocalModel.open(this.dir));
     }
 
     /** Opens the model, creating it (with this `lucky` on its hooks' PATH) when there is none yet. */
     async openOrCreate(): Promise<LocalModel> {
-      if (existsSync(join(this.dir, 'model.json'))) return LocalModel.open(this.dir);
+      if (existsSync(join(this.dir, 'model.json'))) return this.open();
       const { writeLuckyShim } = await import('@lucky/core');
       const bin = join(this.dir, 'bin');
       writeLuckyShim(bin, process.execPath, cliPath());
-      return LocalModel.create(this.dir, { path: [bin], name: 'local' });
+      return this.#watch(await LocalModel.create(this.dir, { path: [bin], name: 'local' }));
     }
 
-    /** One line per hook run, and the output of failed ones. */
+    /** One line per hook run (those not streamed yet), and the output of failed ones. */
     printOutcomes(outcomes: readonly HookOutcome[]): number {
-      const out = this.context.stdout;
-      let failed = 0;
-      for (const outcome of outcomes) {
-        // A hook killed by `juju-reboot --now` did not fail: it runs again after the reboot.
-        const ok = outcome.exitCode === 0 || outcome.reboot === 'now';
-        const result =
-          outcome.reboot === 'now' ? 'rebooting now (runs again)' : outcome.reboot ? 'ok, rebooted' : ok ? 'ok' : `failed (exit ${outcome.exitCode})`;
-        out.write(`${outcome.unit.padEnd(12)} ${outcome.hook.padEnd(32)} ${result}\n`);
-        if (!ok) {
-          failed++;
-          for (const line of outcome.stderr.trimEnd().split('\n').slice(-5)) if (line) out.write(`${''.padEnd(13)}| ${line}\n`);
-        }
-      }
+      (this.#progress ?? new HookProgress(this.context.stdout, this.quiet ? 'quiet' : 'plain')).writeRest(outcomes);
+      const failed = outcomes.filter((outcome) => !hookSucceeded(outcome)).length;
       if (failed > 0) {
         this.context.stderr.write(
           `Error: ${failed} hook${failed > 1 ? 's' : ''} failed; see "lucky sim log <unit>", fix the charm, then "lucky sim resolved <unit>".\n`,

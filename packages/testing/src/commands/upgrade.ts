@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { CommandClass } from '@lucky/core';
 import type { SimKit } from './sim-command.js';
+import { HOOK_FORMAT_DESCRIPTION } from './progress.js';
 
 /** `lucky sim upgrade <app> [charm-dir]` */
 export function simUpgradeCommand({ Command, Option, SimCommand }: SimKit): CommandClass {
@@ -17,6 +18,7 @@ export function simUpgradeCommand({ Command, Option, SimCommand }: SimKit): Comm
       ],
     });
 
+    hookFormat = Option.String('--format', 'plain', { description: HOOK_FORMAT_DESCRIPTION });
     app = Option.String({ name: 'app' });
     charmDir = Option.String({ name: 'charm-dir', required: false });
 
