@@ -109,9 +109,8 @@ function charmRevision(charmDir: string): number {
 
 /** A subordinate unit's principal, once the model records it (`principal` on the unit); undefined otherwise. */
 function principalOf(model: ModelState, unit: string): string | undefined {
-  const state: unknown = model.units[unit];
-  if (typeof state !== 'object' || state === null || !('principal' in state)) return undefined;
-  return typeof state.principal === 'string' && state.principal !== '' ? state.principal : undefined;
+  const principal = model.units[unit]?.principal;
+  return principal === undefined || principal === '' ? undefined : principal;
 }
 
 function endpointInfo(model: ModelState, app: string, endpoint: string): { role: string; interface: string; scope: string } {

@@ -110,6 +110,8 @@ export interface UnitState {
   workloadVersionSince?: string;
   /** `dying` from `juju remove-unit` until the unit is gone (goal-state shows it); absent while alive. */
   life?: 'dying';
+  /** A subordinate unit: its principal unit (`web/0`), as Juju's unit doc keeps it; absent for a principal. `lucky sim status` nests it there. */
+  principal?: string;
   /** Juju's GroupedPortRanges: endpoint name ('' = all endpoints) → port ranges ("80/tcp"). */
   openedPorts: Record<string, string[]>;
 }

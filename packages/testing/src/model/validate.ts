@@ -65,6 +65,7 @@ const UnitSchema = v.object({
   workloadVersion: v.string(),
   workloadVersionSince: v.exactOptional(v.string()),
   life: v.exactOptional(v.literal('dying')),
+  principal: v.exactOptional(v.string()),
   openedPorts: v.record(v.string(), v.array(v.string())),
 });
 
