@@ -1,6 +1,7 @@
 /** Pebble's notices: custom and change-update, deduplicated by (type, key), filtered by type, key and `after`. */
 import type { Notice } from '@lucky/plugin-pebble/client';
 import { badRequest } from './responses.js';
+import { noticeTime, timeNanos } from './notice-time.js';
 
 /** Pebble's rule for custom notice keys: a domain, then a path (`example.com/thing`). */
 const CUSTOM_KEY = /^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)+(\/[a-zA-Z0-9]+([._-][a-zA-Z0-9]+)*)+$/;
@@ -17,7 +18,7 @@ export interface NoticeFilter {
 function matches(notice: Notice, filter: NoticeFilter): boolean {
   if (filter.types && filter.types.length > 0 && !filter.types.includes(notice.type)) return false;
   if (filter.keys && filter.keys.length > 0 && !filter.keys.includes(notice.key)) return false;
-  if (filter.after !== undefined && !(Date.parse(notice.lastRepeated) > Date.parse(filter.after))) return false;
+  if (filter.after !== undefined && !((timeNanos(notice.lastRepeated) ?? 0n) > (timeNanos(filter.after) ?? 0n))) return false;
   return true;
 }
 
@@ -50,7 +51,7 @@ export class NoticeStore {
 
   /** Adds a notice or repeats the one with the same type and key. */
   add(type: string, key: string, data?: Record<string, string>): Notice {
-    const time = new Date().toISOString();
+    const time = noticeTime();
     const id = `${type}\0${key}`;
     let notice = this.byKey.get(id);
     if (notice) {
@@ -75,7 +76,8 @@ export class NoticeStore {
   }
 
   list(filter: NoticeFilter): Notice[] {
-    return [...this.byKey.values()].filter((n) => matches(n, filter)).sort((a, b) => Date.parse(a.lastRepeated) - Date.parse(b.lastRepeated));
+    // Insertion order is last-repeated order: a repeated notice moves to the end, and times only grow.
+    return [...this.byKey.values()].filter((n) => matches(n, filter));
   }
 
   /** Long-poll: resolves with matching notices as soon as there are some, or [] after `timeoutMs`. */

@@ -20,6 +20,7 @@ import { combine, combineInto, parseLayer, planYaml, validatePlan, type Plan, ty
 import { ApiError, badRequest, envelope, notFound, sendAsync, sendError, sendErrorOnSocket, sendSync } from './responses.js';
 import { ServiceManager } from './services.js';
 import { containerIds } from './users.js';
+import { timeNanos } from './notice-time.js';
 
 /** The version this server reports in `/v1/system-info` (the Pebble API it follows, marked as Lucky's). */
 export const PEBBLE_VERSION = 'v1.19.0+lucky';
@@ -446,7 +447,7 @@ export async function startPebbleServer(options: PebbleServerOptions): Promise<P
         return;
       }
       const after = query.get('after') ?? undefined;
-      if (after !== undefined && Number.isNaN(Date.parse(after))) throw badRequest(`invalid "after" timestamp: ${JSON.stringify(after)}`);
+      if (after !== undefined && timeNanos(after) === undefined) throw badRequest(`invalid "after" timestamp: ${JSON.stringify(after)}`);
       const filter = { types: commaList(query, 'types'), keys: commaList(query, 'keys'), ...(after !== undefined && { after }) };
       const timeoutText = query.get('timeout');
       let list: Notice[];
