@@ -52,7 +52,15 @@ function entry(specifier: string, options?: Record<string, unknown>): PluginEntr
 }
 
 function config(charmDir: string, parts: { runtime?: PluginEntry; plugins?: PluginEntry[] }): LuckyConfig {
-  return { file: join(charmDir, 'lucky.yaml'), runtime: parts.runtime, hooks: {}, actions: {}, cronJobs: [], plugins: parts.plugins ?? [], hookTimeout: undefined };
+  return {
+    file: join(charmDir, 'lucky.yaml'),
+    runtime: parts.runtime,
+    hooks: {},
+    actions: {},
+    cronJobs: [],
+    plugins: parts.plugins ?? [],
+    hookTimeout: undefined,
+  };
 }
 
 function optionsOf(plugin: Plugin | undefined): unknown {
