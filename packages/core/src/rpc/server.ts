@@ -1,4 +1,5 @@
-import { chmodSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
+import { lstat, unlink } from 'node:fs/promises';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import * as v from 'valibot';
@@ -64,6 +65,8 @@ export class RpcServer {
   private readonly sockets = new Set<Socket>();
   private readonly endpoints: Endpoint[] = [];
   private watcher: NodeJS.Timeout | undefined;
+  /** A socket check is running (they never overlap). */
+  private checking = false;
   private readonly log: Logger;
 
   constructor(log: Logger) {
@@ -94,13 +97,16 @@ export class RpcServer {
     if (await isAlive(path)) {
       throw new LuckyError(ErrorCode.DaemonStartFailed, `Another Lucky daemon already answers at ${path}.`);
     }
-    const endpoint: Endpoint = { path, audience, server: await this.bind(path, audience), inode: lstatSync(path).ino };
+    const endpoint: Endpoint = { path, audience, server: await this.bind(path, audience), inode: (await lstat(path)).ino };
     this.endpoints.push(endpoint);
     this.watcher ??= setInterval(() => this.checkSockets(), SOCKET_CHECK_MS).unref();
   }
 
   private async bind(path: string, audience: Audience): Promise<Server> {
-    rmSync(path, { force: true });
+    // unlink, not rmSync, which lstat()s a leftover socket synchronously (see recreateMissingSockets).
+    await unlink(path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
     const server = createServer((socket) => this.accept(socket, audience));
     // The umask decides the mode bind() gives; tighten it so no one else can ever connect.
     const oldMask = process.umask(0o177);
@@ -122,28 +128,42 @@ export class RpcServer {
 
   /** Recreates an endpoint whose socket file was deleted or replaced, so the unit is never stranded. */
   private checkSockets(): void {
+    if (this.checking) return;
+    this.checking = true;
+    void this.recreateMissingSockets().finally(() => (this.checking = false));
+  }
+
+  /*
+   * Only promise-based stats here: synchronous and callback stats leave their result in
+   * a buffer Node shares with fs.realpathSync, and Node 20's realpathSync, seeing a
+   * socket there, stops resolving symlinks, so a later require() of a package linked
+   * by pnpm loads it from the link's path and cannot find its dependencies.
+   */
+  private async recreateMissingSockets(): Promise<void> {
     for (const endpoint of this.endpoints) {
-      let inode: number | undefined;
-      try {
-        inode = lstatSync(endpoint.path).ino;
-      } catch {
-        inode = undefined;
-      }
+      const inode = await lstat(endpoint.path).then(
+        (info) => info.ino,
+        () => undefined,
+      );
       if (inode === endpoint.inode) continue;
       this.log.warn(`The daemon socket ${endpoint.path} was deleted or replaced; recreating it`);
       endpoint.inode = -1;
       // Close the old listener first: closing a Unix socket server unlinks its path, which would remove the new socket.
       // Connections made before stay open; only the listener is replaced.
       endpoint.server.close();
-      setImmediate(() => {
-        void this.bind(endpoint.path, endpoint.audience).then(
-          (server) => {
-            endpoint.server = server;
-            endpoint.inode = lstatSync(endpoint.path).ino;
-          },
-          (error: unknown) => this.log.error(`Could not recreate the daemon socket ${endpoint.path}`, error),
-        );
-      });
+      await new Promise((resolve) => setImmediate(resolve));
+      if (!this.endpoints.includes(endpoint)) return; // closed meanwhile
+      try {
+        const server = await this.bind(endpoint.path, endpoint.audience);
+        if (!this.endpoints.includes(endpoint)) {
+          server.close();
+          return;
+        }
+        endpoint.server = server;
+        endpoint.inode = (await lstat(endpoint.path)).ino;
+      } catch (error) {
+        this.log.error(`Could not recreate the daemon socket ${endpoint.path}`, error);
+      }
     }
   }
 
