@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -343,6 +343,22 @@ test('listen refuses a path another server answers on, and leaves that server al
   assert.is(error.message, `Another Lucky daemon already answers at ${ctx.path}.`);
   const client = await LineClient.open(ctx);
   assert.equal((await client.call(1, 'test.echo', { text: 'still me' })).result, { echo: 'still me' });
+});
+
+test('a container channel whose directory a workload swapped for a link is not recreated through the link', async (ctx) => {
+  const shared = join(ctx.root, 'shared-' + String(servers));
+  const elsewhere = join(ctx.root, 'elsewhere-' + String(servers));
+  mkdirSync(join(shared, 'lucky'), { recursive: true });
+  mkdirSync(elsewhere);
+  await ctx.server.listen(join(shared, 'lucky', 'daemon.sock'), 'container');
+  rmSync(join(shared, 'lucky'), { recursive: true });
+  symlinkSync(elsewhere, join(shared, 'lucky'));
+  const deadline = Date.now() + 5000;
+  while (!ctx.logs.some((line) => line.includes('Could not recreate the daemon socket'))) {
+    if (Date.now() > deadline) assert.unreachable('the watcher never tried to recreate the socket');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  assert.equal(readdirSync(elsewhere), []);
 });
 
 test('listen replaces a stale file nobody answers on', async (ctx) => {

@@ -103,6 +103,13 @@ export class RpcServer {
   }
 
   private async bind(path: string, audience: Audience): Promise<Server> {
+    if (audience === 'container') {
+      // A container channel may live in a directory a workload can write to (Pebble's shared
+      // directory): never unlink or bind through a directory it swapped for a symlink.
+      const dir = await lstat(dirname(path));
+      if (!dir.isDirectory())
+        throw new LuckyError(ErrorCode.DaemonStartFailed, `Refusing to serve ${path}: ${dirname(path)} is not a directory (replaced by a link?).`);
+    }
     // unlink, not rmSync, which lstat()s a leftover socket synchronously (see recreateMissingSockets).
     await unlink(path).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw error;
