@@ -165,4 +165,22 @@ test('bad options are usage errors (exit 2) with the fix', async (ctx) => {
   }
 });
 
+test('a model without applications: the Model line, and on stderr that it is empty', async (ctx) => {
+  const other = { LUCKY_SIM_MODEL: join(ctx.dir, 'emptied') };
+  for (const args of [
+    ['deploy', DB, 'db'],
+    ['remove-application', 'db'],
+  ]) {
+    const result = await lucky(['sim', ...args], other);
+    assert.is(result.exitCode, 0, result.stdout + result.stderr);
+  }
+  const status = await lucky(['sim', 'status'], other);
+  assert.is(status.exitCode, 0, status.stderr);
+  assert.match(status.stdout, /^Model +Controller +Cloud\/Region +Version +SLA +Timestamp\nlocal +lucky-sim .*\n$/);
+  assert.is(status.stderr, '\nModel "local" is empty.\n');
+  const json = JSON.parse((await lucky(['sim', 'status', '--format', 'json'], other)).stdout) as SimStatusJson;
+  assert.equal([json.machines, json.applications], [{}, {}]);
+  await lucky(['sim', 'destroy'], other);
+});
+
 test.run();

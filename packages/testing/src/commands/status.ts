@@ -55,8 +55,11 @@ export function simStatusCommand({ Command, Option, UsageError, SimCommand }: Si
       if (this.count !== undefined && !watching) throw new UsageError('--count goes with --watch, e.g. lucky sim status --watch 1s --count 2');
 
       const model = await this.open();
+      let empty = '';
       const render = async (): Promise<string> => {
         const [view, state] = await Promise.all([model.status(), model.simulator.state()]);
+        // `juju status` on a model without applications adds that it is empty.
+        empty = Object.keys(state.applications).length === 0 ? state.name : '';
         const status = jujuStatus(view, state);
         if (format === 'tabular') return formatStatus(status);
         // Watching off a terminal: one JSON document per line, so a reader can split them.
@@ -66,6 +69,8 @@ export function simStatusCommand({ Command, Option, UsageError, SimCommand }: Si
       };
       if (!watching) {
         this.context.stdout.write(await render());
+        // On stderr, as Juju does, so the document stays clean.
+        if (empty) this.context.stderr.write(`\nModel "${empty}" is empty.\n`);
         return 0;
       }
 
