@@ -317,6 +317,7 @@ scenario('bad input is refused with one clear line and leaves the model unchange
   const dropsDb = join(ctx.root, 'drops-db');
   await mkdir(dropsDb, { recursive: true });
   await writeFile(join(dropsDb, 'metadata.yaml'), 'name: fake-pg\nprovides:\n  admin:\n    interface: http\nrequires:\n  website:\n    interface: http\n');
+  await writeFile(join(dropsDb, 'dispatch'), '#!/bin/sh\n', { mode: 0o755 });
   const before: ModelState = await ctx.model.simulator.state();
   const statusBefore = await ctx.model.status();
   const cases: [string, () => Promise<unknown>, RegExp][] = [
