@@ -5,7 +5,8 @@
 // committed: the template's lucky.yaml names it so that editors check charms offline).
 // `--check` writes nothing and exits 1 when the package's copy is not what the schema gives.
 // Run after `pnpm build` (it reads @lucky/core's compiled schema).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import { luckyJsonSchema } from './lucky-json-schema.mjs';
@@ -21,6 +22,7 @@ if (process.argv.includes('--check')) {
   process.stdout.write(`${packaged} is up to date\n`);
 } else {
   for (const file of [fileURLToPath(new URL('../docs/public/lucky.schema.json', import.meta.url)), packaged]) {
+    mkdirSync(dirname(file), { recursive: true }); // docs/public holds only generated files, none in git
     writeFileSync(file, text);
     process.stdout.write(`wrote ${file}\n`);
   }
