@@ -91,6 +91,7 @@ test('image, env, entrypoint, command, volumes, ports and network round-trip', a
       { hostPort: 53, containerPort: 53, protocol: 'udp' },
     ],
     network: 'host',
+    pullPolicy: 'missing',
   });
   await ok(ctx, ['set-entrypoint', '--unset']);
   await ok(ctx, ['set-command', '--unset']);
