@@ -10,6 +10,9 @@ const STALE_TAKEOVER_MS = 10_000;
  * contender at a time (a `.takeover` directory, made atomically, is the baton), so
  * two contenders can never both remove the dead lock and both create a new one.
  * Returns the pid of the live holder when the lock is held by someone else.
+ * A takeover removes only the very file it judged dead (same inode and change
+ * time): on a busy machine a contender may reuse the dead holder's pid, so the pid
+ * alone cannot tell the dead lock from the one that contender just made.
  */
 export function acquirePidLock(path: string): { acquired: true; release(): void } | { acquired: false; holder: number } {
   for (let attempt = 0; attempt < 50; attempt++) {
@@ -21,14 +24,17 @@ export function acquirePidLock(path: string): { acquired: true; release(): void 
         },
       };
     }
+    // The file's identity first, then its pid: a file's pid never changes once written,
+    // so if the file is replaced in between, the takeover below finds another identity.
+    const judged = identity(path);
     const holder = readPid(path);
     if (holder !== undefined && holder !== process.pid && isProcessRunning(holder)) return { acquired: false, holder };
-    if (holder === undefined) {
-      // Being written by its creator (the file exists, the pid is not in it yet): look again.
+    if (holder === undefined || judged === undefined) {
+      // Being written by its creator (the file exists, the pid is not in it yet), or just removed: look again.
       waitBriefly();
       continue;
     }
-    takeOver(path, holder);
+    takeOver(path, judged);
   }
   return { acquired: false, holder: readPid(path) ?? 0 };
 }
@@ -49,8 +55,14 @@ function create(path: string): boolean {
   return true;
 }
 
-/** Removes a lock held by `dead`, if it still is, while holding the takeover baton. */
-function takeOver(path: string, dead: number): void {
+/** Which file is at `path` (a new file made after a removal differs even if the inode number is reused). */
+function identity(path: string): string | undefined {
+  const info = statSync(path, { bigint: true, throwIfNoEntry: false });
+  return info && `${info.ino}:${info.ctimeNs}`;
+}
+
+/** Removes the lock file `dead` (an identity), if it is still the one at `path`, while holding the takeover baton. */
+function takeOver(path: string, dead: string): void {
   const baton = `${path}.takeover`;
   try {
     mkdirSync(baton, { mode: 0o700 });
@@ -67,7 +79,7 @@ function takeOver(path: string, dead: number): void {
   }
   try {
     // Only the lock we judged dead: a new holder may have taken it since.
-    if (readPid(path) === dead) rmSync(path, { force: true });
+    if (identity(path) === dead) rmSync(path, { force: true });
   } finally {
     rmdirSync(baton);
   }

@@ -37,7 +37,7 @@ export class DaemonStartCommand extends DaemonCommand {
     if (!ran && !this.ignoreRunning) {
       const { DaemonAlreadyRunning } = await import('@lucky/core');
       const { readFileSync } = await import('node:fs');
-      throw new DaemonAlreadyRunning(Number(readFileSync(`${location.socketPath}.pid`, 'utf8')), location.socketPath);
+      throw new DaemonAlreadyRunning(Number.parseInt(readFileSync(`${location.socketPath}.pid`, 'utf8'), 10), location.socketPath);
     }
     return 0;
   }
