@@ -15,6 +15,8 @@ for (const specifier of ['@lucky/testing/commands', '@lucky/build']) {
   groups.push(...(plugin.commands?.(commandKit) ?? []));
 }
 const definitions = createCli(undefined, groups).definitions({ colored: false });
+// Placeholders as `lucky --help` prints them (`<value>`, never clipanion's `#0`).
+const { readablePlaceholders } = await import(pathToFileURL(fromCli.resolve('@lucky/errors/cli')).href);
 
 /** clipanion wraps text at 80 columns with " \n"; Markdown wants paragraphs. */
 const unwrap = (text = '') => text.replace(/ \n/g, ' ').trim();
@@ -53,12 +55,12 @@ for (const [category, list] of byCategory) {
   out.push(`## ${escapeProse(category)}`, '');
   for (const definition of list) {
     out.push(`### ${definition.path} {#${anchorOf(definition.path)}}`, '');
-    out.push('```', definition.usage.trim(), '```', '');
+    out.push('```', readablePlaceholders(definition.usage).trim(), '```', '');
     if (definition.description) out.push(escapeProse(unwrap(definition.description)), '');
     if (definition.options.length > 0) {
       out.push('| Option | Description |', '|---|---|');
       for (const option of definition.options) {
-        out.push(`| \`${option.definition}\` | ${escapeProse(unwrap(option.description ?? '')).replace(/\n/g, ' ')} |`);
+        out.push(`| \`${readablePlaceholders(option.definition)}\` | ${escapeProse(unwrap(option.description ?? '')).replace(/\n/g, ' ')} |`);
       }
       out.push('');
     }
