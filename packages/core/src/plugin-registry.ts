@@ -29,7 +29,11 @@ export interface PluginSources {
  */
 export async function loadPluginSet(config: LuckyConfig, charmDir: string, sources: PluginSources): Promise<PluginSet> {
   const listed: Plugin[] = [];
-  for (const entry of config.plugins) listed.push(await loadPlugin(charmDir, entry, sources.runtimes));
+  for (const entry of config.plugins) {
+    // The runtime plugin listed under plugins: too is loaded once, with the options given in either place.
+    const runtimeOptions = entry.specifier === config.runtime?.specifier && entry.options === undefined ? config.runtime.options : undefined;
+    listed.push(await loadPlugin(charmDir, runtimeOptions === undefined ? entry : { ...entry, options: runtimeOptions }, sources.runtimes));
+  }
 
   let runtimePlugin: Plugin | undefined;
   if (config.runtime) {

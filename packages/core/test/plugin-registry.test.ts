@@ -162,6 +162,15 @@ test('a runtime also listed under plugins is loaded once, with the options given
   );
   assert.equal(optionsOf(set.plugins[0]), { stopTimeout: 5 });
   assert.is(set.runtime, set.plugins[0]!.runtime);
+
+  const other = builtinDocker();
+  const fromRuntime = await loadPluginSet(
+    config(ctx.charmDir, { runtime: entry('docker', { stopTimeout: 7 }), plugins: [entry('docker')] }),
+    ctx.charmDir,
+    other.sources,
+  );
+  assert.is(other.imports, 1);
+  assert.equal(optionsOf(fromRuntime.plugins[0]), { stopTimeout: 7 });
 });
 
 test('a listed plugin that provides a runtime but is not selected is an error naming it', async (ctx) => {
