@@ -3,19 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readReport } from '../src/actions/store.js';
 import type { HookContextHandle } from '../src/index.js';
-import { makeFixture, tool, type Fixture, type ToolResult } from './support.js';
-
-function ok(result: ToolResult, stdout: string, message?: string): void {
-  assert.is(result.stderr, '', message ?? 'no error output');
-  assert.is(result.exitCode, 0, message ?? 'exit code');
-  assert.is(result.stdout, stdout, message);
-}
-
-function fails(result: ToolResult, exitCode: number, stderr: string): void {
-  assert.is(result.stderr, stderr);
-  assert.is(result.exitCode, exitCode);
-  assert.is(result.stdout, '');
-}
+import { fails, makeFixture, ok, tool, type Fixture, type ToolResult } from './support.js';
 
 const PARAMS = { filename: 'out.tar', compression: { kind: 'gzip', quality: 5 }, verbose: false, tags: ['a', 'b'] };
 

@@ -5,24 +5,12 @@ import { execa } from 'execa';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { SimulatedModel } from '../src/index.js';
-import { makeFixture, setHookScript, tool, type Fixture, type ToolResult } from './support.js';
+import { fails, makeFixture, ok, setHookScript, tool, type Fixture, type ToolResult } from './support.js';
 
 type Run = (name: string, args?: readonly string[], options?: { readonly input?: string; readonly cwd?: string }) => Promise<ToolResult>;
 
 function bind(model: SimulatedModel, env: Readonly<Record<string, string>>): Run {
   return (name, args = [], options = {}) => tool(model, env, name, args, options);
-}
-
-function ok(result: ToolResult, stdout: string, message?: string): void {
-  assert.is(result.stderr, '', message ?? 'no error output');
-  assert.is(result.exitCode, 0, message ?? 'exit code');
-  assert.is(result.stdout, stdout, message);
-}
-
-function fails(result: ToolResult, exitCode: number, stderr: string): void {
-  assert.is(result.stderr, stderr);
-  assert.is(result.exitCode, exitCode);
-  assert.is(result.stdout, '');
 }
 
 // ---

@@ -3,19 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatSince } from '../src/model/goal-state.js';
 import type { ModelState } from '../src/index.js';
-import { makeFixture, setHookScript, tool, type Fixture, type ToolResult } from './support.js';
-
-function ok(result: ToolResult, stdout: string, message?: string): void {
-  assert.is(result.stderr, '', message ?? 'no error output');
-  assert.is(result.exitCode, 0, message ?? 'exit code');
-  assert.is(result.stdout, stdout, message);
-}
-
-function fails(result: ToolResult, exitCode: number, stderr: string): void {
-  assert.is(result.stderr, stderr);
-  assert.is(result.exitCode, exitCode);
-  assert.is(result.stdout, '');
-}
+import { fails, makeFixture, ok, setHookScript, tool, type Fixture } from './support.js';
 
 /** goal-state's `since` of a unit, from what the model recorded. */
 function unitSince(state: ModelState, unit: string): string {

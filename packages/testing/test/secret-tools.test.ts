@@ -3,21 +3,9 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { SimulatedModel } from '../src/index.js';
-import { makeFixture, rejects, setHookScript, tool, type Fixture, type ToolResult } from './support.js';
+import { fails, makeFixture, ok, rejects, setHookScript, tool, type Fixture, type ToolResult } from './support.js';
 
 type Env = Readonly<Record<string, string>>;
-
-function ok(result: ToolResult, stdout: string, message?: string): void {
-  assert.is(result.stderr, '', message ?? 'no error output');
-  assert.is(result.exitCode, 0, message ?? 'exit code');
-  assert.is(result.stdout, stdout, message);
-}
-
-function fails(result: ToolResult, exitCode: number, stderr: string): void {
-  assert.is(result.stderr, stderr);
-  assert.is(result.exitCode, exitCode);
-  assert.is(result.stdout, '');
-}
 
 /** Runs `fn` with the tools of a hook context on `unit`, then ends it (committing unless told not to). */
 async function inHook<T>(

@@ -4,19 +4,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createSimulatedModel, LocalModel, openSimulatedModel, TOOL_NAMES, type HookOutcome, type SimulatedModel } from '../src/index.js';
-import { rejects, setHookScript, tempDir, tool, writeCharm, type ToolResult } from './support.js';
-
-function ok(result: ToolResult, stdout: string, message?: string): void {
-  assert.is(result.stderr, '', message ?? 'no error output');
-  assert.is(result.exitCode, 0, message ?? 'exit code');
-  assert.is(result.stdout, stdout, message);
-}
-
-function fails(result: ToolResult, exitCode: number, stderr: string): void {
-  assert.is(result.stderr, stderr);
-  assert.is(result.exitCode, exitCode);
-  assert.is(result.stdout, '');
-}
+import { fails, ok, rejects, setHookScript, tempDir, tool, writeCharm, type ToolResult } from './support.js';
 
 /** Three stores: a singular filesystem with a location, a 2-3 filesystem range, and block devices (1 or more). */
 const DB_METADATA = `name: db

@@ -11,6 +11,20 @@ export interface ToolResult {
   readonly stderr: string;
 }
 
+/** The tool succeeded with exactly this output and nothing on stderr. */
+export function ok(result: ToolResult, stdout: string, message?: string): void {
+  assert.is(result.stderr, '', message ?? 'no error output');
+  assert.is(result.exitCode, 0, message ?? 'exit code');
+  assert.is(result.stdout, stdout, message);
+}
+
+/** The tool failed with exactly this exit code and stderr, and printed nothing else. */
+export function fails(result: ToolResult, exitCode: number, stderr: string): void {
+  assert.is(result.stderr, stderr);
+  assert.is(result.exitCode, exitCode);
+  assert.is(result.stdout, '');
+}
+
 /** Runs a generated tool executable as a hook would: only the hook's environment. */
 export async function tool(
   model: SimulatedModel,
