@@ -168,8 +168,9 @@ test('every container command reaches the runtime through apply, and container s
       volumes: { '/data': 'data' },
       ports: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }],
       network: 'host',
+      pullPolicy: 'missing',
     },
-    side: { image: 'helper:2', pull: true, env: {}, entrypoint: null, command: null, volumes: {}, ports: [], network: null },
+    side: { image: 'helper:2', pull: true, env: {}, entrypoint: null, command: null, volumes: {}, ports: [], network: null, pullPolicy: 'missing' },
   });
   // The container scripts: the path is the runtime's scriptsDir, the socket its clientEnvironment.
   const execs = made.filter((call) => call.call === 'exec');
@@ -197,6 +198,7 @@ test('every container command reaches the runtime through apply, and container s
       volumes: {},
       ports: [],
       network: 'host',
+      pullPolicy: 'missing',
     },
   });
   assert.match(result.stdout, 'execs: 2\n', result.stdout + result.stderr);
