@@ -1,10 +1,5 @@
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { isLuckyError } from '@lucky/core';
+import { argv, failure, fakeTool, fakeToolsSuite } from './fake-tools.js';
 import {
   applicationStatusSet,
   applicationVersionSet,
@@ -18,44 +13,7 @@ import {
   storageList,
 } from '../src/tools/index.js';
 
-interface Ctx {
-  dir: string;
-  env: Record<string, string>;
-}
-
-const test = suite<Ctx>('juju bridge: the Juju 3 tools at the process boundary');
-
-/** A fake tool: records its argv (NUL-separated) and behaves as the shell body says. */
-function fakeTool(ctx: Ctx, name: string, body: string): void {
-  const file = join(ctx.dir, name);
-  writeFileSync(file, `#!/bin/bash\nprintf '%s\\0' "$@" > ${JSON.stringify(join(ctx.dir, `${name}.argv`))}\n${body}\n`);
-  chmodSync(file, 0o755);
-}
-
-function argv(ctx: Ctx, name: string): string[] {
-  return readFileSync(join(ctx.dir, `${name}.argv`), 'utf8')
-    .split('\0')
-    .slice(0, -1);
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(isLuckyError(error), `not a LuckyError: ${String(error)}`);
-    return error;
-  }
-  throw new Error('expected a failure');
-}
-
-test.before.each(async (ctx) => {
-  ctx.dir = await mkdtemp(join(tmpdir(), 'lucky-juju3-tools-'));
-  ctx.env = { PATH: `${ctx.dir}:/usr/bin:/bin` };
-});
-
-test.after.each(async (ctx) => {
-  await rm(ctx.dir, { recursive: true, force: true });
-});
+const test = fakeToolsSuite('juju bridge: the Juju 3 tools at the process boundary', 'lucky-juju3-tools-');
 
 test('application status and version: -- before the value, Juju errors become LuckyErrors', async (ctx) => {
   fakeTool(ctx, 'status-set', 'exit 0');
