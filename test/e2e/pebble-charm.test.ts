@@ -9,7 +9,20 @@ import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execa } from 'execa';
-import { LUCKY_BIN, lucky, processGone, removeDir, simUnit, simUnits, tempDir, testImage, waitFor, type LuckyResult } from '@lucky/test-utils';
+import {
+  LUCKY_BIN,
+  lucky,
+  processGone,
+  removeDir,
+  simUnit,
+  simUnits,
+  tempDir,
+  testImage,
+  useDockerEngine,
+  waitFor,
+  type DockerEngine,
+  type LuckyResult,
+} from '@lucky/test-utils';
 import type Dockerode from 'dockerode';
 
 const Docker = createRequire(import.meta.url)('dockerode') as typeof Dockerode;
@@ -45,6 +58,7 @@ interface Ctx {
   dir: string;
   model: string;
   image: string;
+  engine: DockerEngine;
   docker: Dockerode;
   destroyed: boolean;
 }
@@ -52,8 +66,9 @@ interface Ctx {
 const test = suite<Ctx>('pebble: a sidecar charm through lucky dispatch and runtime: pebble, in lucky sim');
 
 test.before(async (ctx) => {
-  ctx.image = await testImage();
-  ctx.docker = new Docker({ socketPath: '/var/run/docker.sock' });
+  ctx.engine = await useDockerEngine();
+  ctx.image = await testImage(ctx.engine.socketPath);
+  ctx.docker = new Docker({ socketPath: ctx.engine.socketPath });
   ctx.dir = await tempDir('lucky-pebble-');
   ctx.model = join(ctx.dir, 'model');
   ctx.destroyed = false;
@@ -66,6 +81,7 @@ test.after(async (ctx) => {
     await ctx.docker.getContainer(info.Id).remove({ force: true, v: true });
   }
   await removeDir(ctx.dir);
+  await ctx.engine.stop();
 });
 
 function sim(ctx: Ctx, ...args: string[]): Promise<LuckyResult> {
@@ -310,8 +326,9 @@ const SCAFFOLDER = fileURLToPath(new URL('../../templates/create-lucky-charm/bin
 const TESTING_PACKAGE = fileURLToPath(new URL('../../packages/testing/', import.meta.url));
 
 template.before(async (ctx) => {
-  ctx.image = await testImage();
-  ctx.docker = new Docker({ socketPath: '/var/run/docker.sock' });
+  ctx.engine = await useDockerEngine();
+  ctx.image = await testImage(ctx.engine.socketPath);
+  ctx.docker = new Docker({ socketPath: ctx.engine.socketPath });
   ctx.dir = await tempDir('lucky-k8s-template-');
 });
 

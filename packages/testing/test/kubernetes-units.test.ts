@@ -7,7 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import Docker from 'dockerode';
 import { PebbleClient } from '@lucky/plugin-pebble/client';
-import { processGone, testImage, waitFor } from '@lucky/test-utils';
+import { processGone, testImage, useDockerEngine, waitFor, type DockerEngine } from '@lucky/test-utils';
 import { LocalModel, type HookOutcome } from '../src/index.js';
 import { tempDir, writeCharm } from './support.js';
 
@@ -32,6 +32,7 @@ storage:
 interface Ctx {
   root: string;
   model: LocalModel;
+  engine: DockerEngine;
   docker: Docker;
 }
 
@@ -39,7 +40,8 @@ const test = suite<Ctx>("kubernetes units: workload containers under Pebble serv
 
 test.before(async (ctx) => {
   ctx.root = await tempDir('k8s-units');
-  ctx.docker = new Docker();
+  ctx.engine = await useDockerEngine();
+  ctx.docker = new Docker({ socketPath: ctx.engine.socketPath });
   ctx.model = await LocalModel.create(join(ctx.root, 'model'));
 });
 
@@ -49,6 +51,7 @@ test.after(async (ctx) => {
     await ctx.docker.getContainer(info.Id).remove({ force: true, v: true });
   }
   await rm(ctx.root, { recursive: true, force: true });
+  await ctx.engine.stop();
 });
 
 function hooksOf(outcomes: readonly HookOutcome[], unit: string): string[] {
@@ -194,7 +197,8 @@ const failing = suite<Ctx>('kubernetes units: a workload container that does not
 
 failing.before(async (ctx) => {
   ctx.root = await tempDir('k8s-failing');
-  ctx.docker = new Docker();
+  ctx.engine = await useDockerEngine();
+  ctx.docker = new Docker({ socketPath: ctx.engine.socketPath });
   ctx.model = await LocalModel.create(join(ctx.root, 'model'));
 });
 
@@ -204,6 +208,7 @@ failing.after(async (ctx) => {
     await ctx.docker.getContainer(info.Id).remove({ force: true, v: true });
   }
   await rm(ctx.root, { recursive: true, force: true });
+  await ctx.engine.stop();
 });
 
 failing('deploy says which container failed and keeps the hooks queued; restartContainer starts it and runs them', async (ctx) => {

@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { testImage } from '@lucky/test-utils';
+import { testImage, useDockerEngine, type DockerEngine } from '@lucky/test-utils';
 import { createSimulatedModel, LocalModel } from '../src/index.js';
 import { rejects, tempDir, writeCharm } from './support.js';
 
@@ -24,11 +24,14 @@ resources:
 interface Ctx {
   root: string;
   model: LocalModel;
+  /** The image checks ask the Docker engine. */
+  engine: DockerEngine;
 }
 
 const deploy = suite<Ctx>('kubernetes: deploy checks a sidecar charm and its images before anything changes');
 
 deploy.before(async (ctx) => {
+  ctx.engine = await useDockerEngine();
   ctx.root = await tempDir('k8s-deploy');
   ctx.model = await LocalModel.create(join(ctx.root, 'model'));
 });
@@ -36,6 +39,7 @@ deploy.before(async (ctx) => {
 deploy.after(async (ctx) => {
   await ctx.model.destroy();
   await rm(ctx.root, { recursive: true, force: true });
+  await ctx.engine.stop();
 });
 
 async function refused(ctx: Ctx, metadata: string, resources: Record<string, string>, message: string | RegExp): Promise<void> {
