@@ -410,6 +410,24 @@ relationGet('the leader reads its own application bag with pending changes; a mi
   }
 });
 
+relationGet('on a peer relation every unit reads its own application bag (committed), only the leader writes it', async () => {
+  const leader = await f4.model.openContext('web/0', 'config-changed');
+  try {
+    ok(await tool(f4.model, leader.env, 'relation-set', ['-r', `cluster:${f4.cluster}`, '--app', 'db={"users":1}']), '');
+  } finally {
+    await leader.close(true);
+  }
+  const minion = await f4.model.openContext('web/1', 'cluster-relation-changed', { relationId: f4.cluster, remoteUnit: 'web/0' });
+  try {
+    // The hook's remote application is its own: --app alone reads it.
+    ok(await tool(f4.model, minion.env, 'relation-get', ['--app', 'db']), '{"users":1}\n');
+    ok(await tool(f4.model, minion.env, 'relation-get', ['-r', `cluster:${f4.cluster}`, '--app', 'db', 'web']), '{"users":1}\n');
+    fails(await tool(f4.model, minion.env, 'relation-set', ['--app', 'db=x']), 1, 'ERROR cannot write relation settings\n');
+  } finally {
+    await minion.close(true);
+  }
+});
+
 relationGet.run();
 
 // ---

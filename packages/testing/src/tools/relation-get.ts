@@ -55,7 +55,9 @@ export const tool: ToolDefinition = {
     } else if (app) {
       // Read from the controller: only related applications' bags, never our own as a minion.
       const related = relation.endpoints.some((endpoint) => endpoint.application === target);
-      if (!related || target === context.appName) runtimeError('permission denied');
+      // A peer relation's application bag is readable by every unit of the application (ops: "peer relation data is always publicly readable").
+      const peer = relation.endpoints.every((endpoint) => endpoint.application === context.appName);
+      if (!related || (target === context.appName && !peer)) runtimeError('permission denied');
       settings = { ...relation.appData[target] };
     } else {
       const related = relation.endpoints.some((endpoint) => endpoint.application === unitApplication(target));
