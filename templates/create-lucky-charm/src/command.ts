@@ -20,11 +20,14 @@ export class CreateCommand extends Command {
       A directory that is not empty is refused unless \`--force\`, which writes the template over it and leaves other files alone.
 
       \`--template k8s\` makes a Kubernetes sidecar charm instead: a workload container with its OCI image resource, \`runtime: pebble\`, a pebble-ready script and a web service whose port comes from the config.
+
+      \`--template httpreq-provider\` makes a complete Kubernetes sidecar charm: lego's httpreq DNS-01 provider (the image of @lucky/httpreq-provider), publishing challenges as TXT records in zone files of a git repository over SSH; config \`git-repo\` and \`git-ssh-key\` (a Juju secret), the actions create-user, allow-domains, revoke-domains and list-domains, users and grants shared by every unit through the peer relation.
     `,
     examples: [
       ['Answer the questions', 'npm create lucky-charm my-charm'],
       ['No questions', 'npm create lucky-charm my-charm -- --yes --summary "Serves the docs"'],
       ['A Kubernetes sidecar charm (Pebble)', 'npm create lucky-charm my-k8s-charm -- --template k8s'],
+      ["lego's httpreq DNS-01 provider as a charm", 'npm create lucky-charm httpreq -- --yes --template httpreq-provider'],
     ],
   });
 
@@ -39,12 +42,15 @@ export class CreateCommand extends Command {
   interactive = Option.Boolean('-i,--interactive', false, { description: 'Ask even when stdin is not a terminal' });
   force = Option.Boolean('-f,--force', false, { description: 'Write into a directory that is not empty' });
   noGit = Option.Boolean('--no-git', false, { description: 'Do not initialise a git repository' });
-  template = Option.String('-t,--template', 'default', { description: 'default (a machine charm) or k8s (a Kubernetes sidecar charm under Pebble)' });
+  template = Option.String('-t,--template', 'default', {
+    description: 'default (a machine charm), k8s (a Kubernetes sidecar charm under Pebble) or httpreq-provider (the httpreq DNS-01 provider charm)',
+  });
 
   async execute(): Promise<number> {
     if (this.yes && this.interactive) throw new UsageError('--yes and --interactive contradict each other; give one.');
     const template = TEMPLATES.find((name) => name === this.template);
-    if (template === undefined) throw new UsageError(`Unknown --template "${this.template}": expected ${TEMPLATES.join(' or ')}.`);
+    if (template === undefined)
+      throw new UsageError(`Unknown --template "${this.template}": expected ${TEMPLATES.slice(0, -1).join(', ')} or ${TEMPLATES.at(-1)}.`);
     const flags = { name: this.name, displayName: this.displayName, summary: this.summary, maintainer: this.maintainer };
     checkFlags(flags);
     const { stdin, stdout } = this.context;

@@ -8,8 +8,11 @@ import { writeHookStubs } from './stubs.js';
 import { checkTargetDir } from './target-dir.js';
 import { VERSION } from './version.js';
 
-/** The templates: `default` (a machine charm) and `k8s` (a Kubernetes sidecar charm under Pebble). */
-export const TEMPLATES = ['default', 'k8s'] as const;
+/**
+ * The templates: `default` (a machine charm), `k8s` (a Kubernetes sidecar charm under
+ * Pebble) and `httpreq-provider` (a complete sidecar charm: lego's httpreq DNS-01 provider).
+ */
+export const TEMPLATES = ['default', 'k8s', 'httpreq-provider'] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
 
 /** A raw template shipped with this package (computed on use, so bundling the hook-stub code costs nothing). */

@@ -52,7 +52,7 @@ test('the default template stays the default; an unknown template is a usage err
   assert.is(metadata.containers, undefined);
   const unknown = await create(ctx.cwd, ['other', '--yes', '--no-git', '--template', 'podman']);
   assert.is(unknown.exitCode, 2);
-  assert.is(unknown.stderr, 'Error: Unknown --template "podman": expected default or k8s.\n');
+  assert.is(unknown.stderr, 'Error: Unknown --template "podman": expected default, k8s or httpreq-provider.\n');
   assert.is(
     await stat(join(ctx.cwd, 'other')).then(
       () => 'exists',
