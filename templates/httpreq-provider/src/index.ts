@@ -1,0 +1,14 @@
+export { createCli } from './cli.js';
+export { buildProviderImage, bundleService, PROVIDER_IMAGE, CONTENT_LABEL, type BuildImageOptions } from './image/build.js';
+export { WORKLOAD_USER } from './image/rootfs.js';
+export { startServer, type ProviderServer, type ServerOptions } from './http/server.js';
+export { ZoneRepository, DnsSourceUpdateError, type ZoneRepositoryOptions, type ChangeResult } from './git/zone-repository.js';
+export { parseRepositoryUrl, type RepoLocation } from './git/repo-url.js';
+export { addRecord, removeRecord, findZone, relativeName, recordLine } from './git/zone.js';
+export { allowDomains, revokeDomains, createUser, listDomains, CommandError } from './db/commands.js';
+export { readDatabase, writeDatabase, updateDatabase, parseDatabase, serializeDatabase, DEFAULT_DB } from './db/store.js';
+export { DatabaseSchema, type Database, type User } from './db/schema.js';
+export { hashPassword, verifyPassword, generatePassword } from './db/password.js';
+export { isFqdnCompliant, isValidDomain, FQDN_PREFIX } from './names.js';
+export { gitSshCommand, parseListen, DEFAULT_LISTEN } from './commands/serve.js';
+export { VERSION } from './version.js';
