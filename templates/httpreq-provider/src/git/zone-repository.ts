@@ -131,7 +131,9 @@ export class ZoneRepository {
       const push = await this.git(['push', '--porcelain', 'origin', `HEAD:refs/heads/${this.branch!}`], 'git push');
       if (push.exitCode === 0) return 'committed';
       // Defect d fixed: a push another writer beat is re-applied on the new head; anything else fails.
-      const rejected = /\[rejected\]|non-fast-forward|fetch first/.test(push.stdout + push.stderr);
+      // Losing the race shows as a non-fast-forward rejection, or, when the other push lands during
+      // ours, as the remote failing to lock or update the ref from the old value it was sent.
+      const rejected = /\[rejected\]|non-fast-forward|fetch first|cannot lock ref|failed to update ref|incorrect old value/.test(push.stdout + push.stderr);
       if (!rejected) {
         const detail = (push.stderr || push.stdout).trim().split('\n').filter(Boolean).slice(-3).join(' | ');
         throw new DnsSourceUpdateError(`git push failed (exit ${push.exitCode}): ${detail}`);
