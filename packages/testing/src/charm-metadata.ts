@@ -18,9 +18,11 @@ export interface CharmInfo {
   readonly storage: Record<string, StorageDefinition>;
   /** What Juju accepts with a coercion (a default written as a string, an option without a type), `file:line:col: key.path: …` each. */
   readonly warnings: string[];
+  /** `subordinate: true` in the metadata. */
+  readonly subordinate: boolean;
 }
 
-const EndpointSchema = v.union([v.string(), v.looseObject({ interface: v.string() })]);
+const EndpointSchema = v.union([v.string(), v.looseObject({ interface: v.string(), scope: v.optional(v.picklist(['global', 'container'])) })]);
 const EndpointsSchema = v.optional(v.nullable(v.record(v.string(), EndpointSchema)));
 const StorageSchema = v.looseObject({
   type: v.picklist(['filesystem', 'block']),
@@ -38,6 +40,7 @@ const MetadataSchema = v.looseObject({
   peers: EndpointsSchema,
   'extra-bindings': v.optional(v.nullable(v.record(v.string(), v.unknown()))),
   storage: v.optional(v.nullable(v.record(v.string(), StorageSchema))),
+  subordinate: v.optional(v.boolean()),
 });
 const OptionSchema = v.looseObject({
   // Juju takes an option without a type as a string option.
@@ -87,6 +90,7 @@ export async function readCharmInfo(charmDir: string): Promise<CharmInfo> {
   let endpoints: Record<string, EndpointInfo> | null = null;
   let extraBindings: string[] = [];
   const storage: Record<string, StorageDefinition> = {};
+  let subordinate = false;
   const metadataSource =
     metadataRaw !== undefined ? { data: metadataRaw, path: metadataPath } : charmcraftRaw !== undefined ? { data: charmcraftRaw, path: charmcraftPath } : null;
   if (metadataSource) {
@@ -94,10 +98,14 @@ export async function readCharmInfo(charmDir: string): Promise<CharmInfo> {
     endpoints = {};
     for (const role of ['provides', 'requires', 'peers'] as const) {
       for (const [name, endpoint] of Object.entries(metadata[role] ?? {})) {
-        endpoints[name] = { role, interface: typeof endpoint === 'string' ? endpoint : endpoint.interface };
+        endpoints[name] =
+          typeof endpoint === 'string'
+            ? { role, interface: endpoint }
+            : { role, interface: endpoint.interface, ...(endpoint.scope === 'container' ? { scope: 'container' as const } : {}) };
       }
     }
     extraBindings = Object.keys(metadata['extra-bindings'] ?? {});
+    subordinate = metadata.subordinate === true;
     for (const [name, store] of Object.entries(metadata.storage ?? {})) {
       const problem = (text: string) =>
         new SimulatorError(`${metadataSource.path}: charm ${JSON.stringify(metadata.name ?? '')} storage ${JSON.stringify(name)}: ${text}`);
@@ -125,7 +133,7 @@ export async function readCharmInfo(charmDir: string): Promise<CharmInfo> {
     configOptions = {};
     for (const [name, option] of Object.entries(report.options ?? {})) configOptions[name] = { ...option };
   }
-  return { endpoints, extraBindings, configOptions, storage, warnings };
+  return { endpoints, extraBindings, configOptions, storage, warnings, subordinate };
 }
 
 const STORAGE_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*$/;

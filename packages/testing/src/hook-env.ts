@@ -50,7 +50,8 @@ export function hookEnvironment(model: ModelState, modelDir: string, toolsDir: s
     JUJU_MODEL_NAME: model.name,
     JUJU_API_ADDRESSES: '127.0.0.1:17070',
     JUJU_MACHINE_ID: unit.machineId,
-    JUJU_PRINCIPAL_UNIT: '',
+    // A subordinate's principal unit (`web/0`); '' for a principal.
+    JUJU_PRINCIPAL_UNIT: unit.principal ?? '',
     JUJU_AVAILABILITY_ZONE: '',
     JUJU_VERSION,
     // Juju 3's SLA level of the model; `unsupported` unless the model was given one.

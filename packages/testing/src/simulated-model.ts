@@ -26,6 +26,7 @@ import {
   type RelationState,
   type StatusEntry,
 } from './model/schema.js';
+import { endpointInfo } from './model/scope.js';
 import { checkStorageAdditions, createStorage, createStorageDirectories, createUnitStorage } from './model/storage.js';
 import { MODEL_DIR_MODE, modelPaths, readHookRuns, readLogs, updateModel, withModelLock, writeModel } from './model/store.js';
 import { INSTALLING_STATUS } from './model/unit-status.js';
@@ -58,8 +59,8 @@ export interface SimulatedModel {
   readonly toolsDir: string;
   /** Deploys an application; each unit gets its own loopback address 127.0.1.N and the minimum number of instances of each store. */
   addApplication(name: string, options: ApplicationOptions): Promise<void>;
-  /** Adds a unit to an application (with its storage) and returns its name. */
-  addUnit(app: string): Promise<string>;
+  /** Adds a unit to an application (with its storage) and returns its name; a subordinate application's unit needs the principal unit whose machine it shares. */
+  addUnit(app: string, options?: { readonly principal?: string }): Promise<string>;
   /** `juju add-storage <unit> <name>=<count>`: attaches new instances of a store to a unit (no hook runs); returns their ids. */
   addStorage(unit: string, name: string, count?: number): Promise<string[]>;
   /** Relates `app:endpoint` to `app:endpoint` (the same one twice for a peer relation); returns `endpoint:id` as seen from `a`. */
@@ -199,8 +200,11 @@ class LocalModel implements SimulatedModel {
     const config = checkConfig(configOptions, options.config ?? {}, {});
     const resources: Record<string, string> = {};
     for (const [key, path] of Object.entries(options.resources ?? {})) setOwn(resources, key, resolve(path));
-    const count = options.units ?? 1;
+    // A subordinate's units come with its principal's (juju deploy refuses -n for one).
+    const count = options.units ?? (charm.subordinate ? 0 : 1);
     if (!Number.isInteger(count) || count < 0) throw new SimulatorError(`units must be a whole number, got ${count}.`);
+    if (charm.subordinate && count > 0)
+      throw new SimulatorError(`cannot use --num-units or --to with subordinate application (${name}): its units come with the principal units it relates to.`);
     await updateModel(this.dir, async (model) => {
       if (model.applications[name]) throw new SimulatorError(`Application ${name} already exists.`);
       model.applications[name] = {
@@ -214,6 +218,7 @@ class LocalModel implements SimulatedModel {
         leader: null,
         leaderSettings: {},
         ...(options.trust ? { trust: true } : {}),
+        ...(charm.subordinate ? { subordinate: true as const } : {}),
         status: { status: 'unknown', message: '' },
         statusSince: new Date().toISOString(),
         statusHistory: [],
@@ -223,9 +228,19 @@ class LocalModel implements SimulatedModel {
     });
   }
 
-  async addUnit(app: string): Promise<string> {
+  async addUnit(app: string, options: { readonly principal?: string } = {}): Promise<string> {
     return updateModel(this.dir, (model) => {
-      if (!model.applications[app]) throw new SimulatorError(`Application ${app} does not exist.`);
+      const state = model.applications[app];
+      if (!state) throw new SimulatorError(`Application ${app} does not exist.`);
+      const principal = options.principal;
+      // Juju's addUnitOpsWithCons.
+      if (state.subordinate && principal === undefined) throw new SimulatorError(`cannot add unit to application "${app}": application is a subordinate`);
+      if (!state.subordinate && principal !== undefined) throw new SimulatorError(`cannot add unit to application "${app}": application is not a subordinate`);
+      if (principal !== undefined) {
+        const host = model.units[principal];
+        if (!host || host.principal !== undefined) throw new SimulatorError(`a subordinate unit must be added to a principal unit; ${principal} is not one.`);
+        return addUnitTo(model, this.dir, app, principal);
+      }
       return addUnitTo(model, this.dir, app);
     });
   }
@@ -251,7 +266,8 @@ class LocalModel implements SimulatedModel {
       for (const endpoint of peer ? [first] : [first, second]) {
         const app = model.applications[endpoint.application];
         if (!app) throw new SimulatorError(`Application ${endpoint.application} does not exist.`);
-        const declared = app.endpoints?.[endpoint.name];
+        // Every charm also has the implicit juju-info provides endpoint.
+        const declared = endpointInfo(model, endpoint.application, endpoint.name);
         if (app.endpoints && !declared) throw new SimulatorError(`The charm of ${endpoint.application} has no endpoint "${endpoint.name}".`);
         if (declared && (declared.role === 'peers') !== peer) {
           throw new SimulatorError(`"${endpoint.application}:${endpoint.name}" is ${peer ? 'not a peer endpoint' : 'a peer endpoint'}.`);
@@ -390,16 +406,19 @@ class LocalModel implements SimulatedModel {
   }
 }
 
-async function addUnitTo(model: ModelState, modelDir: string, app: string): Promise<string> {
+async function addUnitTo(model: ModelState, modelDir: string, app: string, principal?: string): Promise<string> {
   const state = model.applications[app];
   if (!state) throw new SimulatorError(`Application ${app} does not exist.`);
   const unit = `${app}/${state.nextUnit++}`;
-  const address = loopbackAddress(++model.counters.address);
+  // A subordinate runs on its principal's machine, with its addresses.
+  const host = principal === undefined ? undefined : model.units[principal];
+  const address = host ? host.privateAddress : loopbackAddress(++model.counters.address);
   model.units[unit] = {
     application: app,
-    machineId: String(model.counters.machine++),
+    machineId: host ? host.machineId : String(model.counters.machine++),
     privateAddress: address,
-    publicAddress: address,
+    publicAddress: host ? host.publicAddress : address,
+    ...(principal !== undefined ? { principal } : {}),
     // What Juju 3 shows until the charm sets a status (see settleStartStatus for after start).
     status: { ...INSTALLING_STATUS },
     statusSince: new Date().toISOString(),

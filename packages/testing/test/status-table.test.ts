@@ -172,6 +172,8 @@ test('a machine model: error on the workload with the agent idle, subordinates u
   });
   assert.is(status.applications.logs?.units, undefined, 'subordinate units are listed under their principal only');
   assert.equal(status.applications.logs?.['subordinate-to'], ['web']);
+  // Juju's processUnit gives only principal units a machine.
+  assert.is(web.units?.['web/0']?.subordinates?.['logs/0']?.machine, undefined);
   assert.is(status.applications.pg?.version, '14.2');
 
   const table = formatStatus(status);
@@ -195,9 +197,9 @@ test('a machine model: error on the workload with the agent idle, subordinates u
       'Unit       Workload  Agent  Machine  Public address  Ports                             Message',
       'pg/0*      active    idle   2        127.0.1.3       5432/tcp                          ready',
       'web/0*     active    idle   0        127.0.1.1       80,443,8000-8010/tcp 53/udp icmp  ready',
-      '  logs/0*  active    idle   0        127.0.1.1                                         ready',
+      '  logs/0*  active    idle            127.0.1.1                                         ready',
       'web/1      error     idle   1        127.0.1.2                                         hook failed: "config-changed"',
-      '  logs/1   active    idle   1        127.0.1.2                                         ready',
+      '  logs/1   active    idle            127.0.1.2                                         ready',
     ].join('\n'),
   );
   assert.match(sections[3]!, /^Machine +State +Address +Inst id +Base +AZ +Message\n0 +started +127\.0\.1\.1 +juju-1b2c3d-0 +\S+ +Running\n1 .*\n2 .*$/);

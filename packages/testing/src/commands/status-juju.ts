@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JUJU_VERSION } from '../hook-env.js';
 import type { ModelState } from '../model/schema.js';
+import { endpointInfo as declaredOrImplicit, isContainerScoped } from '../model/scope.js';
 import type { ModelStatus, UnitView } from '../runner/types.js';
 
 export interface StatusInfo {
@@ -107,6 +108,13 @@ function charmRevision(charmDir: string): number {
   }
 }
 
+/** The applications `app` relates to over container-scoped relations. */
+function containerRelated(model: ModelState, app: string): string[] {
+  return Object.values(model.relations)
+    .filter((relation) => relation.endpoints.some((endpoint) => endpoint.application === app) && isContainerScoped(model, relation))
+    .flatMap((relation) => relation.endpoints.filter((endpoint) => endpoint.application !== app).map((endpoint) => endpoint.application));
+}
+
 /** A subordinate unit's principal, once the model records it (`principal` on the unit); undefined otherwise. */
 function principalOf(model: ModelState, unit: string): string | undefined {
   const principal = model.units[unit]?.principal;
@@ -114,7 +122,8 @@ function principalOf(model: ModelState, unit: string): string | undefined {
 }
 
 function endpointInfo(model: ModelState, app: string, endpoint: string): { role: string; interface: string; scope: string } {
-  const info: unknown = model.applications[app]?.endpoints?.[endpoint];
+  // Declared, or the implicit juju-info every charm provides.
+  const info: unknown = declaredOrImplicit(model, app, endpoint);
   if (typeof info !== 'object' || info === null) return { role: '', interface: '', scope: 'global' };
   const record = info as { role?: unknown; interface?: unknown; scope?: unknown };
   return {
@@ -144,7 +153,8 @@ function unitStatus(model: ModelState, view: UnitView, kubernetes: boolean, subo
     }),
   };
   if (view.leader) unit.leader = true;
-  if (!kubernetes && state?.machineId) unit.machine = state.machineId;
+  // Juju gives only principal units a machine; a subordinate shows under its principal.
+  if (!kubernetes && state?.machineId && principalOf(model, view.name) === undefined) unit.machine = state.machineId;
   if (view.ports.length > 0) unit['open-ports'] = [...view.ports];
   if (kubernetes) unit.address = view.address;
   else if (state?.publicAddress) unit['public-address'] = state.publicAddress;
@@ -213,8 +223,14 @@ export function jujuStatus(view: ModelStatus, model: ModelState): JujuStatus {
   for (const app of view.applications) {
     const state = model.applications[app.name];
     const revision = charmRevision(app.charmDir);
-    const isSubordinate = app.units.length > 0 && app.units.every((unit) => principalOf(model, unit.name) !== undefined);
-    const principals = [...new Set(app.units.flatMap((unit) => units.get(principalOf(model, unit.name) ?? '')?.application ?? []))].sort();
+    // Juju's processApplicationRelations: a subordinate is subordinate to the applications of its container-scoped relations, with or without units.
+    const isSubordinate = state?.subordinate === true || (app.units.length > 0 && app.units.every((unit) => principalOf(model, unit.name) !== undefined));
+    const principals = [
+      ...new Set([
+        ...app.units.flatMap((unit) => units.get(principalOf(model, unit.name) ?? '')?.application ?? []),
+        ...(state?.subordinate === true ? containerRelated(model, app.name) : []),
+      ]),
+    ].sort();
     const entry: JujuApplication = {
       charm: `local:${app.charm}-${revision}`,
       ...(kubernetesApps.has(app.name) ? {} : { base }),

@@ -24,10 +24,16 @@ function statusContents(status: string, since: string | undefined): GoStruct {
   ]);
 }
 
-function unitsOf(model: ModelState, app: string): Record<string, GoValue> {
+/**
+ * goalStateUnits(app, viewer): Juju passes the viewing unit's own name as the
+ * "principal", so subordinate units show only to their principal (a subordinate sees
+ * none of its own application's units, the principal's units all).
+ */
+function unitsOf(model: ModelState, app: string, viewer: string): Record<string, GoValue> {
   const units: Record<string, GoValue> = {};
   for (const name of applicationUnits(model, app)) {
     const state = model.units[name];
+    if (state?.principal !== undefined && state.principal !== viewer) continue;
     // A dying unit shows its life instead of its workload status.
     if (state) units[name] = statusContents(state.life ?? state.status.status, state.statusSince);
   }
@@ -48,11 +54,11 @@ export function goalState(model: ModelState, unit: string): GoStruct {
     for (const endpoint of relation.endpoints) {
       if (endpoint.application === app) continue;
       entry[endpoint.application] = statusContents(status, relation.since);
-      Object.assign(entry, unitsOf(model, endpoint.application));
+      Object.assign(entry, unitsOf(model, endpoint.application, unit));
     }
   }
   return new GoStruct([
-    { name: 'units', value: unitsOf(model, app) },
+    { name: 'units', value: unitsOf(model, app, unit) },
     { name: 'relations', value: relations },
   ]);
 }

@@ -1,5 +1,6 @@
 /** How a relation looks from one application's side (shared by host and tools). */
 import type { ModelState, RelationEndpoint, RelationState, SettingsEdit, UnitState } from './schema.js';
+import { sharesScope } from './scope.js';
 
 export function isPeerRelation(relation: RelationState): boolean {
   return relation.endpoints.length === 1;
@@ -30,10 +31,10 @@ export function applicationUnits(model: ModelState, app: string): string[] {
   return Object.keys(model.units).filter((unit) => model.units[unit]?.application === app);
 }
 
-/** `relation-list`: joined units of the remote application (peers: the other units). */
-export function relatedUnits(relation: RelationState, unit: string, app: string): string[] {
+/** `relation-list`: joined units of the remote application (peers: the other units); in a container-scoped relation, only those in `unit`'s container. */
+export function relatedUnits(model: ModelState, relation: RelationState, unit: string, app: string): string[] {
   const remote = remoteApplication(relation, app);
-  return relation.joined.filter((name) => name !== unit && name.slice(0, name.lastIndexOf('/')) === remote).sort();
+  return relation.joined.filter((name) => name !== unit && name.slice(0, name.lastIndexOf('/')) === remote && sharesScope(model, relation, unit, name)).sort();
 }
 
 /** The settings Juju puts in every unit bag when the unit joins a relation. */

@@ -36,6 +36,8 @@ export interface StatusEntry {
 export interface EndpointInfo {
   role: 'provides' | 'requires' | 'peers';
   interface: string;
+  /** `scope: container` in the metadata (a relation to a principal for a subordinate); absent for Juju's default, global. */
+  scope?: 'container';
 }
 
 export type StorageKind = 'filesystem' | 'block';
@@ -79,6 +81,8 @@ export interface ApplicationState {
   leaderSettings: Record<string, string>;
   /** `juju trust`: the charm may read the cloud credential (`credential-get`). */
   trust?: boolean;
+  /** `subordinate: true` in the metadata: deployed without units, a unit per principal unit joins over a container-scoped relation. */
+  subordinate?: true;
   status: StatusEntry;
   /** When `status` was set (ISO 8601). Absent in models saved before it was recorded. */
   statusSince?: string;

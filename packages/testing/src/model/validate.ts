@@ -29,7 +29,12 @@ const StorageInstanceSchema = v.object({
 
 const ApplicationSchema = v.object({
   charmDir: v.string(),
-  endpoints: v.nullable(v.record(v.string(), v.object({ role: v.picklist(['provides', 'requires', 'peers']), interface: v.string() }))),
+  endpoints: v.nullable(
+    v.record(
+      v.string(),
+      v.object({ role: v.picklist(['provides', 'requires', 'peers']), interface: v.string(), scope: v.exactOptional(v.literal('container')) }),
+    ),
+  ),
   extraBindings: v.array(v.string()),
   storage: v.record(v.string(), StorageDefinitionSchema),
   configOptions: v.record(
@@ -45,6 +50,7 @@ const ApplicationSchema = v.object({
   leader: v.nullable(v.string()),
   leaderSettings: StringMap,
   trust: v.exactOptional(v.boolean()),
+  subordinate: v.exactOptional(v.literal(true)),
   status: Status,
   statusSince: v.exactOptional(v.string()),
   statusHistory: v.array(Status),

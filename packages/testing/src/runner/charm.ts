@@ -15,6 +15,8 @@ export interface Charm {
   readonly extraBindings: string[];
   readonly configOptions: Record<string, ConfigOption>;
   readonly storage: Record<string, StorageDefinition>;
+  /** `subordinate: true`: deployed without units, one unit per principal unit it relates to over a container-scoped relation. */
+  readonly subordinate: boolean;
 }
 
 const NameSchema = v.looseObject({ name: v.optional(v.string()) });
@@ -53,6 +55,20 @@ export async function readCharm(charmDir: string): Promise<Charm> {
   if (info.endpoints === null) throw new SimulatorError(`${dir} is not a charm: it has neither metadata.yaml nor charmcraft.yaml.`);
   const name = (await readName(join(dir, 'metadata.yaml'))) ?? (await readName(join(dir, 'charmcraft.yaml')));
   if (name === undefined || name === '') throw new SimulatorError(`${dir} is not a charm: its metadata has no "name".`);
+  // Juju's charm metadata check (Meta.Check): a subordinate must be able to relate to a principal.
+  if (info.subordinate && !Object.values(info.endpoints).some((endpoint) => endpoint.role === 'requires' && endpoint.scope === 'container')) {
+    throw new SimulatorError(
+      `subordinate charm ${JSON.stringify(name)} lacks "requires" relation with container scope (${dir}); declare one, e.g. requires: {juju-info: {interface: juju-info, scope: container}}.`,
+    );
+  }
   await checkCharmEntry(dir, name);
-  return { dir, name, endpoints: info.endpoints, extraBindings: info.extraBindings, configOptions: info.configOptions ?? {}, storage: info.storage };
+  return {
+    dir,
+    name,
+    endpoints: info.endpoints,
+    extraBindings: info.extraBindings,
+    configOptions: info.configOptions ?? {},
+    storage: info.storage,
+    subordinate: info.subordinate,
+  };
 }

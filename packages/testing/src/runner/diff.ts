@@ -1,6 +1,7 @@
 import { unitApplication } from '../model/names.js';
 import { remoteApplication } from '../model/relations.js';
 import type { ModelState, RelationState } from '../model/schema.js';
+import { sharesScope } from '../model/scope.js';
 import { unitStorageIds } from '../model/storage.js';
 import { hookEntry, storageHookEntry } from './queue.js';
 import { secretTriggeredHooks } from '../secrets/triggers.js';
@@ -19,10 +20,15 @@ export function byUnitNumber(a: string, b: string): number {
   return Number(a.slice(a.lastIndexOf('/') + 1)) - Number(b.slice(b.lastIndexOf('/') + 1));
 }
 
-/** Units in the relation's scope on the side that sees `app`'s data (peers: the other units). */
-function watchers(relation: RelationState, app: string, except: string, dying: readonly string[]): string[] {
+/** Units in the relation's scope on the side that sees `app`'s data (peers: the other units); for a unit's bag in a container-scoped relation, only the writer's container. */
+function watchers(model: ModelState, relation: RelationState, app: string, except: string, dying: readonly string[], writer?: string): string[] {
   const other = remoteApplication(relation, app);
-  return relation.joined.filter((unit) => unit !== except && unitApplication(unit) === other && !dying.includes(unit)).sort(byUnitNumber);
+  return relation.joined
+    .filter(
+      (unit) =>
+        unit !== except && unitApplication(unit) === other && !dying.includes(unit) && (writer === undefined || sharesScope(model, relation, writer, unit)),
+    )
+    .sort(byUnitNumber);
 }
 
 /**
@@ -48,7 +54,7 @@ export function triggeredHooks(
     for (const writer of Object.keys(relation.unitData).sort(byUnitNumber)) {
       if (!relation.joined.includes(writer) || sameBag(old.unitData[writer], relation.unitData[writer])) continue;
       const app = unitApplication(writer);
-      for (const unit of watchers(relation, app, writer, dyingUnits)) {
+      for (const unit of watchers(after, relation, app, writer, dyingUnits, writer)) {
         const endpoint = relation.endpoints.find((e) => e.application === unitApplication(unit))?.name ?? '';
         hooks.push(hookEntry(unit, `${endpoint}-relation-changed`, { relationId: relation.id, remoteUnit: writer, remoteApp: app }));
       }
@@ -56,9 +62,10 @@ export function triggeredHooks(
     for (const app of Object.keys(relation.appData).sort()) {
       if (sameBag(old.appData[app], relation.appData[app])) continue;
       // Only the leader writes its application's bag, and units do not see their own writes.
-      for (const unit of watchers(relation, app, hookUnit, dyingUnits)) {
+      for (const unit of watchers(after, relation, app, hookUnit, dyingUnits)) {
         // Juju names one unit of the changed application as the remote unit (none if it has none in scope).
-        const remoteUnit = relation.joined.filter((u) => u !== unit && unitApplication(u) === app).sort(byUnitNumber)[0] ?? '';
+        const remoteUnit =
+          relation.joined.filter((u) => u !== unit && unitApplication(u) === app && sharesScope(after, relation, unit, u)).sort(byUnitNumber)[0] ?? '';
         const endpoint = relation.endpoints.find((e) => e.application === unitApplication(unit))?.name ?? '';
         hooks.push(hookEntry(unit, `${endpoint}-relation-changed`, { relationId: relation.id, remoteUnit, remoteApp: app }));
       }

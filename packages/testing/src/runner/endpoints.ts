@@ -1,5 +1,6 @@
 import { SimulatorError } from '../errors.js';
 import type { EndpointInfo, ModelState, RelationState } from '../model/schema.js';
+import { endpointInfo, IMPLICIT_ENDPOINT, isImplicit, isSubordinateApplication } from '../model/scope.js';
 
 /** `app` or `app:endpoint`, as `juju integrate` takes them. */
 export interface EndpointSpec {
@@ -33,11 +34,16 @@ function endpointsOf(model: ModelState, app: string): Record<string, EndpointInf
 function candidates(model: ModelState, spec: EndpointSpec): ResolvedEndpoint[] {
   const endpoints = endpointsOf(model, spec.app);
   if (spec.endpoint === undefined) {
-    return Object.entries(endpoints)
+    const declared = Object.entries(endpoints)
       .filter(([, info]) => info.role !== 'peers')
       .map(([endpoint, info]) => ({ app: spec.app, endpoint, info }));
+    // Juju's implicit juju-info endpoint, unless the charm declares an endpoint of that name (which then wins, as in Juju).
+    const implicit = Object.hasOwn(endpoints, IMPLICIT_ENDPOINT)
+      ? []
+      : [{ app: spec.app, endpoint: IMPLICIT_ENDPOINT, info: endpointInfo(model, spec.app, IMPLICIT_ENDPOINT)! }];
+    return [...declared, ...implicit];
   }
-  const info = Object.hasOwn(endpoints, spec.endpoint) ? endpoints[spec.endpoint] : undefined;
+  const info = endpointInfo(model, spec.app, spec.endpoint);
   if (!info) {
     throw new SimulatorError(`Application ${spec.app} has no endpoint "${spec.endpoint}" (endpoints: ${Object.keys(endpoints).sort().join(', ') || 'none'}).`);
   }
@@ -47,6 +53,12 @@ function candidates(model: ModelState, spec: EndpointSpec): ResolvedEndpoint[] {
 
 function compatible(a: ResolvedEndpoint, b: ResolvedEndpoint): boolean {
   return a.info.interface === b.info.interface && a.info.role !== b.info.role;
+}
+
+/** Juju's containerScopeOk: a container-scoped relation needs a subordinate on one side. */
+function containerScopeOk(model: ModelState, a: ResolvedEndpoint, b: ResolvedEndpoint): boolean {
+  if (a.info.scope !== 'container' && b.info.scope !== 'container') return true;
+  return isSubordinateApplication(model, a.app) || isSubordinateApplication(model, b.app);
 }
 
 /**
@@ -60,16 +72,29 @@ export function resolveRelationEndpoints(model: ModelState, a: string, b: string
   if (first.app === second.app) throw new SimulatorError(`Cannot relate ${first.app} to itself; peer relations are created at deploy.`);
   const left = candidates(model, first);
   const right = candidates(model, second);
-  const pairs: [ResolvedEndpoint, ResolvedEndpoint][] = [];
-  for (const x of left) for (const y of right) if (compatible(x, y)) pairs.push([x, y]);
+  const matching: [ResolvedEndpoint, ResolvedEndpoint][] = [];
+  for (const x of left) for (const y of right) if (compatible(x, y)) matching.push([x, y]);
+  const pairs = matching.filter(([x, y]) => containerScopeOk(model, x, y));
+  const [refused] = matching;
+  if (pairs.length === 0 && refused) {
+    throw new SimulatorError(
+      `Cannot relate ${formatEndpoint(refused[0])} to ${formatEndpoint(refused[1])}: container scoped relation requires at least one subordinate application.`,
+    );
+  }
   if (pairs.length === 1 && pairs[0]) return pairs[0];
+  // Juju's InferEndpoints: when ambiguous, pairs using an implicit endpoint (juju-info) drop out.
+  const explicit = pairs.filter(([x, y]) => !isImplicit(x.info) && !isImplicit(y.info));
+  if (pairs.length > 1 && explicit.length === 1 && explicit[0]) return explicit[0];
   if (pairs.length > 1) {
     const listed = pairs.map(([x, y]) => `${formatEndpoint(x)} ${formatEndpoint(y)}`).join(', ');
     throw new SimulatorError(`Ambiguous relation between ${a} and ${b}: name the endpoints, one of: ${listed}.`);
   }
-  const [x] = left;
-  const [y] = right;
-  if (left.length === 1 && right.length === 1 && x && y) {
+  // The mismatch is explained in terms of what the charms declare.
+  const declaredLeft = left.filter((e) => first.endpoint !== undefined || Object.hasOwn(endpointsOf(model, e.app), e.endpoint));
+  const declaredRight = right.filter((e) => second.endpoint !== undefined || Object.hasOwn(endpointsOf(model, e.app), e.endpoint));
+  const [x] = declaredLeft;
+  const [y] = declaredRight;
+  if (declaredLeft.length === 1 && declaredRight.length === 1 && x && y) {
     const describe = (e: ResolvedEndpoint) => `${formatEndpoint(e)} (${e.info.role}, interface ${e.info.interface})`;
     const reason = x.info.interface !== y.info.interface ? 'their interfaces differ' : `both are ${x.info.role} endpoints`;
     throw new SimulatorError(`Cannot relate ${describe(x)} to ${describe(y)}: ${reason}.`);

@@ -28,7 +28,8 @@ export function storageHookEntry(unit: string, storageId: string, kind: 'attache
 /** Whether an entry needs `unit` to still be in the model. */
 function involvesUnit(entry: QueueEntry, unit: string): boolean {
   if (entry.kind === 'hook') return entry.unit === unit || entry.remoteUnit === unit || entry.departingUnit === unit;
-  return entry.kind === 'remove-unit' && entry.unit === unit;
+  // A subordinate's removal holds its principal's.
+  return entry.kind === 'remove-unit' && (entry.unit === unit || entry.principal === unit);
 }
 
 function involvesRelation(entry: QueueEntry, relationId: number): boolean {

@@ -36,6 +36,8 @@ export interface QueuedHook {
 export interface QueuedUnitRemoval {
   kind: 'remove-unit';
   unit: string;
+  /** A subordinate's principal: the principal's own removal waits for this one (Juju's principal cannot die while it has subordinates). */
+  principal?: string;
 }
 
 /** Drops a relation from the model once every -broken hook has run. */
@@ -78,7 +80,7 @@ const QueueEntrySchema = v.variant('kind', [
     secret: v.exactOptional(v.object({ id: v.string(), label: v.string(), revision: v.pipe(v.number(), v.integer()) })),
     env: v.exactOptional(v.record(v.string(), v.string())),
   }),
-  v.object({ kind: v.literal('remove-unit'), unit: v.string() }),
+  v.object({ kind: v.literal('remove-unit'), unit: v.string(), principal: v.exactOptional(v.string()) }),
   v.object({ kind: v.literal('remove-relation'), relationId: v.pipe(v.number(), v.integer()) }),
 ]);
 

@@ -2,6 +2,7 @@
 import { formatPortRange, uniquePortRanges } from '../model/ports.js';
 import { isPeerRelation } from '../model/relations.js';
 import type { ModelState } from '../model/schema.js';
+import { endpointInfo } from '../model/scope.js';
 import { unitStorageIds } from '../model/storage.js';
 import { applicationStatus, applicationVersion } from './application-status.js';
 import { byUnitNumber } from './diff.js';
@@ -29,6 +30,7 @@ export function modelStatus(dir: string, model: ModelState, state: RunnerState):
             workload: { status: unitState?.status.status ?? 'unknown', message: unitState?.status.message ?? '' },
             agent: error ? { status: 'error', message: failedMessage(error.hook) } : { status: 'idle', message: '' },
             address: unitState?.privateAddress ?? '',
+            ...(unitState?.principal !== undefined ? { principal: unitState.principal } : {}),
             ports: uniquePortRanges(unitState?.openedPorts ?? {}).map(formatPortRange),
             dataDir: paths.dataDir,
             socketPath: paths.socketPath,
@@ -51,7 +53,7 @@ export function modelStatus(dir: string, model: ModelState, state: RunnerState):
     .sort((x, y) => x.id - y.id)
     .map((relation) => {
       const [first] = relation.endpoints;
-      const info = first ? model.applications[first.application]?.endpoints?.[first.name] : undefined;
+      const info = first ? endpointInfo(model, first.application, first.name) : undefined;
       return {
         id: relation.id,
         endpoints: relation.endpoints.map((endpoint) => `${endpoint.application}:${endpoint.name}`),

@@ -46,6 +46,8 @@ export interface UnitView {
   /** 'idle' | 'executing' | 'error' (Juju's agent status); for 'error', the failed hook. */
   readonly agent: { readonly status: 'idle' | 'error'; readonly message: string };
   readonly address: string;
+  /** A subordinate unit: its principal unit (`web/0`), on whose machine it runs. */
+  readonly principal?: string;
   readonly ports: readonly string[];
   readonly dataDir: string;
   readonly socketPath: string;

@@ -1,4 +1,5 @@
 import { localEndpoint, relationKey, relationsOf } from '../model/relations.js';
+import { participates } from '../model/scope.js';
 import { hookRelation } from './context.js';
 import { checkEmpty, usageError } from './errors.js';
 import { outputOptions, writeOutput, type ToolDefinition } from './tool.js';
@@ -16,7 +17,7 @@ export const tool: ToolDefinition = {
     else if (name === '') usageError('no endpoint name specified');
     checkEmpty(args);
     const ids = relationsOf(context.model, context.appName)
-      .filter((relation) => localEndpoint(relation, context.appName)?.name === name)
+      .filter((relation) => localEndpoint(relation, context.appName)?.name === name && participates(context.model, relation, context.unitName))
       .map((relation) => relationKey(relation, context.appName))
       .sort();
     await writeOutput(context, parsed, ids);

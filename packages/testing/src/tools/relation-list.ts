@@ -17,6 +17,6 @@ export const tool: ToolDefinition = {
       await writeOutput(context, parsed, remoteApplication(relation, context.appName));
       return;
     }
-    await writeOutput(context, parsed, relatedUnits(relation, context.unitName, context.appName));
+    await writeOutput(context, parsed, relatedUnits(context.model, relation, context.unitName, context.appName));
   },
 };

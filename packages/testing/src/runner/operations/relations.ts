@@ -2,7 +2,8 @@
 import { SimulatorError } from '../../errors.js';
 import { unitApplication } from '../../model/names.js';
 import { localEndpoint, remoteApplication } from '../../model/relations.js';
-import type { RelationState } from '../../model/schema.js';
+import type { ModelState, RelationState } from '../../model/schema.js';
+import { participates, sharesScope } from '../../model/scope.js';
 import { readModel } from '../../model/store.js';
 import type { ModelContext, Operation } from '../context.js';
 import { byUnitNumber } from '../diff.js';
@@ -11,6 +12,8 @@ import { liveUnits } from '../live.js';
 import { enqueue, hookEntry } from '../queue.js';
 import type { QueuedHook, RunnerState } from '../state.js';
 import { assertNoError } from './checks.js';
+import { addMissingSubordinates, orphanedSubordinates } from './subordinates.js';
+import { removeUnit } from './units.js';
 
 function endpointName(relation: RelationState, unit: string): string {
   return localEndpoint(relation, unitApplication(unit))?.name ?? '';
@@ -32,15 +35,15 @@ export function relationHook(
   });
 }
 
-/** Joined units on the other side of `relation` from `unit` (peers: the other units). */
-export function scopePeers(relation: RelationState, unit: string): string[] {
+/** Joined units on the other side of `relation` from `unit` (peers: the other units); in a container-scoped relation, only those in its container. */
+export function scopePeers(model: ModelState, relation: RelationState, unit: string): string[] {
   const other = remoteApplication(relation, unitApplication(unit));
-  return relation.joined.filter((name) => name !== unit && unitApplication(name) === other).sort(byUnitNumber);
+  return relation.joined.filter((name) => name !== unit && unitApplication(name) === other && sharesScope(model, relation, unit, name)).sort(byUnitNumber);
 }
 
-/** `unit` enters a relation's scope: -joined then -changed on both sides with every unit already in it. */
-export async function enterScope(context: ModelContext, state: RunnerState, relation: RelationState, unit: string): Promise<void> {
-  for (const other of scopePeers(relation, unit)) queueJoin(state, relation, unit, other);
+/** `unit` enters a relation's scope: -joined then -changed on both sides with every unit already in it that it can see. */
+export async function enterScope(context: ModelContext, state: RunnerState, model: ModelState, relation: RelationState, unit: string): Promise<void> {
+  for (const other of scopePeers(model, relation, unit)) queueJoin(state, relation, unit, other);
   await context.simulator.joinUnit(relation.id, unit);
   relation.joined.push(unit);
 }
@@ -63,13 +66,18 @@ export async function relate(context: ModelContext, { state, model }: Operation,
   assertNoError(state, [...leftUnits, ...rightUnits]);
   const key = await context.simulator.addRelation(formatEndpoint(left), formatEndpoint(right));
   const id = Number(key.slice(key.lastIndexOf(':') + 1));
-  const relation = (await readModel(context.dir)).relations[String(id)];
+  const current = await readModel(context.dir);
+  const relation = current.relations[String(id)];
   if (!relation) throw new SimulatorError(`Relation ${id} vanished while it was being created.`);
-  for (const unit of [...leftUnits, ...rightUnits]) enqueue(state, relationHook(relation, unit, 'created'));
-  for (const unit of [...leftUnits, ...rightUnits]) await context.simulator.joinUnit(id, unit);
+  // A subordinate unit on another application's principal stays out of a container-scoped relation.
+  const members = [...leftUnits, ...rightUnits].filter((unit) => participates(current, relation, unit));
+  for (const unit of members) enqueue(state, relationHook(relation, unit, 'created'));
+  for (const unit of members) await context.simulator.joinUnit(id, unit);
   for (const x of leftUnits) {
-    for (const y of rightUnits) queueJoin(state, relation, x, y);
+    for (const y of rightUnits) if (members.includes(x) && members.includes(y) && sharesScope(current, relation, x, y)) queueJoin(state, relation, x, y);
   }
+  // Over a container-scoped relation, each principal unit gets a unit of the subordinate.
+  await addMissingSubordinates(context, state, relation);
 }
 
 export async function removeRelation(context: ModelContext, { state, model }: Operation, a: string, b: string): Promise<void> {
@@ -82,12 +90,16 @@ export async function removeRelation(context: ModelContext, { state, model }: Op
   state.dyingRelations.push(relation.id);
   const joined = new Set(relation.joined);
   for (const x of leftUnits.filter((unit) => joined.has(unit))) {
-    for (const y of rightUnits.filter((unit) => joined.has(unit))) {
+    for (const y of rightUnits.filter((unit) => joined.has(unit) && sharesScope(model, relation, x, unit))) {
       enqueue(state, relationHook(relation, x, 'departed', { unit: y, departing: y }));
       enqueue(state, relationHook(relation, y, 'departed', { unit: x, departing: x }));
     }
   }
   for (const unit of joined) await context.simulator.departUnit(relation.id, unit);
-  for (const unit of [...leftUnits, ...rightUnits]) enqueue(state, relationHook(relation, unit, 'broken'));
+  relation.joined = [];
+  for (const unit of [...leftUnits, ...rightUnits].filter((name) => participates(model, relation, name)))
+    enqueue(state, relationHook(relation, unit, 'broken'));
   enqueue(state, { kind: 'remove-relation', relationId: relation.id });
+  // A subordinate unit goes once no container-scoped relation ties it to its principal.
+  for (const unit of orphanedSubordinates(model, state, relation)) await removeUnit(context, { state, model }, unit, { subordinate: true });
 }

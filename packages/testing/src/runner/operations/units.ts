@@ -15,6 +15,9 @@ import type { QueuedHook, RunnerState } from '../state.js';
 import type { DeployOptions } from '../types.js';
 import { assertNoError, requireApplication, requireUnit } from './checks.js';
 import { enterScope, relationHook, scopePeers } from './relations.js';
+import { addMissingSubordinates, subordinateUnitCount } from './subordinates.js';
+import { participates, subordinatesOf } from '../../model/scope.js';
+import { byUnitNumber } from '../diff.js';
 import { isKubernetesApplication, prepareKubernetesDeploy, recordContainers, startKubernetesUnits } from '../../kubernetes/deploy.js';
 
 export async function deploy(context: ModelContext, { state, model }: Operation, charmDir: string, options: DeployOptions): Promise<void> {
@@ -24,8 +27,10 @@ export async function deploy(context: ModelContext, { state, model }: Operation,
     throw new SimulatorError(`Invalid application name ${JSON.stringify(name)}: use lowercase letters, digits and "-", starting with a letter.`);
   }
   if (Object.hasOwn(model.applications, name)) throw new SimulatorError(`Application ${name} already exists.`);
-  const units = options.units ?? 1;
-  if (!Number.isSafeInteger(units) || units < 1) throw new SimulatorError(`The number of units must be a whole number of at least 1, got ${units}.`);
+  const units = subordinateUnitCount(charm, name, options.units) ?? options.units ?? 1;
+  if (!charm.subordinate && (!Number.isSafeInteger(units) || units < 1)) {
+    throw new SimulatorError(`The number of units must be a whole number of at least 1, got ${units}.`);
+  }
   const config: Record<string, ConfigValue> = {};
   for (const [key, value] of Object.entries(coerceConfig(name, charm.configOptions, options.config ?? {}))) {
     if (value !== null) Object.defineProperty(config, key, { value, enumerable: true, writable: true, configurable: true });
@@ -47,11 +52,12 @@ export async function deploy(context: ModelContext, { state, model }: Operation,
   for (const [endpoint, info] of Object.entries(charm.endpoints)) {
     if (info.role === 'peers') await context.simulator.addPeerRelation(name, endpoint);
   }
-  await addUnits(context, state, name, units);
+  if (units > 0) await addUnits(context, state, name, units);
 }
 
 export async function addUnit(context: ModelContext, { state, model }: Operation, app: string, count: number): Promise<void> {
-  requireApplication(model, app);
+  // Juju's addUnitOpsWithCons: a subordinate's units come with its principal's.
+  if (requireApplication(model, app).subordinate) throw new SimulatorError(`cannot add unit to application "${app}": application is a subordinate`);
   if (!Number.isSafeInteger(count) || count < 1) throw new SimulatorError(`The number of units must be a whole number of at least 1, got ${count}.`);
   const involved = liveUnits(model, app, state);
   for (const relation of liveRelations(model, state, app)) involved.push(...relation.joined);
@@ -59,18 +65,35 @@ export async function addUnit(context: ModelContext, { state, model }: Operation
   await addUnits(context, state, app, count);
 }
 
-export async function removeUnit(context: ModelContext, { state, model }: Operation, unit: string): Promise<void> {
+/**
+ * `juju remove-unit`: refused for a subordinate unit (it goes with its relation to its
+ * principal, or with its principal). A principal's subordinates go first, then the unit.
+ * `subordinate: true` is the removal of a subordinate that its principal or relation takes along.
+ */
+export async function removeUnit(context: ModelContext, operation: Operation, unit: string, options: { readonly subordinate?: boolean } = {}): Promise<void> {
+  const { state, model } = operation;
   requireUnit(model, state, unit);
+  const principal = model.units[unit]?.principal;
+  if (principal !== undefined && !options.subordinate) {
+    // Juju's DestroyUnit refusal, word for word.
+    throw new SimulatorError(`unit "${unit}" is a subordinate, to remove use remove-relation. Note: this will remove all units of "${unitApplication(unit)}"`);
+  }
+  const subordinates = subordinatesOf(model, unit)
+    .filter((sub) => !state.dyingUnits.includes(sub))
+    .sort(byUnitNumber);
   const app = unitApplication(unit);
-  const relations = liveRelations(model, state, app);
-  assertNoError(state, [unit, ...relations.flatMap((relation) => scopePeers(relation, unit))]);
+  const relations = liveRelations(model, state, app).filter((relation) => participates(model, relation, unit));
+  assertNoError(state, [unit, ...subordinates, ...relations.flatMap((relation) => scopePeers(model, relation, unit))]);
+  for (const sub of subordinates) await removeUnit(context, operation, sub, { subordinate: true });
   state.dyingUnits.push(unit);
   await updateModel(context.dir, (current) => markDying(current, unit));
   const remoteSide: QueuedHook[] = [];
   const ownSide: QueuedHook[] = [];
   for (const relation of relations) {
-    const others = scopePeers(relation, unit);
+    const others = scopePeers(model, relation, unit);
     if (relation.joined.includes(unit)) await context.simulator.departUnit(relation.id, unit);
+    // The snapshot follows, so a principal removed after its subordinates no longer sees them.
+    relation.joined = relation.joined.filter((name) => name !== unit);
     for (const other of others) remoteSide.push(relationHook(relation, other, 'departed', { unit, departing: unit }));
     for (const other of others) ownSide.push(relationHook(relation, unit, 'departed', { unit: other, departing: unit }));
     if (!isPeerRelation(relation)) ownSide.push(relationHook(relation, unit, 'broken'));
@@ -79,14 +102,19 @@ export async function removeUnit(context: ModelContext, { state, model }: Operat
   enqueue(state, hookEntry(unit, 'stop'));
   for (const id of unitStorageIds(model, unit)) enqueue(state, storageHookEntry(unit, id, 'detaching'));
   enqueue(state, hookEntry(unit, 'remove'));
-  // The unit leaves the model only once the hooks above have run (see the hook queue).
-  enqueue(state, { kind: 'remove-unit', unit });
+  // The unit leaves the model only once the hooks above have run (see the hook queue); a principal only after its subordinates.
+  enqueue(state, { kind: 'remove-unit', unit, ...(principal !== undefined ? { principal } : {}) });
 }
 
-/** Creates `count` units (with their storage) and queues their install sequence and relation joins. */
-async function addUnits(context: ModelContext, state: RunnerState, app: string, count: number): Promise<void> {
+/**
+ * Creates `count` units (with their storage), or for a subordinate one unit in each of
+ * `principals`' containers, and queues their install sequence and relation joins; then
+ * new principal units get their subordinates.
+ */
+export async function addUnits(context: ModelContext, state: RunnerState, app: string, count: number, principals?: readonly string[]): Promise<string[]> {
   const added: string[] = [];
-  for (let i = 0; i < count; i++) added.push(await context.simulator.addUnit(app));
+  if (principals) for (const principal of principals) added.push(await context.simulator.addUnit(app, { principal }));
+  else for (let i = 0; i < count; i++) added.push(await context.simulator.addUnit(app));
   const model = await readModel(context.dir);
   const leader = model.applications[app]?.leader;
   const relations = liveRelations(model, state, app);
@@ -95,13 +123,16 @@ async function addUnits(context: ModelContext, state: RunnerState, app: string, 
     // Machine charms: storage is attached before install (Kubernetes: after start, see startKubernetesUnits).
     if (!kubernetes) for (const id of unitStorageIds(model, unit)) enqueue(state, storageHookEntry(unit, id, 'attached'));
     enqueue(state, hookEntry(unit, 'install'));
-    for (const relation of relations) enqueue(state, relationHook(relation, unit, 'created'));
+    for (const relation of relations) if (participates(model, relation, unit)) enqueue(state, relationHook(relation, unit, 'created'));
     enqueue(state, hookEntry(unit, unit === leader ? 'leader-elected' : 'leader-settings-changed'));
     enqueue(state, hookEntry(unit, 'config-changed'));
     enqueue(state, hookEntry(unit, 'start'));
   }
   if (kubernetes) await startKubernetesUnits(context.dir, state, added);
   for (const relation of relations) {
-    for (const unit of added) await enterScope(context, state, relation, unit);
+    for (const unit of added) if (participates(model, relation, unit)) await enterScope(context, state, model, relation, unit);
   }
+  // Juju creates a principal's subordinate units when it enters their container-scoped relations.
+  for (const relation of relations) await addMissingSubordinates(context, state, relation);
+  return added;
 }

@@ -16,6 +16,7 @@ import { liveUnits } from '../live.js';
 import { enqueue, hookEntry, storageHookEntry } from '../queue.js';
 import type { QueuedHook } from '../state.js';
 import { storageUpgradeProblem } from '../storage.js';
+import { endpointInfo, IMPLICIT_ENDPOINT } from '../../model/scope.js';
 import { assertNoError, requireApplication } from './checks.js';
 import { enterScope, relationHook } from './relations.js';
 
@@ -24,13 +25,19 @@ export async function upgrade(context: ModelContext, { state, model }: Operation
   const charm = await readCharm(charmDir ?? current.charmDir);
   for (const relation of relationsOf(model, app)) {
     const name = localEndpoint(relation, app)?.name ?? '';
-    const before = current.endpoints?.[name];
-    const after = Object.hasOwn(charm.endpoints, name) ? charm.endpoints[name] : undefined;
+    const before = endpointInfo(model, app, name);
+    // The implicit juju-info endpoint stays unless the new charm declares its own.
+    const after = Object.hasOwn(charm.endpoints, name) ? charm.endpoints[name] : name === IMPLICIT_ENDPOINT ? endpointInfo(model, '', name) : undefined;
     if (!after || after.role !== before?.role || after.interface !== before.interface) {
       throw new SimulatorError(
         `Cannot upgrade ${app}: relation ${relation.id} uses endpoint "${name}", which the new charm ${after ? 'declares differently' : 'does not declare'}.`,
       );
     }
+  }
+  if (charm.subordinate !== (current.subordinate === true)) {
+    throw new SimulatorError(
+      `Cannot upgrade ${app}: the new charm is ${charm.subordinate ? 'a subordinate' : 'not a subordinate'}, the deployed one ${charm.subordinate ? 'is not' : 'is'}; deploy it as a new application.`,
+    );
   }
   const storageProblem = storageUpgradeProblem(model, app, current.storage, charm.storage);
   if (storageProblem !== null) throw new SimulatorError(`Cannot upgrade ${app}: ${storageProblem}.`);
@@ -86,6 +93,6 @@ export async function upgrade(context: ModelContext, { state, model }: Operation
     const relation = (await readModel(context.dir)).relations[key.slice(key.lastIndexOf(':') + 1)];
     if (!relation) continue;
     for (const unit of units) enqueue(state, relationHook(relation, unit, 'created'));
-    for (const unit of units) await enterScope(context, state, relation, unit);
+    for (const unit of units) await enterScope(context, state, model, relation, unit);
   }
 }
