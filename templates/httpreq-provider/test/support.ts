@@ -10,6 +10,7 @@ export async function cli(args: readonly string[], options: { db: string; input?
   const result = await execa('node', [BIN, ...args], {
     env: { HTTPREQ_DB: options.db },
     reject: false,
+    stripFinalNewline: false,
     ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
   });
   return { stdout: String(result.stdout), stderr: String(result.stderr), exitCode: result.exitCode ?? -1 };
