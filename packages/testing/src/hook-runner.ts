@@ -15,6 +15,7 @@ import { localEndpoint, relationsOf, remoteApplication } from './model/relations
 import type { HookContextState, HookRun, ModelState } from './model/schema.js';
 import { createStorageDirectories, storageNameOf, unitStorageIds } from './model/storage.js';
 import { settleStartStatus } from './model/unit-status.js';
+import { ensureModelServer } from './server/start.js';
 import {
   appendHookRun,
   listContexts,
@@ -169,6 +170,8 @@ export async function openHookContext(
   options: HookContextOptions,
 ): Promise<{ context: HookContextState; env: Record<string, string> }> {
   if (hook === '' || hook.includes('/')) throw new Error(`Invalid hook name ${JSON.stringify(hook)}.`);
+  // The hook's tools are thin clients of the model's server: started when none runs (they work without one, slower).
+  await ensureModelServer(modelDir);
   return withModelLock(modelDir, async () => {
     const model = await readModel(modelDir);
     if (!model.units[unit]) throw new Error(`Unit ${unit} is not in the model.`);

@@ -1,9 +1,12 @@
+import { accessSync, constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { writeFileAtomic } from '@lucky/core/system';
 import { MODEL_DIR_MODE, MODEL_FILE_MODE } from './model/store.js';
 import { TOOL_NAMES } from './tools/names.js';
+import { clientScript } from './server/client-script.js';
+import { serverPaths } from './server/paths.js';
 
 /**
  * The compiled tool entry point. Resolved relative to this module so it works from
@@ -13,9 +16,28 @@ export function toolMainPath(): string {
   return fileURLToPath(new URL('../dist/tools/main.js', import.meta.url));
 }
 
+/** `bin/hook-tool.js <tool> [args…]`: a tool in a Node process of its own, the clients' fallback. */
+function hookToolBinPath(): string {
+  return fileURLToPath(new URL('../bin/hook-tool.js', import.meta.url));
+}
+
+/** bash, whose /dev/tcp lets a tool be a thin client of the model server without starting another process; null when there is none. */
+export function findBash(path = process.env.PATH ?? ''): string | null {
+  for (const dir of ['/bin', '/usr/bin', ...path.split(':').filter((entry) => entry.startsWith('/'))]) {
+    try {
+      accessSync(join(dir, 'bash'), constants.X_OK);
+      return join(dir, 'bash');
+    } catch {
+      // Not here.
+    }
+  }
+  return null;
+}
+
 /**
- * Writes one executable per hook tool into `toolsDir`: a tiny script that imports the
- * compiled tool entry and runs the tool by name (no argv[0] symlink tricks needed).
+ * Writes one executable per hook tool into `toolsDir` (`<model>/tools`). With bash, a
+ * thin client of the model server (server/client-script.ts); without, a tiny Node
+ * script that imports the compiled tool entry and runs the tool by name.
  */
 export async function writeToolScripts(toolsDir: string): Promise<void> {
   const main = toolMainPath();
@@ -29,10 +51,15 @@ export async function writeToolScripts(toolsDir: string): Promise<void> {
   // and load the ESM entry with import(), which CommonJS allows.
   await writeFileAtomic(join(toolsDir, 'package.json'), '{ "type": "commonjs" }\n', { durable: false, mode: MODEL_FILE_MODE });
   const url = JSON.stringify(pathToFileURL(main).href);
+  const bash = findBash();
+  const client = { bash: bash ?? '', endpoint: serverPaths(dirname(toolsDir)).endpoint, fallback: [process.execPath, hookToolBinPath()] };
   for (const name of TOOL_NAMES) {
     // Written aside and renamed: a hook of another process may be running these tools.
     const path = join(toolsDir, name);
-    const text = `#!/usr/bin/env node\n// Juju hook tool "${name}", simulated by @lucky/testing.\nimport(${url}).then((tools) => tools.runTool(${JSON.stringify(name)}));\n`;
+    const text =
+      bash !== null
+        ? clientScript(name, client)
+        : `#!/usr/bin/env node\n// Juju hook tool "${name}", simulated by @lucky/testing.\nimport(${url}).then((tools) => tools.runTool(${JSON.stringify(name)}));\n`;
     // Executable by the user who runs the hooks, and no one else, like the rest of the model.
     await writeFileAtomic(path, text, { mode: 0o700, durable: false });
   }

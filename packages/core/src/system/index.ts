@@ -4,3 +4,5 @@ export { writeFileAtomic, writeFileAtomicSync, syncDirectory, type AtomicWriteOp
 export { isProcessRunning } from './process-alive.js';
 export { shellQuote } from './shell-quote.js';
 export { endProcessGroup, processGroupAlive, processStartTime } from './process-group.js';
+// The unit daemon's pid lock, also the simulator's model server's (one server per model).
+export { acquirePidLock } from '../daemon/lock.js';

@@ -6,8 +6,8 @@
  * most 8 KiB and the whole content 64 KiB. Messages never include a value.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { toolHome } from '../tools/io.js';
 
 const KEY = /^([a-z](?:-?[a-z0-9]){2,})$/;
 const MAX_VALUE_BYTES = 8 * 1024;
@@ -17,7 +17,7 @@ const MAX_CONTENT_BYTES = 64 * 1024;
 export class ContentError extends Error {}
 
 function resolvePath(path: string, cwd: string): string {
-  const expanded = path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
+  const expanded = path === '~' || path.startsWith('~/') ? join(toolHome(), path.slice(1)) : path;
   return isAbsolute(expanded) ? expanded : join(cwd, expanded);
 }
 

@@ -6,6 +6,7 @@
 import { parseArgs } from './args.js';
 import { openToolContext } from './context.js';
 import { HelpRequested, ToolError } from './errors.js';
+import { processIO, withToolIO, type ToolIO } from './io.js';
 import { isToolName, type ToolName } from './names.js';
 import type { ToolDefinition } from './tool.js';
 
@@ -51,29 +52,37 @@ const loaders: Record<ToolName, () => Promise<{ tool: ToolDefinition }>> = {
 /**
  * Runs the hook tool `name` with `argv` against the hook context of the environment,
  * printing `ERROR <message>` on failure. Sets and returns the exit code: 0, 2 for
- * command-line errors, 1 for runtime errors.
+ * command-line errors, 1 for runtime errors. With `io` (the model server), the tool
+ * reads and writes the caller's streams instead of this process's, and the process's
+ * exit code is left alone.
  */
-export async function runTool(name: string, argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+export async function runTool(name: string, argv: readonly string[] = process.argv.slice(2), io?: ToolIO): Promise<number> {
+  if (io) return withToolIO(io, () => executeTool(name, argv, io));
+  const code = await executeTool(name, argv, processIO());
+  process.exitCode = code;
+  return code;
+}
+
+async function executeTool(name: string, argv: readonly string[], io: ToolIO): Promise<number> {
   let code = 0;
   let definition: ToolDefinition | undefined;
   try {
     // The agent checks the context before it looks at the command, as jujud does.
-    const context = await openToolContext(process.env, process.cwd());
+    const context = await openToolContext(io.env, io.cwd);
     if (!isToolName(name)) throw new ToolError(`bad request: unknown hook command: ${name}`, 1);
     definition = (await loaders[name]()).tool;
     const parsed = parseArgs(argv, definition.options(context));
     await definition.run(context, parsed);
   } catch (error) {
     if (error instanceof HelpRequested && definition) {
-      process.stdout.write(`Usage: ${definition.name} [options] ${definition.args}`.trimEnd() + `\n\nSummary:\n${definition.purpose}\n`);
+      io.stdout(`Usage: ${definition.name} [options] ${definition.args}`.trimEnd() + `\n\nSummary:\n${definition.purpose}\n`);
     } else if (error instanceof ToolError) {
-      process.stderr.write(`ERROR ${error.message}\n`);
+      io.stderr(`ERROR ${error.message}\n`);
       code = error.exitCode;
     } else {
-      process.stderr.write(`ERROR ${(error as Error).message ?? String(error)}\n`);
+      io.stderr(`ERROR ${(error as Error).message ?? String(error)}\n`);
       code = 1;
     }
   }
-  process.exitCode = code;
   return code;
 }

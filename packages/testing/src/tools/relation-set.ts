@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { setOwn } from '../model/records.js';
 import { findRelation, isLeader, updateHookContext, type ToolContext } from './context.js';
 import { runtimeError, usageError } from './errors.js';
+import { toolHome, toolIO } from './io.js';
 import { boolOption, parseKeyValues, relationIdOption, selectedRelationId, valueOption, warnDeprecatedFormat, type ToolDefinition } from './tool.js';
 
 export const tool: ToolDefinition = {
@@ -45,7 +45,7 @@ async function readSettingsFile(context: ToolContext, file: string): Promise<Map
   if (file === '-') {
     text = await readStdin();
   } else {
-    const expanded = file === '~' || file.startsWith('~/') ? join(homedir(), file.slice(1)) : file;
+    const expanded = file === '~' || file.startsWith('~/') ? join(toolHome(), file.slice(1)) : file;
     const path = isAbsolute(expanded) ? expanded : join(context.cwd, expanded);
     try {
       text = await readFile(path, 'utf8');
@@ -86,7 +86,5 @@ function lineOf(text: string, offset: number | undefined): number {
 }
 
 async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return (await toolIO().readStdin()).toString('utf8');
 }

@@ -1,5 +1,6 @@
 import { currentApplication } from './context.js';
 import { checkEmpty, runtimeError, usageError } from './errors.js';
+import { toolIO } from './io.js';
 import type { ToolDefinition } from './tool.js';
 
 export const tool: ToolDefinition = {
@@ -15,6 +16,6 @@ export const tool: ToolDefinition = {
     const path = Object.hasOwn(resources, name) ? resources[name] : undefined;
     if (path === undefined) runtimeError(`could not download resource: resource ${JSON.stringify(name)} not found`);
     // jujuc prints the path without a trailing newline.
-    process.stdout.write(path);
+    toolIO().stdout(path);
   },
 };

@@ -4,6 +4,7 @@ import { emptyPendingSecrets } from '../secrets/schema.js';
 import { notLeader, parseUpsert, upsertOptions } from '../secrets/tool-support.js';
 import { isLeader, updateHookContext } from './context.js';
 import { runtimeError, usageError } from './errors.js';
+import { toolIO } from './io.js';
 import type { ToolDefinition } from './tool.js';
 
 export const tool: ToolDefinition = {
@@ -23,6 +24,6 @@ export const tool: ToolDefinition = {
       const pending = (hook.pending.secrets ??= emptyPendingSecrets());
       pending.creates.push({ id, owner, content: upsert.content ?? {}, ...upsert.metadata });
     });
-    process.stdout.write(`${secretUri(id)}\n`);
+    toolIO().stdout(`${secretUri(id)}\n`);
   },
 };

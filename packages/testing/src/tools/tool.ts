@@ -4,6 +4,7 @@ import { atoi } from '../model/ports.js';
 import type { OptionSpec, ParsedArgs } from './args.js';
 import { findRelation, type ToolContext } from './context.js';
 import { formatValue, type GoValue, type OutputFormat } from './format.js';
+import { toolIO } from './io.js';
 
 /** One hook tool: its options (which may depend on the hook context) and its command. */
 export interface ToolDefinition {
@@ -42,8 +43,10 @@ export function outputFormat(parsed: ParsedArgs, fallback: OutputFormat = 'smart
 export async function writeOutput(context: ToolContext, parsed: ParsedArgs, value: GoValue, fallback: OutputFormat = 'smart'): Promise<void> {
   const text = await formatValue(outputFormat(parsed, fallback), value);
   const path = parsed.string('output', '');
-  if (path !== '') await writeFile(isAbsolute(path) ? path : join(context.cwd, path), text);
-  else process.stdout.write(text);
+  const io = toolIO();
+  // Created with the caller's umask, as the tool's own process would create it.
+  if (path !== '') await writeFile(isAbsolute(path) ? path : join(context.cwd, path), text, io.umask === null ? {} : { mode: 0o666 & ~io.umask });
+  else io.stdout(text);
 }
 
 /** `-r/--relation <id>|<endpoint>:<id>`; only the number after the last colon counts. */
@@ -81,7 +84,7 @@ export function valueOption(...names: string[]): OptionSpec {
 
 /** jujuc's warning for the `--format` accepted (and ignored) by tools without output. */
 export function warnDeprecatedFormat(parsed: ParsedArgs, tool: string): void {
-  if (parsed.string('format', '') !== '') process.stderr.write(`--format flag deprecated for command ${JSON.stringify(tool)}`);
+  if (parsed.string('format', '') !== '') toolIO().stderr(`--format flag deprecated for command ${JSON.stringify(tool)}`);
 }
 
 /** keyvalues.Parse(args, true): `key=value` pairs, empty values allowed, duplicates rejected. */
