@@ -91,6 +91,11 @@ test("list_domains: one user, '*' exactly as Canonical's test, unknown user", as
     'users in creation order, empty sections left out',
   );
   assert.is((await run(ctx, 'list-domains', 'bare')).stdout, '\nbare:\n');
+  assert.is((await run(ctx, 'list-domains', 'subs', '--format', 'json')).stdout, '{"username":"subs","domains":[],"subdomains":["a.com"]}\n');
+  assert.equal(
+    JSON.parse((await run(ctx, 'list-domains', '*', '--format', 'json')).stdout).map((u: { username: string }) => u.username),
+    ['test_user', 'bare', 'subs'],
+  );
   assert.equal(await run(ctx, 'list-domains', 'ghost'), { stdout: '', stderr: 'CommandError: User "ghost" does not exist\n', exitCode: 1 });
 });
 

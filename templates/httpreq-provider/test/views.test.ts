@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { removeDir, tempDir, waitFor } from '@lucky/test-utils';
 import { allowDomains, createUser } from '../src/db/commands.js';
 import { writeDatabase } from '../src/db/store.js';
@@ -227,7 +227,11 @@ test.run();
 
 // ---- the real `serve` process, configured by its environment ----
 
-const serve = suite<{ dir: string; bare: string; child?: ResultPromise; output: string }>('httpreq-provider serve');
+function spawnServe(env: Record<string, string>) {
+  return execa('node', [BIN, 'serve'], { env, reject: false, all: true });
+}
+
+const serve = suite<{ dir: string; bare: string; child?: ReturnType<typeof spawnServe>; output: string }>('httpreq-provider serve');
 
 serve.before(async (ctx) => {
   ctx.dir = await tempDir('httpreq-serve-');
@@ -245,10 +249,12 @@ serve('serves from its environment, logs each request, stops on SIGTERM', async 
   const db = join(ctx.dir, 'users.json');
   await cli(['create-user', 'u', '--password', 'p'], { db });
   await cli(['allow-domains', 'u', '--domains', 'example.com'], { db });
-  const child = execa('node', [BIN, 'serve'], {
-    env: { HTTPREQ_LISTEN: '127.0.0.1:0', HTTPREQ_GIT_REPO: `file://${ctx.bare}@main`, HTTPREQ_DB: db, HTTPREQ_WORKDIR: join(ctx.dir, 'work'), HOME: ctx.dir },
-    reject: false,
-    all: true,
+  const child = spawnServe({
+    HTTPREQ_LISTEN: '127.0.0.1:0',
+    HTTPREQ_GIT_REPO: `file://${ctx.bare}@main`,
+    HTTPREQ_DB: db,
+    HTTPREQ_WORKDIR: join(ctx.dir, 'work'),
+    HOME: ctx.dir,
   });
   ctx.child = child;
   child.all.on('data', (chunk: Buffer) => (ctx.output += chunk.toString()));

@@ -1,5 +1,5 @@
-import { Command, Option } from 'clipanion';
-import { allowDomains, CommandError, createUser, listDomains, revokeDomains, splitNames } from '../db/commands.js';
+import { Command, Option, UsageError } from 'clipanion';
+import { allowDomains, CommandError, createUser, grantsOf, listDomains, revokeDomains, splitNames } from '../db/commands.js';
 import { generatePassword } from '../db/password.js';
 import { DatabaseCommand } from './db-command.js';
 
@@ -86,16 +86,22 @@ export class ListDomainsCommand extends DatabaseCommand {
     description: "print a user's grants, or every user's with '*'",
     details: `
       The layout is Canonical's: a blank line, \`<user>:\`, then \`domains:\` and \`subdomains:\` with sorted comma-separated names, each section left out when empty.
+
+      \`--format json\` prints \`{"username","domains","subdomains"}\` for one user, or a list of them for \`*\`.
     `,
     examples: [
       ['One user', 'httpreq-provider list-domains alice'],
       ['Every user', "httpreq-provider list-domains '*'"],
+      ['As JSON', 'httpreq-provider list-domains alice --format json'],
     ],
   });
 
   username = Option.String({ name: 'username' });
+  format = Option.String('--format', 'plain', { description: "plain (Canonical's layout) or json" });
 
   async execute(): Promise<number> {
+    if (this.format !== 'plain' && this.format !== 'json') throw new UsageError(`Unknown --format "${this.format}": expected plain or json.`);
+    if (this.format === 'json') return this.read((db) => ({ result: JSON.stringify(grantsOf(db, this.username)) }));
     return this.read((db) => listDomains(db, this.username));
   }
 }

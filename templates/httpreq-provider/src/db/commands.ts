@@ -120,6 +120,18 @@ export function listDomains(db: Database, username: string): Outcome {
   return { result: formatUser(findUser(db, username)) };
 }
 
+export interface Grants {
+  readonly username: string;
+  readonly domains: readonly string[];
+  readonly subdomains: readonly string[];
+}
+
+/** The grants without the password hashes: one user, or every user for `*`. */
+export function grantsOf(db: Database, username: string): Grants | Grants[] {
+  const view = (u: User): Grants => ({ username: u.username, domains: u.domains, subdomains: u.subdomains });
+  return username === '*' ? db.users.map(view) : view(findUser(db, username));
+}
+
 /** The partial database a failed allow/revoke still keeps (Canonical commits each grant on its own). */
 export function partialDatabase(error: unknown): Database | undefined {
   return error instanceof CommandError ? (error as CommandError & { db?: Database }).db : undefined;
