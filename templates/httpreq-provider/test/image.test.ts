@@ -115,4 +115,17 @@ test('the workload user exists with its home; the service answers and pushes a r
   assert.match(flow.output, /^-rw-------\s+1 httpreq\s+httpreq\s.*users\.json$/m);
 });
 
+test('commands run as root write the database owned by the workload user, who can read it', async (ctx) => {
+  const script = [
+    'set -e',
+    'httpreq-provider create-user u --password p >/dev/null',
+    'ls -ln /var/lib/httpreq/users.json',
+    'su -s /bin/sh -c "httpreq-provider list-domains u" httpreq',
+  ].join('\n');
+  const result = await run(ctx, ['sh', '-c', script]);
+  assert.is(result.code, 0, result.output);
+  assert.match(result.output, /^-rw-------\s+1 584792\s+584792\s.*users\.json$/m);
+  assert.ok(result.output.includes('\nu:\n'), result.output);
+});
+
 test.run();

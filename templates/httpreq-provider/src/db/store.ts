@@ -45,12 +45,18 @@ export async function readDatabase(file: string): Promise<Database> {
   return parseDatabase(text, file);
 }
 
-/** Writes the whole file atomically: a 0600 temp file in the same directory, fsync, rename. */
+/** Writes the whole file atomically: a 0600 temp file in the same directory (owned by the directory's owner), fsync, rename. */
 export async function writeDatabase(file: string, db: Database): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const handle = await open(temp, 'wx', 0o600);
   try {
+    // Run as root (a charm's exec), the file still belongs to the directory's owner, the workload user
+    // that serves from it: a root-owned 0600 file would lock the service out.
+    if (process.getuid?.() === 0) {
+      const owner = await stat(dirname(file));
+      if (owner.uid !== 0 || owner.gid !== 0) await handle.chown(owner.uid, owner.gid);
+    }
     await handle.writeFile(serializeDatabase(db));
     await handle.sync();
   } finally {
