@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { link, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { isProcessRunning } from '@lucky/core/system';
@@ -20,6 +21,45 @@ const DEFAULT_STALE_MS = 10_000;
  * regardless (critical sections last milliseconds).
  */
 export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+  // Callers in one process (the model server runs many tools at once) queue here, in
+  // order, rather than polling the file against each other; a caller already holding
+  // this lock goes straight to the file, as before.
+  const held = heldLocks.getStore();
+  if (held?.has(lockPath)) return withLockFile(lockPath, fn, options);
+  const previous = queues.get(lockPath) ?? Promise.resolve();
+  let done!: () => void;
+  const turn = new Promise<void>((resolve) => (done = resolve));
+  const tail = previous.then(() => turn);
+  queues.set(lockPath, tail);
+  try {
+    await waitTurn(previous, lockPath, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    return await heldLocks.run(new Set([...(held ?? []), lockPath]), () => withLockFile(lockPath, fn, options));
+  } finally {
+    done();
+    if (queues.get(lockPath) === tail) queues.delete(lockPath);
+  }
+}
+
+/** Waits for the previous holder in this process, as long as the lock's timeout allows. */
+async function waitTurn(previous: Promise<void>, lockPath: string, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    // setTimeout takes at most 2^31-1 ms (24 days); a longer timeout is cut to that.
+    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for the lock ${lockPath}`)), Math.min(timeoutMs, 2 ** 31 - 1));
+  });
+  try {
+    await Promise.race([previous, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The last turn queued for each lock path in this process. */
+const queues = new Map<string, Promise<void>>();
+/** The lock paths the current async call chain holds. */
+const heldLocks = new AsyncLocalStorage<ReadonlySet<string>>();
+
+async function withLockFile<T>(lockPath: string, fn: () => Promise<T>, options: LockOptions): Promise<T> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
   const token = `${process.pid} ${randomUUID()}`;

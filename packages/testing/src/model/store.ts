@@ -33,7 +33,7 @@ export function logPath(dir: string, unit: string): string {
   return join(modelPaths(dir).logs, `${unitTag(unit)}.jsonl`);
 }
 
-/** Readers never see a half-written file. The model is a development tool's: atomic, but not fsynced. Mode 0600. */
+/** Readers never see a half-written file. Atomic, but not fsynced: a hook context lives as long as its hook (model.json is fsynced, see writeModel). Mode 0600. */
 export function writeModelFile(path: string, data: string): Promise<void> {
   return writeFileAtomic(path, data, { durable: false, mode: MODEL_FILE_MODE });
 }
@@ -51,8 +51,13 @@ export async function readModel(dir: string): Promise<ModelState> {
   return JSON.parse(await readFile(modelPaths(dir).model, 'utf8')) as ModelState;
 }
 
+/**
+ * The committed model is written durably (fsynced, then renamed): a tool's change is on
+ * disk before the tool's caller hears of it, whatever happens to the process that wrote
+ * it (the model server) or the machine afterwards.
+ */
 export async function writeModel(dir: string, model: ModelState): Promise<void> {
-  await writeModelFile(modelPaths(dir).model, `${JSON.stringify(model, null, 2)}\n`);
+  await writeFileAtomic(modelPaths(dir).model, `${JSON.stringify(model, null, 2)}\n`, { durable: true, mode: MODEL_FILE_MODE });
 }
 
 /** Read-modify-write of model.json under the model lock. */

@@ -29,6 +29,7 @@ import { removeWorkloadContainers, stopUnitWorkloads } from '../kubernetes/workl
 import type { DeployOptions, HookOutcome, LocalModelListener, LocalModelOptions, ModelStatus, ResolvedOptions } from './types.js';
 import { shortSocketRoot } from './unit-paths.js';
 import { sweepModelDocker } from './cleanup.js';
+import { stopModelServer } from '../server/start.js';
 import { runAction } from '../actions/run.js';
 import { readActionRuns } from '../actions/store.js';
 import type { ActionResult, ActionRun } from '../actions/schema.js';
@@ -324,6 +325,8 @@ export class LocalModel {
         }
         // Machine charms' Docker containers (and any network or volume) with the model's label: its units' daemons do not remove them on stop.
         results.push(...(await Promise.allSettled([sweepModelDocker(this.dir)])));
+        // The model's server last: the daemons' last hook tools (stop) may still have called it.
+        results.push(...(await Promise.allSettled([stopModelServer(this.dir)])));
         const failures = results.flatMap((result) => (result.status === 'rejected' ? [(result.reason as Error).message] : []));
         if (failures.length > 0) throw new SimulatorError(`The model in ${this.dir} was not removed: ${failures.join('; ')}`);
         this.destroyed = true;

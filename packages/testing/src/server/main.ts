@@ -24,8 +24,19 @@ if (!lock.acquired) process.exit(0);
 const releaseLock = lock.release;
 
 const server = await startModelServer();
-// Written after listening, so a client that reads it can connect; atomically, so it never reads half of it.
-writeFileAtomicSync(paths.endpoint, `${server.port} ${server.token} ${process.pid}\n`, { mode: MODEL_FILE_MODE, durable: false });
+const endpoint = `${server.port} ${server.token} ${process.pid}\n`;
+/** Written after listening, so a client that reads it can connect; atomically, so it never reads half of it. */
+function publishEndpoint(): void {
+  writeFileAtomicSync(paths.endpoint, endpoint, { mode: MODEL_FILE_MODE, durable: false });
+}
+function readEndpointText(): string {
+  try {
+    return readFileSync(paths.endpoint, 'utf8');
+  } catch {
+    return '';
+  }
+}
+publishEndpoint();
 process.stderr.write(`${new Date().toISOString()} model server ${process.pid} on 127.0.0.1:${server.port} for ${modelDir}\n`);
 
 const idle = idleMs();
@@ -35,11 +46,7 @@ async function stop(reason: string): Promise<void> {
   stopping = true;
   process.stderr.write(`${new Date().toISOString()} model server ${process.pid} exits: ${reason}\n`);
   // The endpoint goes first, so no new client picks this server; then the lock.
-  try {
-    if (readFileSync(paths.endpoint, 'utf8').trim().endsWith(` ${process.pid}`)) rmSync(paths.endpoint, { force: true });
-  } catch {
-    // Gone with the model directory.
-  }
+  if (readEndpointText() === endpoint) rmSync(paths.endpoint, { force: true });
   releaseLock();
   await server.close();
   process.exit(0);
@@ -49,6 +56,8 @@ setInterval(
   () => {
     if (statSync(join(modelDir, 'model.json'), { throwIfNoEntry: false }) === undefined) void stop('the model is gone');
     else if (server.active === 0 && Date.now() - server.lastActivity >= idle) void stop(`idle for ${idle} ms`);
+    // An endpoint removed or overwritten by someone else is put back: this server holds the lock, clients must find it.
+    else if (readEndpointText() !== endpoint) publishEndpoint();
   },
   Math.min(idle, 1000),
 );

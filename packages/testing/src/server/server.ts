@@ -22,6 +22,8 @@ export interface ModelServer {
   readonly token: string;
   /** Requests being served now. */
   readonly active: number;
+  /** Tool calls served since the start. */
+  readonly served: number;
   /** When the last request ended (or the server started), for the idle exit. */
   readonly lastActivity: number;
   close(): Promise<void>;
@@ -34,17 +36,19 @@ export async function startModelServer(): Promise<ModelServer> {
   const token = randomBytes(16).toString('hex');
   const expected = Buffer.from(token);
   const stdinWaiters = new Map<string, (data: Buffer) => void>();
-  const state = { active: 0, lastActivity: Date.now() };
+  const state = { active: 0, served: 0, lastActivity: Date.now() };
   const tokenOk = (given: string): boolean => {
     const buffer = Buffer.from(given);
     return buffer.length === expected.length && timingSafeEqual(buffer, expected);
   };
 
   const serve = async (socket: Socket, request: ToolRequest): Promise<void> => {
+    // Not a tool: who answers, and how many tools it ran.
     if (request.name === ':ping') {
-      socket.end(encodeResponse(0, Buffer.alloc(0), Buffer.from(String(process.pid))));
+      socket.end(encodeResponse(0, Buffer.alloc(0), Buffer.from(`${process.pid} ${state.served}`)));
       return;
     }
+    state.served++;
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const io: ToolIO = {
@@ -130,6 +134,9 @@ export async function startModelServer(): Promise<ModelServer> {
     token,
     get active() {
       return state.active;
+    },
+    get served() {
+      return state.served;
     },
     get lastActivity() {
       return state.lastActivity;

@@ -3,8 +3,8 @@
  * A server that is not running (never started, idle-exited, killed) is no error: the
  * tools then run as processes of their own, slower but the same.
  */
-import { mkdirSync } from 'node:fs';
-import { appendFile, readFile } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { execa } from 'execa';
 import { isProcessRunning } from '@lucky/core/system';
@@ -31,8 +31,14 @@ export async function readEndpoint(modelDir: string): Promise<ServerEndpoint | n
     : null;
 }
 
-/** Asks the server at `endpoint` for its pid: true when it answers as the server with that pid. */
-export function pingModelServer(endpoint: ServerEndpoint, timeoutMs = 2_000): Promise<boolean> {
+export interface ServerInfo {
+  readonly pid: number;
+  /** Tool calls it has served. */
+  readonly served: number;
+}
+
+/** Asks the server at `endpoint` who it is; null when nothing answers as the server with the endpoint's pid. */
+export function modelServerInfo(endpoint: ServerEndpoint, timeoutMs = 2_000): Promise<ServerInfo | null> {
   return new Promise((resolve) => {
     const fields = [REQUEST_MAGIC, endpoint.token, String(process.pid), '/', '', '', '', '', ':ping', '0'];
     const socket = connect(endpoint.port, '127.0.0.1');
@@ -43,8 +49,9 @@ export function pingModelServer(endpoint: ServerEndpoint, timeoutMs = 2_000): Pr
     socket.on('error', () => undefined);
     socket.on('close', () => {
       clearTimeout(timer);
-      const text = Buffer.concat(chunks).toString('utf8');
-      resolve(text.startsWith('0 ') && text.endsWith(`\n${endpoint.pid}`));
+      const match = /^0 0 \d+ i\n(\d+) (\d+)$/.exec(Buffer.concat(chunks).toString('utf8'));
+      const info = match ? { pid: Number(match[1]), served: Number(match[2]) } : null;
+      resolve(info?.pid === endpoint.pid ? info : null);
     });
   });
 }
@@ -53,7 +60,7 @@ export function pingModelServer(endpoint: ServerEndpoint, timeoutMs = 2_000): Pr
 export async function runningModelServer(modelDir: string): Promise<ServerEndpoint | null> {
   const endpoint = await readEndpoint(modelDir);
   if (!endpoint || !isProcessRunning(endpoint.pid)) return null;
-  return (await pingModelServer(endpoint)) ? endpoint : null;
+  return (await modelServerInfo(endpoint)) ? endpoint : null;
 }
 
 /**
@@ -64,10 +71,32 @@ export async function runningModelServer(modelDir: string): Promise<ServerEndpoi
 export async function ensureModelServer(modelDir: string): Promise<ServerEndpoint | null> {
   const running = await runningModelServer(modelDir);
   if (running) return running;
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  let exited = spawnServer(modelDir);
+  for (let spawned = 1; Date.now() < deadline;) {
+    const endpoint = await runningModelServer(modelDir);
+    if (endpoint) return endpoint;
+    // A server that exits at once found another holding the lock, which may have been on its way out: try again.
+    if ((await Promise.race([exited, sleep(10)])) === 'exited' && spawned < MAX_SPAWNS) {
+      exited = spawnServer(modelDir);
+      spawned++;
+    }
+  }
+  return null;
+}
+
+const MAX_SPAWNS = 5;
+
+function sleep(ms: number): Promise<'waited'> {
+  return new Promise((resolve) => setTimeout(() => resolve('waited'), ms));
+}
+
+/** Starts a server process, detached; resolves with 'exited' when it exits. */
+function spawnServer(modelDir: string): Promise<'exited'> {
   const paths = serverPaths(modelDir);
   mkdirSync(paths.dir, { recursive: true, mode: MODEL_DIR_MODE });
   // Made 0600 like every file of the model before the child appends to it.
-  await appendFile(paths.log, '', { mode: MODEL_FILE_MODE });
+  writeFileSync(paths.log, '', { flag: 'a', mode: MODEL_FILE_MODE });
   const child = execa(process.execPath, [serverMainPath(), modelDir], {
     detached: true,
     cleanup: false,
@@ -76,16 +105,12 @@ export async function ensureModelServer(modelDir: string): Promise<ServerEndpoin
     stdout: 'ignore',
     stderr: { file: paths.log, append: true },
   });
+  // The server outlives this process, which must not wait for it.
   child.unref();
-  // The server outlives this process: its exit is of no concern here (a second server exits at once, finding the first).
-  void child.catch(() => undefined);
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    const endpoint = await runningModelServer(modelDir);
-    if (endpoint) return endpoint;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return null;
+  return child.then(
+    () => 'exited' as const,
+    () => 'exited' as const,
+  );
 }
 
 /** Whether `pid` is this model's server (its command line), so a stale file's reused pid is never signalled. */
