@@ -13,6 +13,16 @@ export class DnsSourceUpdateError extends Error {
   }
 }
 
+/** git's complaint on one line: every stderr line (the cause, such as ssh's, comes first), at most 600 characters. */
+function gitDetail(result: { stdout: string; stderr: string }): string {
+  const text = (result.stderr || result.stdout)
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(' | ');
+  return text.length > 600 ? `${text.slice(0, 597)}...` : text;
+}
+
 export interface ZoneRepositoryOptions {
   readonly location: RepoLocation;
   /** A directory this process owns; the working clone is `<workdir>/clone`. */
@@ -86,7 +96,7 @@ export class ZoneRepository {
     const what = `git ${args.find((a) => !a.startsWith('-') && !a.includes('=')) ?? ''}`;
     const result = await this.git(args, what);
     if (result.exitCode !== 0) {
-      const detail = (result.stderr || result.stdout).trim().split('\n').filter(Boolean).slice(-3).join(' | ');
+      const detail = gitDetail(result);
       throw new DnsSourceUpdateError(`${what} failed (exit ${result.exitCode}): ${detail}`);
     }
     return result.stdout;
@@ -135,7 +145,7 @@ export class ZoneRepository {
       // ours, as the remote failing to lock or update the ref from the old value it was sent.
       const rejected = /\[rejected\]|non-fast-forward|fetch first|cannot lock ref|failed to update ref|incorrect old value/.test(push.stdout + push.stderr);
       if (!rejected) {
-        const detail = (push.stderr || push.stdout).trim().split('\n').filter(Boolean).slice(-3).join(' | ');
+        const detail = gitDetail(push);
         throw new DnsSourceUpdateError(`git push failed (exit ${push.exitCode}): ${detail}`);
       }
       if (attempt >= this.attempts) {
