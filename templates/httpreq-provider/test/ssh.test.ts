@@ -43,12 +43,16 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
+function startSshd(config: string) {
+  return execa('/usr/sbin/sshd', ['-D', '-e', '-f', config], { reject: false, all: true });
+}
+
 interface Ctx {
   dir: string;
   bare: string;
   port: number;
   home: string;
-  sshd?: ReturnType<typeof execa>;
+  sshd?: ReturnType<typeof startSshd>;
 }
 
 const test = suite<Ctx>('zone files pushed over SSH to a real sshd on loopback');
@@ -83,7 +87,7 @@ test.before(async (ctx) => {
   );
   // sshd refuses to start without its privilege separation directory.
   await mkdir('/run/sshd', { recursive: true });
-  ctx.sshd = execa('/usr/sbin/sshd', ['-D', '-e', '-f', join(server, 'sshd_config')], { reject: false, all: true });
+  ctx.sshd = startSshd(join(server, 'sshd_config'));
   await waitFor(() => accepts(ctx.port), `sshd on 127.0.0.1:${ctx.port}`);
   const scanned = await execa('ssh-keyscan', ['-p', String(ctx.port), '127.0.0.1']);
   await writeFile(join(ctx.home, '.ssh', 'known_hosts'), `${String(scanned.stdout)}\n`, { mode: 0o600 });
