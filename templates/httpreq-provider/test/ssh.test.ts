@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -10,6 +11,9 @@ import { gitSshCommand } from '../src/commands/serve.js';
 import { parseRepositoryUrl } from '../src/git/repo-url.js';
 import { DnsSourceUpdateError, ZoneRepository } from '../src/git/zone-repository.js';
 import { bareRepo, commits, show } from './support.js';
+
+/** The account sshd lets in: this process's (sshd not run as root can admit no other). */
+const USER = userInfo().username;
 
 /** Debian's sshd, installed with apt-get when missing (CI's fresh machine). */
 async function ensureSshd(): Promise<void> {
@@ -101,7 +105,7 @@ test.after(async (ctx) => {
 });
 
 function repository(ctx: Ctx, env: NodeJS.ProcessEnv, name: string): ZoneRepository {
-  const url = `git+ssh://root@127.0.0.1:${ctx.port}${ctx.bare}@main`;
+  const url = `git+ssh://${USER}@127.0.0.1:${ctx.port}${ctx.bare}@main`;
   return new ZoneRepository({
     location: parseRepositoryUrl(url),
     workdir: join(ctx.dir, name),
@@ -113,7 +117,7 @@ test('git+ssh://user@host:port/path@branch: the key and known_hosts from $HOME/.
   const zones = repository(ctx, { HOME: ctx.home }, 'a');
   assert.is(await zones.present('_acme-challenge.www.example.com', 'over-ssh'), 'committed');
   assert.is(await show(ctx.bare, 'example.com.domain'), 'site 600 IN A 192.0.2.1\n_acme-challenge.www 600 IN TXT "over-ssh"\n');
-  assert.equal((await commits(ctx.bare))[0], { subject: 'Add _acme-challenge.www.example.com record', author: 'root', email: 'root@httpreq-provider' });
+  assert.equal((await commits(ctx.bare))[0], { subject: 'Add _acme-challenge.www.example.com record', author: USER, email: `${USER}@httpreq-provider` });
   assert.is(await zones.cleanup('_acme-challenge.www.example.com', 'over-ssh'), 'committed');
   assert.is(await show(ctx.bare, 'example.com.domain'), 'site 600 IN A 192.0.2.1\n');
 });
