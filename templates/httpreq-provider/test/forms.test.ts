@@ -29,6 +29,13 @@ test('the form: trailing dots stripped, values trimmed, RAW bodies turned into a
   assert.equal(validateChallenge({ domain: '*.example.com', token: 't', keyAuth: 'abc' }), {
     challenge: { fqdn: '_acme-challenge.example.com', value: 'ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0' },
   });
+  for (const value of ['a"b', 'a\nevil 600 IN A 192.0.2.6', 'a b', 'a\\', 'é', 'x'.repeat(256)]) {
+    assert.equal(
+      validateChallenge({ fqdn: '_acme-challenge.example.com', value }),
+      { errors: { value: [{ message: 'Enter a valid value.', code: 'invalid' }] } },
+      value,
+    );
+  }
   assert.equal(validateChallenge({ value: 'v' }), { errors: { fqdn: [{ message: 'Please provide a valid FQDN', code: 'invalid' }] } });
 });
 

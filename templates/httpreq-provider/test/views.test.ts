@@ -154,6 +154,9 @@ test('400 with Django form errors as JSON', async (ctx) => {
     await empty.text(),
     '{"fqdn": [{"message": "This field is required.", "code": "required"}], "value": [{"message": "This field is required.", "code": "required"}]}',
   );
+  const injected = await lego(ctx, '/present', { fqdn: '_acme-challenge.example.com.', value: 'x"\nwww 600 IN A 192.0.2.66\n;' });
+  assert.is(injected.status, 400, 'a value cannot add other records to the zone');
+  assert.is(await injected.text(), '{"value": [{"message": "Enter a valid value.", "code": "invalid"}]}');
   const notJson = await lego(ctx, '/present', undefined, DOMAIN_USER, { body: '{"fqdn":' });
   assert.is(notJson.status, 400);
   assert.match(((await notJson.json()) as { detail: string }).detail, /^JSON parse error - /);

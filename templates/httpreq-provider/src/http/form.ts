@@ -20,6 +20,9 @@ function pythonStr(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** Printable ASCII without space, `"` and `\\`, at most one TXT string (255 bytes). */
+const TXT_VALUE = /^[\x21\x23-\x5b\x5d-\x7e]{1,255}$/;
+
 const REQUIRED = { message: 'This field is required.', code: 'required' };
 
 /**
@@ -45,6 +48,9 @@ export function validateChallenge(input: Readonly<Record<string, unknown>>): For
   const raw = fields.value;
   const value = raw === undefined || raw === null || raw === '' ? '' : pythonStr(raw).trim();
   if (value === '') errors.value = [REQUIRED];
+  // Hardening (Canonical accepts anything): the value becomes a quoted zone-file string, so a quote,
+  // backslash, space or line break would let a caller write other records. ACME values are base64url.
+  else if (!TXT_VALUE.test(value)) errors.value = [{ message: 'Enter a valid value.', code: 'invalid' }];
   if (Object.keys(errors).length > 0) return { errors };
   return { challenge: { fqdn, value } };
 }
