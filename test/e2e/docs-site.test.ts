@@ -122,7 +122,7 @@ test('lucky.schema.json is served, and the copy in @lucky/cli is the same, gener
   );
   const packageFiles = (JSON.parse(readFileSync(join(ROOT, 'packages/cli/package.json'), 'utf8')) as { files: string[] }).files;
   assert.ok(packageFiles.includes('lucky.schema.json'), '@lucky/cli does not ship lucky.schema.json');
-  for (const template of ['template', 'template-k8s']) {
+  for (const template of ['template', 'template-k8s', 'template-httpreq-provider']) {
     const first = readFileSync(join(ROOT, 'templates/create-lucky-charm', template, 'lucky.yaml'), 'utf8').split('\n')[0];
     assert.is(first, '# yaml-language-server: $schema=./node_modules/@lucky/cli/lucky.schema.json');
   }

@@ -3,10 +3,12 @@ import { execa } from 'execa';
 /**
  * Starts a background server for the tests (dockerd, a registry): detached in its
  * own process group, output appended to `log`, so nothing ties the test's pipes or
- * exit to it. Returns its pid; the caller stops it by that pid.
+ * exit to it; `env` is added to this process's environment. Returns its pid; the
+ * caller stops it by that pid.
  */
-export function spawnDetached(file: string, args: readonly string[], log: string): number {
+export function spawnDetached(file: string, args: readonly string[], log: string, env?: Readonly<Record<string, string>>): number {
   const child = execa(file, args, {
+    ...(env ? { env } : {}),
     detached: true,
     stdin: 'ignore',
     stdout: { file: log, append: true },

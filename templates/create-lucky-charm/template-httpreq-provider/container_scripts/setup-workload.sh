@@ -4,6 +4,10 @@
 # for the workload user, copies the leader's users and grants, and marks the unit active.
 set -e
 . "$(dirname "$0")/workload.sh"
+# update-status only retries a unit that does not serve yet (no rescan of the host keys).
+if [ "$LUCKY_HOOK" = update-status ] && [ "$(lucky kv get ready)" = yes ]; then
+  exit 0
+fi
 home="$(workload_home)"
 if [ -z "$home" ]; then
   lucky set-status --name config blocked "The image has no user $WORKLOAD_USER: deploy the httpreq-provider image"

@@ -8,9 +8,10 @@ workload_home() {
   awk -F: -v user="$WORKLOAD_USER" '$1 == user { print $6 }' /etc/passwd
 }
 
-# as_workload COMMAND ARGS…: runs COMMAND as the workload user (stdin and stdout pass through).
+# as_workload COMMAND ARGS…: runs COMMAND as the workload user (stdin and stdout pass
+# through). busybox su reads options anywhere on its command line: "--" ends them.
 as_workload() {
-  su -s /bin/sh "$WORKLOAD_USER" -c 'exec "$@"' sh "$@"
+  su -s /bin/sh -c 'exec "$@"' -- "$WORKLOAD_USER" sh "$@"
 }
 
 # The id of the peer relation (replicas), or nothing before Juju created it.

@@ -1,9 +1,13 @@
 #!/bin/bash
-# pebble-ready, config-changed, secret-changed, upgrade-charm: checks the config and the
+# pebble-ready, config-changed, secret-changed, upgrade-charm, update-status: checks the config and the
 # SSH key's secret, then defines the provider's Pebble service. setup-workload.sh (next in
 # lucky.yaml) installs the key and known_hosts in the workload and sets the unit active.
 set -e
 . functions.sh
+# update-status only retries a unit that does not serve yet.
+if [ "$LUCKY_HOOK" = update-status ] && [ "$(lucky kv get ready)" = yes ]; then
+  exit 0
+fi
 
 repo="$(lucky get-config git-repo)"
 key_id="$(lucky get-config git-ssh-key)"
@@ -23,7 +27,7 @@ fi
 # (the workload reads it again, so the key never passes through this script's arguments).
 if ! error="$(lucky secret get "$key_id" ssh-key 2>&1 >/dev/null)"; then
   error="${error#Error: }"
-  waiting "Cannot read secret $key_id (config git-ssh-key): ${error%%$'\n'*}; grant it: juju grant-secret <secret> ${JUJU_UNIT_NAME%/*}"
+  waiting "Cannot read secret $key_id (config git-ssh-key): ${error%%$'\n'*}; grant it: juju grant-secret $key_id ${JUJU_UNIT_NAME%/*}"
   exit 0
 fi
 
@@ -31,7 +35,7 @@ fi
 # workload user, its environment. A changed git-repo changes the environment, so Pebble
 # restarts the service (replan); the key and known_hosts are files it reads on each push.
 lucky container image set -c httpreq httpreq-image
-lucky container set-command -c httpreq -- su -s /bin/sh httpreq -c 'exec httpreq-provider serve'
+lucky container set-command -c httpreq -- su -s /bin/sh -c 'exec httpreq-provider serve' -- httpreq
 lucky container env set -c httpreq \
   HTTPREQ_LISTEN=0.0.0.0:8000 \
   HTTPREQ_GIT_REPO="$repo" \

@@ -58,7 +58,7 @@ test('then for git-ssh-key, then for a secret it can read', async () => {
   assertSucceeded(await model.config('{{name}}', { 'git-ssh-key': 'secret:d0l4ft3ndudj2q1f2d6g' }));
   const [, workload] = (await workloads())[0];
   assert.equal(workload.status, 'waiting');
-  assert.match(workload.message, /^Cannot read secret secret:d0l4ft3ndudj2q1f2d6g \(config git-ssh-key\): .+; grant it: juju grant-secret <secret> {{name}}$/);
+  assert.match(workload.message, /^Cannot read secret secret:d0l4ft3ndudj2q1f2d6g \(config git-ssh-key\): .+; grant it: juju grant-secret secret:d0l4ft3ndudj2q1f2d6g {{name}}$/);
 });
 
 test('actions fail until the service runs', async () => {
