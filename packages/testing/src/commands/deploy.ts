@@ -10,7 +10,7 @@ export function simDeployCommand({ Command, Option, UsageError, parseKeyValues, 
       category: 'Simulator',
       description: 'deploy a charm directory into the local model and run its install hooks',
       details:
-        "Runs, on each unit, the peer relation-created hooks, install, leader-elected (or leader-settings-changed), config-changed and start, through the charm's real dispatch file. The model directory is created on first use. A charm whose metadata declares containers deploys as a Kubernetes unit: each oci-image resource takes a local image (--resource name=image, never pulled), each workload container runs in Docker under its own Pebble, storage attaches after start, then <container>-pebble-ready runs for each container.",
+        "Runs, on each unit, the peer relation-created hooks, install, leader-elected (or leader-settings-changed), config-changed and start, through the charm's real dispatch file. The model directory is created on first use. A charm whose metadata declares containers deploys as a Kubernetes unit: each oci-image resource takes a local image (--resource name=image, never pulled), each workload container runs in Docker under its own Pebble, storage attaches after start, then <container>-pebble-ready runs for each container. A subordinate charm (subordinate: true) deploys without units, as in Juju (-n is refused): its units come with lucky sim relate to a principal application.",
       examples: [
         ['Two units of a charm', 'lucky sim deploy ./my-charm -n 2'],
         ['With config', 'lucky sim deploy ./my-charm web --config port=8080'],

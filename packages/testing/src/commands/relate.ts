@@ -9,9 +9,12 @@ export function simRelateCommand({ Command, Option, SimCommand }: SimKit): Comma
     static override usage = Command.Usage({
       category: 'Simulator',
       description: 'relate two applications; runs relation-created, -joined and -changed on both sides',
+      details:
+        'Every charm also has the implicit juju-info endpoint. Relating a subordinate charm over a container-scoped endpoint (scope: container, e.g. juju-info) gives each unit of the principal application one unit of the subordinate, on its machine: it runs install, relation-created, leader-elected, config-changed and start, then joins; in that relation each unit sees only the unit of its own container.',
       examples: [
         ['By application', 'lucky sim relate web db'],
         ['By endpoint', 'lucky sim relate web:db postgresql:db'],
+        ['A subordinate to its principal', 'lucky sim relate log-shipper:juju-info web:juju-info'],
       ],
     });
 

@@ -9,6 +9,8 @@ export function simRemoveUnitCommand({ Command, Option, SimCommand }: SimKit): C
     static override usage = Command.Usage({
       category: 'Simulator',
       description: 'remove a unit: relation-departed and -broken, stop, remove',
+      details:
+        "A principal unit's subordinate units go first (their relation-departed and -broken, stop, remove), then the unit. A subordinate unit cannot be removed on its own, as in Juju: remove its relation to the principal (lucky sim remove-relation), which removes all its units.",
       examples: [['Remove a unit', 'lucky sim remove-unit web/1']],
     });
 
