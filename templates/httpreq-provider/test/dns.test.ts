@@ -185,6 +185,45 @@ repo('a rejected push is noticed, re-applied on the new head and retried (defect
   ]);
 });
 
+repo('a unit acting on a stale head still decides on the remote: no-op and missing file are re-checked', async (ctx) => {
+  const a = open(ctx, 'a');
+  const b = open(ctx, 'b');
+  await a.present('_acme-challenge.x.example.com', 'v');
+  await b.cleanup('_acme-challenge.x.example.com', 'v');
+  // a's clone still shows the value: the present must not be taken for a no-op.
+  assert.is(await a.present('_acme-challenge.x.example.com', 'v'), 'committed');
+  assert.is(await show(ctx.bare, 'example.com.domain'), `${OTHERS}_acme-challenge.x 600 IN TXT "v"\n`);
+  // A zone file added by someone else after a cloned is found.
+  const other = join(ctx.dir, 'other');
+  await git(ctx.dir, 'clone', '-q', ctx.bare, other);
+  await writeFile(join(other, 'example.net.domain'), '; net\n');
+  await git(other, 'add', '-A');
+  await git(other, 'commit', '-qm', 'add example.net');
+  await git(other, 'push', '-q', 'origin', 'HEAD:main');
+  assert.is(await a.present('_acme-challenge.example.net', 'n'), 'committed');
+  assert.is(await show(ctx.bare, 'example.net.domain'), '; net\n_acme-challenge 600 IN TXT "n"\n');
+});
+
+repo('a push the server refuses is a 500-worthy error, and its commit never leaks into the next change', async (ctx) => {
+  const a = open(ctx, 'a');
+  await a.present('_acme-challenge.ok.example.com', 'first');
+  const flag = join(ctx.dir, 'refuse');
+  const hook = join(ctx.bare, 'hooks', 'pre-receive');
+  await writeFile(hook, `#!/bin/sh\n[ -e '${flag}' ] && { echo 'zones are frozen' >&2; exit 1; }\nexit 0\n`);
+  await chmod(hook, 0o755);
+  await writeFile(flag, '');
+  try {
+    await a.present('_acme-challenge.refused.example.com', 'refused');
+    assert.unreachable('the server refused the push');
+  } catch (error) {
+    assert.instance(error, DnsSourceUpdateError);
+    assert.match((error as Error).message, /^git push failed \(exit 1\): .*zones are frozen/);
+  }
+  await removeDir(flag);
+  await a.present('_acme-challenge.later.example.com', 'later');
+  assert.is(await show(ctx.bare, 'example.com.domain'), `${OTHERS}_acme-challenge.ok 600 IN TXT "first"\n_acme-challenge.later 600 IN TXT "later"\n`);
+});
+
 repo('two units writing at once on two clones: every value lands', async (ctx) => {
   const a = open(ctx, 'a');
   const b = open(ctx, 'b');

@@ -39,9 +39,9 @@ export type ChangeResult = 'committed' | 'unchanged';
 
 /**
  * The zone files in git, through one working clone kept for the life of the process
- * (Canonical clones on every request, defect k). Changes are serialized within the process;
- * before each one the clone is reset to the remote branch's head, and a push rejected because
- * another unit pushed first is retried on the new head (defect d).
+ * (Canonical clones on every request, defect k). Changes are serialized within the process and
+ * made on the local head; a push rejected because another unit pushed first is re-applied on the
+ * fetched head and retried (defect d), so a lone unit spends two git commands per change.
  */
 export class ZoneRepository {
   private readonly dir: string;
@@ -49,6 +49,8 @@ export class ZoneRepository {
   private readonly timeout: number;
   private queue: Promise<unknown> = Promise.resolve();
   private cloned = false;
+  /** The clone may hold a commit the remote refused or never got (a failed request): reset before the next change. */
+  private mustReset = false;
   private branch: string | undefined;
   /** How many pushes were rejected and retried, for logs and tests. */
   retries = 0;
@@ -115,17 +117,31 @@ export class ZoneRepository {
   }
 
   private async resetToRemote(): Promise<void> {
+    this.mustReset = true;
     await this.mustGit(['fetch', '--quiet', '--depth', '1', '--no-tags', 'origin', `refs/heads/${this.branch!}`]);
     await this.mustGit(['reset', '--quiet', '--hard', 'FETCH_HEAD']);
+    this.mustReset = false;
   }
 
   private async change(fqdn: string, message: string, edit: (content: string, name: string) => string): Promise<ChangeResult> {
-    const fresh = await this.ensureClone();
+    // Optimistic: the edit is made on the local head, which is the remote's as of our last push. When
+    // another writer pushed since, our push is refused and the edit is re-applied on the fetched head.
+    // A decision that needs the remote's current content (nothing to change, no zone file) is only
+    // taken on a head fetched during this request.
+    let current = await this.ensureClone();
+    if (this.mustReset) {
+      await this.resetToRemote();
+      current = true;
+    }
     const { user } = this.options.location;
     for (let attempt = 1; ; attempt++) {
-      if (!fresh || attempt > 1) await this.resetToRemote();
       const zone = findZone(fqdn, (file) => existsSync(join(this.dir, file)));
       if (zone === undefined) {
+        if (!current) {
+          await this.resetToRemote();
+          current = true;
+          continue;
+        }
         throw new DnsSourceUpdateError(`${lastTwoLabels(fqdn)}${ZONE_SUFFIX} file not found in git repository. Is this site configured for DNS?`);
       }
       const file = `${zone.domain}${ZONE_SUFFIX}`;
@@ -133,13 +149,34 @@ export class ZoneRepository {
       const content = await readFile(path, 'utf8');
       const next = edit(content, zone.name);
       // Defect c fixed: nothing to change is success, never an empty commit.
-      if (next === content) return 'unchanged';
+      if (next === content) {
+        if (current) return 'unchanged';
+        await this.resetToRemote();
+        current = true;
+        continue;
+      }
+      // Until this change is pushed, the clone is ahead of (or beside) the remote.
+      this.mustReset = true;
       await writeFile(path, next, 'utf8');
-      await this.mustGit(['add', '--', file]);
       // The email too: git refuses to commit when it cannot guess one, as in a minimal container.
-      await this.mustGit(['-c', `user.name=${user}`, '-c', `user.email=${user}@httpreq-provider`, 'commit', '--quiet', '--no-verify', '-m', message]);
+      await this.mustGit([
+        '-c',
+        `user.name=${user}`,
+        '-c',
+        `user.email=${user}@httpreq-provider`,
+        'commit',
+        '--quiet',
+        '--no-verify',
+        '-m',
+        message,
+        '--',
+        file,
+      ]);
       const push = await this.git(['push', '--porcelain', 'origin', `HEAD:refs/heads/${this.branch!}`], 'git push');
-      if (push.exitCode === 0) return 'committed';
+      if (push.exitCode === 0) {
+        this.mustReset = false;
+        return 'committed';
+      }
       // Defect d fixed: a push another writer beat is re-applied on the new head; anything else fails.
       // Losing the race shows as a non-fast-forward rejection, or, when the other push lands during
       // ours, as the remote failing to lock or update the ref from the old value it was sent.
@@ -152,6 +189,8 @@ export class ZoneRepository {
         throw new DnsSourceUpdateError(`git push was rejected ${attempt} times in a row (other writers kept pushing first).`);
       }
       this.retries++;
+      await this.resetToRemote();
+      current = true;
     }
   }
 }
