@@ -28,7 +28,7 @@ esac
 
 umask 077
 mkdir -p "$home/.ssh"
-lucky secret get "$(lucky get-config git-ssh-key)" ssh-key > "$home/.ssh/.id_key.new"
+lucky secret get --refresh "$(lucky get-config git-ssh-key)" ssh-key > "$home/.ssh/.id_key.new"
 mv "$home/.ssh/.id_key.new" "$home/.ssh/id_key"
 # No -t: ssh-keyscan fetches every key type the server offers (Canonical's -t rsa did not).
 if ! ssh-keyscan -T 10 -p "$port" "$host" > "$home/.ssh/.known_hosts.new" 2> "$home/.ssh/.keyscan.err" || [ ! -s "$home/.ssh/.known_hosts.new" ]; then

@@ -25,7 +25,8 @@ if [ -z "$key_id" ]; then
 fi
 # Reading it here says early, and in the status, when the secret is missing or not granted
 # (the workload reads it again, so the key never passes through this script's arguments).
-if ! error="$(lucky secret get "$key_id" ssh-key 2>&1 >/dev/null)"; then
+# --refresh: the latest revision, and track it (secret-changed announces a new one).
+if ! error="$(lucky secret get --refresh "$key_id" ssh-key 2>&1 >/dev/null)"; then
   error="${error#Error: }"
   waiting "Cannot read secret $key_id (config git-ssh-key): ${error%%$'\n'*}; grant it: juju grant-secret $key_id ${JUJU_UNIT_NAME%/*}"
   exit 0
