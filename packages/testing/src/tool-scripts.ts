@@ -39,7 +39,7 @@ export function findBash(path = process.env.PATH ?? ''): string | null {
  * thin client of the model server (server/client-script.ts); without, a tiny Node
  * script that imports the compiled tool entry and runs the tool by name.
  */
-export async function writeToolScripts(toolsDir: string): Promise<void> {
+export async function writeToolScripts(toolsDir: string, options: { readonly bash?: string | null } = {}): Promise<void> {
   const main = toolMainPath();
   try {
     await access(main);
@@ -51,7 +51,8 @@ export async function writeToolScripts(toolsDir: string): Promise<void> {
   // and load the ESM entry with import(), which CommonJS allows.
   await writeFileAtomic(join(toolsDir, 'package.json'), '{ "type": "commonjs" }\n', { durable: false, mode: MODEL_FILE_MODE });
   const url = JSON.stringify(pathToFileURL(main).href);
-  const bash = findBash();
+  // `bash: null` writes the Node scripts even where bash exists (tests of both kinds).
+  const bash = options.bash === undefined ? findBash() : options.bash;
   const client = { bash: bash ?? '', endpoint: serverPaths(dirname(toolsDir)).endpoint, fallback: [process.execPath, hookToolBinPath()] };
   for (const name of TOOL_NAMES) {
     // Written aside and renamed: a hook of another process may be running these tools.

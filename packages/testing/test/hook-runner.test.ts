@@ -1,9 +1,11 @@
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createSimulatedModel, openSimulatedModel } from '../src/index.js';
+import { findBash, writeToolScripts } from '../src/tool-scripts.js';
 import { makeFixture, rejects, setHookScript, tempDir, tool, writeCharm, type Fixture } from './support.js';
 
 function parseEnv(text: string): Record<string, string> {
@@ -238,11 +240,31 @@ models('breaks a lock left behind by a dead process', async () => {
   assert.equal(await model.unitStatus('locked/0'), { status: 'active', message: 'unlocked' });
 });
 
-models('generates one executable per tool that loads the compiled entry point', async () => {
+models('generates one executable per tool: a bash client of the model server, which falls back to the tool in Node', async () => {
   const model = await createSimulatedModel(join(dir, 'built-model'));
+  const lines = (await readFile(join(model.toolsDir, 'relation-get'), 'utf8')).trimEnd().split('\n');
+  assert.is(lines[0], `#!${findBash() ?? ''}`);
+  assert.ok(
+    lines.some((line) => line.includes('/dev/tcp/127.0.0.1/')),
+    'connects to the model server',
+  );
+  assert.is(lines.at(-1), `exec ${process.execPath} ${fileURLToPath(new URL('../bin/hook-tool.js', import.meta.url))} relation-get "$@"`);
+});
+
+models('without bash, one Node script per tool that loads the compiled entry point', async () => {
+  const model = await createSimulatedModel(join(dir, 'node-tools-model'));
+  await writeToolScripts(model.toolsDir, { bash: null });
   const names = (await readFile(join(model.toolsDir, 'relation-get'), 'utf8')).split('\n');
   assert.is(names[0], '#!/usr/bin/env node');
   assert.match(names[2] ?? '', /dist\/tools\/main\.js"\)\.then/);
+  await model.addApplication('web', { charmDir: await writeCharm(join(dir, 'node-tools-charm'), { 'metadata.yaml': 'name: web\n' }) });
+  const ctx = await model.openContext('web/0', 'install');
+  try {
+    const result = await execa(join(model.toolsDir, 'is-leader'), [], { env: ctx.env, extendEnv: false, reject: false });
+    assert.equal([result.exitCode, result.stdout, result.stderr], [0, 'True', '']);
+  } finally {
+    await ctx.close(true);
+  }
 });
 
 models.run();

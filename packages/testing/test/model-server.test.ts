@@ -266,16 +266,18 @@ lifecycle('a second server for the same model exits at once, leaving the first',
 });
 
 lifecycle('the server exits when idle, and when its model is gone', async () => {
-  await stopModelServer(f3.model.dir);
+  // A model of its own: servers started for f3 by the tests above may still be starting (and would serve with the default idle time).
+  const quiet = await makeFixture('server-idle');
   const previous = process.env.LUCKY_SIM_SERVER_IDLE_MS;
   process.env.LUCKY_SIM_SERVER_IDLE_MS = '300';
   try {
-    const idle = running(await ensureModelServer(f3.model.dir));
+    const idle = running(await ensureModelServer(quiet.model.dir));
     await waitFor(() => processGone(idle.pid), 'the idle server to exit');
-    assert.not.ok(existsSync(serverPaths(f3.model.dir).endpoint), 'it removed its endpoint');
+    assert.not.ok(existsSync(serverPaths(quiet.model.dir).endpoint), 'it removed its endpoint');
   } finally {
     if (previous === undefined) delete process.env.LUCKY_SIM_SERVER_IDLE_MS;
     else process.env.LUCKY_SIM_SERVER_IDLE_MS = previous;
+    await rm(quiet.root, { recursive: true, force: true });
   }
   const other = await makeFixture('server-gone');
   const server = running(await ensureModelServer(other.model.dir));
