@@ -55,7 +55,7 @@ requires:
 interface Ctx {
   root: string;
   model: LocalModel;
-  charms: Record<'web' | 'sub' | 'pg' | 'monitor' | 'lonely', string>;
+  charms: Record<'web' | 'sub' | 'pg' | 'monitor' | 'lonely' | 'sidecar', string>;
 }
 
 const test = suite<Ctx>('subordinate charms in LocalModel');
@@ -101,6 +101,10 @@ esac
     pg: await charm('pg', PG),
     monitor: await charm('monitor', MONITOR),
     lonely: await charm('lonely', 'name: lonely\nsubordinate: true\nrequires:\n  db:\n    interface: pgsql\n'),
+    sidecar: await charm(
+      'sidecar',
+      'name: sidecar\nsubordinate: true\nrequires:\n  juju-info:\n    interface: juju-info\n    scope: container\ncontainers:\n  app:\n    resource: app-image\nresources:\n  app-image:\n    type: oci-image\n',
+    ),
   };
   ctx.model = await LocalModel.create(join(ctx.root, 'model'));
   succeeded(await ctx.model.deploy(ctx.charms.web, { units: 2 }));
@@ -115,6 +119,7 @@ test.after(async (ctx) => {
 test('a subordinate deploys without units; -n, add-unit and a charm without a container-scoped requires are refused', async (ctx) => {
   await rejects(ctx.model.deploy(ctx.charms.sub, { units: 2 }), /^cannot use --num-units or --to with subordinate application \(sub\)/);
   await rejects(ctx.model.deploy(ctx.charms.lonely), /^subordinate charm "lonely" lacks "requires" relation with container scope/);
+  await rejects(ctx.model.deploy(ctx.charms.sidecar), /^Cannot deploy sidecar: a subordinate charm cannot declare workload containers \(app\)/);
   assert.equal(await ctx.model.deploy(ctx.charms.sub), [], 'no unit, no hook');
   const state = await ctx.model.simulator.state();
   assert.is(state.applications.sub?.subordinate, true);
@@ -328,6 +333,18 @@ test('removing the principal application takes its subordinate units along', asy
   assert.equal(Object.keys(state.units).sort(), ['pg/0']);
   assert.ok(state.applications.sub);
   assert.is(state.applications.web, undefined);
+});
+
+test('removing the subordinate application removes its units from every principal, then the application', async (ctx) => {
+  succeeded(await ctx.model.deploy(ctx.charms.web, { units: 2 }));
+  succeeded(await ctx.model.relate('sub', 'web'));
+  const outcomes = succeeded(await ctx.model.removeApplication('sub'));
+  assert.ok(names(outcomes).includes('web/1 juju-info-relation-broken'));
+  assert.ok(names(outcomes).includes('pg/0 db-relation-broken'));
+  const state = await ctx.model.simulator.state();
+  assert.equal(Object.keys(state.units).sort(), ['pg/0', 'web/0', 'web/1']);
+  assert.is(state.applications.sub, undefined);
+  assert.equal(Object.keys(state.relations).length, 0);
 });
 
 test.run();

@@ -5,6 +5,7 @@
  * relation ties it to its principal any more, or with its principal.
  */
 import { SimulatorError } from '../../errors.js';
+import { readKubernetesMetadata } from '../../kubernetes/metadata.js';
 import { readModel } from '../../model/store.js';
 import type { ModelState, RelationState } from '../../model/schema.js';
 import { isContainerScoped, isSubordinateApplication } from '../../model/scope.js';
@@ -24,6 +25,16 @@ export function subordinateUnitCount(charm: { readonly subordinate: boolean }, a
   throw new SimulatorError(
     `cannot use --num-units or --to with subordinate application (${app}): deploy it without units, then relate it to a principal application.`,
   );
+}
+
+/** Juju runs no subordinate on Kubernetes: a sidecar charm (metadata `containers:`) cannot be one. */
+export async function refuseKubernetesSubordinate(charmDir: string, app: string): Promise<void> {
+  const containers = Object.keys((await readKubernetesMetadata(charmDir)).containers);
+  if (containers.length > 0) {
+    throw new SimulatorError(
+      `Cannot deploy ${app}: a subordinate charm cannot declare workload containers (${containers.sort().join(', ')}); subordinates run on machines only, next to a principal unit.`,
+    );
+  }
 }
 
 /** A live unit of `sub` already in `principal`'s container. */

@@ -15,7 +15,7 @@ import type { QueuedHook, RunnerState } from '../state.js';
 import type { DeployOptions } from '../types.js';
 import { assertNoError, requireApplication, requireUnit } from './checks.js';
 import { enterScope, relationHook, scopePeers } from './relations.js';
-import { addMissingSubordinates, subordinateUnitCount } from './subordinates.js';
+import { addMissingSubordinates, refuseKubernetesSubordinate, subordinateUnitCount } from './subordinates.js';
 import { participates, subordinatesOf } from '../../model/scope.js';
 import { byUnitNumber } from '../diff.js';
 import { isKubernetesApplication, prepareKubernetesDeploy, recordContainers, startKubernetesUnits } from '../../kubernetes/deploy.js';
@@ -39,6 +39,7 @@ export async function deploy(context: ModelContext, { state, model }: Operation,
     if (typeof path !== 'string' || path === '') throw new SimulatorError(`Resource "${key}" needs a file path (an image for an oci-image resource).`);
   }
   // Kubernetes charms (metadata `containers:`): oci-image resources are images.
+  if (charm.subordinate) await refuseKubernetesSubordinate(charm.dir, name);
   const kubernetes = await prepareKubernetesDeploy(context.dir, charm.dir, name, options.resources ?? {});
   await context.simulator.addApplication(name, {
     charmDir: charm.dir,
