@@ -104,6 +104,8 @@ repo('present: the line is appended in <domain>.domain, committed as the URL use
   const [last] = await commits(ctx.bare);
   assert.equal(last, { subject: 'Add _acme-challenge.site.example.com record', author: 'git', email: 'git@httpreq-provider' });
   assert.is((await commits(ctx.bare)).length, 2, 'one commit per change');
+  await zones.present('sïte.example.com', 'utf8');
+  assert.ok((await show(ctx.bare, 'example.com.domain')).endsWith('\nsïte 600 IN TXT "utf8"\n'), 'a non-ASCII label is kept as UTF-8');
 });
 
 repo('apex + wildcard: two values for one name both stay, cleanup removes each in turn (defects a, b)', async (ctx) => {
