@@ -27,6 +27,7 @@ export interface BuildImageOptions {
 interface MiniImage {
   inspect(): Promise<{ Id: string; Config?: { Labels?: Record<string, string> | null } }>;
   tag(options: { repo: string; tag: string }): Promise<unknown>;
+  remove(): Promise<unknown>;
 }
 interface MiniDocker {
   getImage(name: string): MiniImage;
@@ -119,6 +120,10 @@ export async function buildProviderImage(options: BuildImageOptions = {}): Promi
     options.onProgress?.(`${reference} is up to date (${existing[0].Id.slice(0, 19)})`);
     return reference;
   }
+  const previous = await client
+    .getImage(reference)
+    .inspect()
+    .catch(() => undefined);
   const dir = await mkdtemp(join(tmpdir(), 'httpreq-image-'));
   try {
     await materialize(join(dir, 'rootfs'), entries);
@@ -144,6 +149,15 @@ export async function buildProviderImage(options: BuildImageOptions = {}): Promi
     });
     await follow(client, stream, options.onProgress);
     await tar;
+    // The image this tag named before, if it was one of ours, is now untagged: drop it unless a container still uses it.
+    if (previous?.Config?.Labels?.[CONTENT_LABEL] !== undefined) {
+      const current = await client.getImage(reference).inspect();
+      if (current.Id !== previous.Id)
+        await client
+          .getImage(previous.Id)
+          .remove()
+          .catch(() => undefined);
+    }
     return reference;
   } finally {
     await rm(dir, { recursive: true, force: true });
