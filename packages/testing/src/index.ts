@@ -34,3 +34,4 @@ export { clockEventSources, dueClockEvents, registerClockEventSource, type Clock
 export { modelNow, parseDuration } from './runner/clock.js';
 export { UPDATE_STATUS_INTERVAL_MS, type ClockStep } from './runner/clock-advance.js';
 export { SimulatorError } from './errors.js';
+export { ensureModelServer, modelServerInfo, readEndpoint, runningModelServer, stopModelServer, type ServerEndpoint, type ServerInfo } from './server/start.js';
