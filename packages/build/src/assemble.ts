@@ -52,6 +52,8 @@ export async function assembleCharm(
   await stubs.writeHookStubs(target, charm.hookInput, charm.actions);
 
   await put('lucky/lucky.cjs', copy(runtime.bundle), 0o644);
+  // The fast path the entry loads first; @lucky/cli's bundle-runtime script writes it next to the runtime bundle.
+  await put('lucky/lucky-fast.cjs', copy(join(dirname(runtime.bundle), 'lucky-fast.cjs')), 0o644);
   await put('lucky/bin/lucky.cjs', text(entryScript()), 0o755);
   await put('lucky/bin/lucky', text(launcherScript(runtime.kind, runtime.architectures)), 0o755);
   for (const [arch, dir] of runtime.nodes) {

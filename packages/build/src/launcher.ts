@@ -59,7 +59,8 @@ export function launcherScript(runtime: RuntimeKind, architectures: readonly Arc
  * `lucky/bin/lucky.cjs`: the file Node runs. It sits in `bin/` like the package's own
  * bin/lucky.cjs, because the Docker plugin mounts the directory above the running
  * entry's directory into containers and runs `<that>/bin/lucky.cjs` there; it loads
- * the bundle one directory up. Plain ES5, so an old system Node gets the version
+ * the bundles one directory up: the fast path (lucky-fast.cjs), then, for a command
+ * line the fast path leaves to it, the whole runtime (lucky.cjs). Plain ES5, so an old system Node gets the version
  * message rather than a syntax error.
  */
 export function entryScript(): string {
@@ -73,10 +74,13 @@ export function entryScript(): string {
     "  process.stderr.write('Error: Lucky needs Node.js ^20.19.0 or >=22.12.0, but ' + process.execPath + ' is ' + process.version + '; install a newer Node.js on this machine, or build the charm with its own (lucky charm build, without --runtime system).\\n');",
     '  process.exit(1);',
     '}',
-    // Node >= 22.1 keeps the compiled bundle in $TMPDIR/node-compile-cache: scripts call lucky many times per hook, and compiling 0.8 MB is most of a call.
+    // Node >= 22.1 keeps the compiled bundles in $TMPDIR/node-compile-cache: scripts call lucky many times per hook, and compiling is much of a call.
     "var mod = require('module');",
     "if (typeof mod.enableCompileCache === 'function' && !process.env.NODE_DISABLE_COMPILE_CACHE) mod.enableCompileCache();",
-    "require('../lucky.cjs');",
+    // The fast path (@lucky/cli's src/fast) runs what scripts call most without loading the whole CLI; it declines the rest.
+    "require('../lucky-fast.cjs').run().then(function (done) {",
+    "  if (!done) require('../lucky.cjs');",
+    '});',
     '',
   ].join('\n');
 }

@@ -9,6 +9,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { build } from 'esbuild';
+import { bundleFast } from './bundle-fast.mjs';
 import { lazyClipanionContext } from './lazy-clipanion-context.mjs';
 
 const here = (path) => new URL(path, import.meta.url).pathname;
@@ -74,3 +75,5 @@ const [output] = result.outputFiles;
 await mkdir(dirname(outfile), { recursive: true });
 await writeFile(`${outfile}.${process.pid}.tmp`, output.contents);
 await rename(`${outfile}.${process.pid}.tmp`, outfile);
+// The fast path a charm's lucky/bin/lucky.cjs loads first; `lucky charm build` puts it next to lucky.cjs.
+await bundleFast(here('../dist/runtime/lucky-fast.cjs'));

@@ -5,6 +5,7 @@
 // and is loaded on demand: packages from node_modules, our own modules from dist/.
 import { dirname, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { bundleFast } from './bundle-fast.mjs';
 import { lazyClipanionContext } from './lazy-clipanion-context.mjs';
 
 const outfile = new URL('../dist/bundle/lucky.cjs', import.meta.url).pathname;
@@ -36,3 +37,6 @@ await build({
   banner: { js: "const __luckyModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [lazyClipanionContext, dynamicImportsStayLazy],
 });
+
+// The fast path bin/lucky.cjs loads first (scripts/bundle-fast.mjs).
+await bundleFast(new URL('../dist/bundle/lucky-fast.cjs', import.meta.url).pathname);

@@ -1,6 +1,7 @@
 import { Builtins, Cli, type BaseContext } from 'clipanion';
 import type { CommandClass } from '@lucky/core';
 import { reportError, runCli } from '@lucky/errors/cli';
+import { endQuietlyOnBrokenPipe } from './broken-pipe.js';
 import { charmPluginCommands, developmentCommands, isDevelopmentWord } from './command-plugins.js';
 import { ContainerImageGetCommand } from './commands/container/image/get.js';
 import { ContainerImageSetCommand } from './commands/container/image/set.js';
@@ -175,22 +176,8 @@ async function pluginCommands(argv: readonly string[], env: NodeJS.ProcessEnv): 
   return charmPluginCommands(env);
 }
 
-/** The status a shell gives a process killed by SIGPIPE (128 + 13), as `yes | head -1` leaves `yes`. */
-export const BROKEN_PIPE_EXIT_CODE = 141;
-
-/**
- * A reader that went away (`lucky kv get | head -c5`) makes the next write to
- * stdout or stderr fail with EPIPE. Node ignores SIGPIPE, so without this the
- * failed write is an uncaught error with a stack trace; a C program would die of
- * SIGPIPE, silently. Do the same: stop at once, write nothing more, and exit with
- * SIGPIPE's status. Other stream errors stay what they were.
- */
-function endQuietlyOnBrokenPipe(stream: NodeJS.WriteStream): void {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(BROKEN_PIPE_EXIT_CODE);
-    throw error;
-  });
-}
+// Shared with the fast path (src/fast), which must not load this module.
+export { BROKEN_PIPE_EXIT_CODE } from './broken-pipe.js';
 
 /** Runs `lucky` with this process's arguments and exits with the command's code. */
 export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {

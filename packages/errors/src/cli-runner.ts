@@ -1,7 +1,9 @@
-import { UsageError, type BaseContext, type Cli, type Command } from 'clipanion';
+import type { BaseContext, Cli, Command } from 'clipanion';
 import { groupListing, readablePlaceholders } from './cli-help.js';
-import { isLuckyError, isSystemError } from './lucky-error.js';
 import { describeParseError } from './parse-error.js';
+import { reportError } from './report-error.js';
+
+export { reportError };
 
 /**
  * Runs one command line of a clipanion CLI (`lucky`, `create-lucky-charm`). Unlike
@@ -49,21 +51,4 @@ export async function runCli(cli: Cli<BaseContext>, argv: readonly string[], con
   } catch (error) {
     return reportError(error, context, `${cli.binaryName} ${cli.binaryVersion ?? ''}`.trim());
   }
-}
-
-/** Prints an error the way `runCli` does and returns the exit code; for entries that do not go through clipanion. */
-export function reportError(error: unknown, context: Pick<BaseContext, 'stderr' | 'env'>, program: string): number {
-  const { stderr } = context;
-  if (error instanceof UsageError || (error instanceof Error && error.name === 'UsageError')) {
-    stderr.write(`Error: ${error.message}\n`);
-    return 2;
-  }
-  if (isLuckyError(error) || isSystemError(error)) {
-    stderr.write(`Error: ${error.message}\n`);
-    return 1;
-  }
-  const debug = /^(debug|trace)$/i.test(context.env.LUCKY_LOG_LEVEL ?? '');
-  const detail = error instanceof Error ? (debug ? (error.stack ?? error.message) : error.message) : String(error);
-  stderr.write(`Error: internal error in ${program}: ${detail}\n${debug ? '' : 'Set LUCKY_LOG_LEVEL=debug for details. '}This is a bug; please report it.\n`);
-  return 1;
 }

@@ -1,0 +1,45 @@
+// Bundles `lucky`'s fast path (src/fast/entry.ts) into one small CommonJS file with
+// no dependency but Node's own modules: the classes of FAST_COMMANDS with
+// src/fast/clipanion-shim.ts standing in for clipanion, the daemon client and Lucky's
+// errors. Both entries load it first: the workspace's bin/lucky.cjs (from
+// dist/bundle/) and a built charm's lucky/bin/lucky.cjs (from dist/runtime/, next
+// to the runtime bundle). Run by scripts/bundle.mjs and scripts/bundle-runtime.mjs.
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { build } from 'esbuild';
+
+const here = (path) => new URL(path, import.meta.url).pathname;
+
+/** Writes the fast bundle to `outfile` (through a rename: `lucky charm build` may be copying the previous one). */
+export async function bundleFast(outfile) {
+  const result = await build({
+    entryPoints: [here('../dist/fast/entry.js')],
+    write: false,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    legalComments: 'none',
+    logLevel: 'warning',
+    // Compiled on every call a script makes: smaller starts faster.
+    minify: true,
+    plugins: [
+      {
+        // clipanion is the shim; otherwise the fast path must stay small: a module that
+        // needs more than the client and the errors belongs to the full CLI, not here.
+        name: 'shim-and-node-builtins-only',
+        setup(b) {
+          b.onResolve({ filter: /^[^./]/ }, (args) => {
+            if (args.path === 'clipanion') return { path: here('../dist/fast/clipanion-shim.js') };
+            if (args.path.startsWith('node:') || /^@lucky\/(errors|core\/client)$/.test(args.path)) return undefined;
+            return { errors: [{ text: `the fast path (${args.importer}) may not import ${args.path}; leave that command to the full CLI` }] };
+          });
+        },
+      },
+    ],
+  });
+  const [output] = result.outputFiles;
+  await mkdir(dirname(outfile), { recursive: true });
+  await writeFile(`${outfile}.${process.pid}.tmp`, output.contents);
+  await rename(`${outfile}.${process.pid}.tmp`, outfile);
+}
