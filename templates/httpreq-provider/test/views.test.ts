@@ -278,4 +278,30 @@ serve('serves from its environment, logs each request, stops on SIGTERM', async 
   assert.match(ctx.output, /SIGTERM: stopping/);
 });
 
+serve('a malformed HTTPREQ_GIT_REPO: the service still answers, present says why it cannot write', async (ctx) => {
+  const db = join(ctx.dir, 'users2.json');
+  await cli(['create-user', 'u', '--password', 'p'], { db });
+  await cli(['allow-domains', 'u', '--domains', 'example.com'], { db });
+  let output = '';
+  const child = spawnServe({ HTTPREQ_LISTEN: '127.0.0.1:0', HTTPREQ_GIT_REPO: 'https://git.example/zones', HTTPREQ_DB: db, HOME: ctx.dir });
+  child.all.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  try {
+    const port = await waitFor(() => /listening on 127\.0\.0\.1:(\d+)/.exec(output)?.[1], 'the listening line');
+    assert.match(output, /ERROR HTTPREQ_GIT_REPO "https:\/\/git\.example\/zones" is not a repository URL/);
+    const res = await fetch(`http://127.0.0.1:${port}/present`, {
+      method: 'POST',
+      headers: { Authorization: basic('u', 'p'), 'Content-Type': 'application/json' },
+      body: '{"fqdn":"_acme-challenge.example.com.","value":"v"}',
+    });
+    assert.is(res.status, 500);
+    assert.match(
+      await res.text(),
+      /^HTTPREQ_GIT_REPO "https:\/\/git\.example\/zones" is not a repository URL: .* Check httprequest-lego-provider for more details\.$/,
+    );
+  } finally {
+    child.kill('SIGTERM');
+    await child;
+  }
+});
+
 serve.run();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Command, Option } from 'clipanion';
 import { ErrorCode, LuckyError } from '@lucky/errors';
 import { DEFAULT_DB } from '../db/store.js';
-import { parseRepositoryUrl } from '../git/repo-url.js';
+import { parseRepositoryUrl, type RepoLocation } from '../git/repo-url.js';
 import { ZoneRepository } from '../git/zone-repository.js';
 import { startServer } from '../http/server.js';
 import { createServiceLog } from '../log.js';
@@ -43,7 +43,7 @@ export class ServeCommand extends Command {
 
       Environment: \`HTTPREQ_LISTEN\` (default ${DEFAULT_LISTEN}), \`HTTPREQ_GIT_REPO\` (\`git+ssh://<user>@<host>[:<port>]/<path>[@<branch>]\`), \`HTTPREQ_DB\` (default ${DEFAULT_DB}), \`HOME\` holding \`.ssh/id_key\` and \`.ssh/known_hosts\` (or \`HTTPREQ_SSH_KEY_FILE\`, \`HTTPREQ_KNOWN_HOSTS_FILE\`), \`HTTPREQ_WORKDIR\` (the working clone; default a new directory under the temp dir). A \`GIT_SSH_COMMAND\` already set is kept.
 
-      The users file is re-read whenever it changes. Without \`HTTPREQ_GIT_REPO\` the service still starts (health checks pass) and present/cleanup answer 500 naming the missing setting.
+      The users file is re-read whenever it changes. Without a usable \`HTTPREQ_GIT_REPO\` (unset or malformed) the service still starts (health checks pass) and present/cleanup answer 500 naming the problem.
     `,
     examples: [
       ['Serve on port 8000', 'HTTPREQ_GIT_REPO=git+ssh://git@dns.example:2222/srv/zones.git@main httpreq-provider serve'],
@@ -60,13 +60,20 @@ export class ServeCommand extends Command {
     const log = createServiceLog(this.context.stdout);
     let repository: ZoneRepository | undefined;
     let repositoryProblem: string | undefined;
-    if (env.HTTPREQ_GIT_REPO) {
-      const location = parseRepositoryUrl(env.HTTPREQ_GIT_REPO);
+    let location: RepoLocation | undefined;
+    try {
+      location = env.HTTPREQ_GIT_REPO ? parseRepositoryUrl(env.HTTPREQ_GIT_REPO) : undefined;
+    } catch (error) {
+      // Still serve (health checks, clear 500s to lego) rather than crash-loop under Pebble.
+      repositoryProblem = (error as Error).message;
+      log('error', repositoryProblem);
+    }
+    if (location !== undefined) {
       const workdir = env.HTTPREQ_WORKDIR || (await mkdtemp(join(env.TMPDIR || tmpdir(), 'httpreq-provider-')));
       const gitEnv = { ...env, GIT_SSH_COMMAND: env.GIT_SSH_COMMAND || gitSshCommand(env) };
       repository = new ZoneRepository({ location, workdir, env: gitEnv });
       log('info', `zone files in ${location.url}${location.branch === undefined ? '' : ` branch ${location.branch}`}, working clone in ${workdir}`);
-    } else {
+    } else if (repositoryProblem === undefined) {
       repositoryProblem = 'No git repository is configured: HTTPREQ_GIT_REPO is empty.';
       log('warn', repositoryProblem);
     }
