@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -209,6 +210,19 @@ test('no trailing slash, no redirect; /healthz answers without auth', async (ctx
     ctx.logs.some((line) => line.startsWith('POST /present 204 ') && line.includes('user=dom')),
     'requests are logged with their user',
   );
+});
+
+test('an unparsable request target is a 404, and the service keeps serving', async (ctx) => {
+  const { port } = ctx.server;
+  const reply = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    const socket = connect({ host: '127.0.0.1', port }, () => socket.end('GET http://[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+    socket.on('data', (chunk) => (text += chunk.toString()));
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
+  });
+  assert.match(reply, /^HTTP\/1\.1 404 /);
+  assert.is((await fetch(`${ctx.server.url}/healthz`)).status, 200);
 });
 
 test('users and grants changed by the CLI apply at once; create-user on an existing user rotates the password', async (ctx) => {

@@ -41,6 +41,15 @@ function detail(res: ServerResponse, status: number, text: string, headers: Reco
   return send(res, status, JSON.stringify({ detail: text }), 'application/json', headers);
 }
 
+/** The request's path; an unparsable request target counts as none (404), never as a crash. */
+function pathOf(target: string | undefined): string {
+  try {
+    return new URL(target ?? '/', 'http://localhost').pathname;
+  } catch {
+    return '';
+  }
+}
+
 const CHALLENGE = { 'WWW-Authenticate': 'Basic realm="api"' };
 
 type Auth = { readonly user: User } | { readonly problem: string };
@@ -102,7 +111,7 @@ export async function startServer(options: ServerOptions): Promise<ProviderServe
   );
   const server = createServer((req, res) => {
     const started = Date.now();
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const path = pathOf(req.url);
     const note: string[] = [];
     const action = path.endsWith('/present') ? 'present' : path.endsWith('/cleanup') ? 'cleanup' : undefined;
     const handled =
