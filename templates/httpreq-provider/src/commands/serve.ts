@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, Option } from 'clipanion';
@@ -60,6 +60,8 @@ export class ServeCommand extends Command {
     const log = createServiceLog(this.context.stdout);
     let repository: ZoneRepository | undefined;
     let repositoryProblem: string | undefined;
+    /** The working clone's directory when this process made it, removed on exit. */
+    let temporary: string | undefined;
     let location: RepoLocation | undefined;
     try {
       location = env.HTTPREQ_GIT_REPO ? parseRepositoryUrl(env.HTTPREQ_GIT_REPO) : undefined;
@@ -69,7 +71,8 @@ export class ServeCommand extends Command {
       log('error', repositoryProblem);
     }
     if (location !== undefined) {
-      const workdir = env.HTTPREQ_WORKDIR || (await mkdtemp(join(env.TMPDIR || tmpdir(), 'httpreq-provider-')));
+      temporary = env.HTTPREQ_WORKDIR ? undefined : await mkdtemp(join(env.TMPDIR || tmpdir(), 'httpreq-provider-'));
+      const workdir = env.HTTPREQ_WORKDIR || temporary!;
       const gitEnv = { ...env, GIT_SSH_COMMAND: env.GIT_SSH_COMMAND || gitSshCommand(env) };
       repository = new ZoneRepository({ location, workdir, env: gitEnv });
       log('info', `zone files in ${location.url}${location.branch === undefined ? '' : ` branch ${location.branch}`}, working clone in ${workdir}`);
@@ -82,7 +85,10 @@ export class ServeCommand extends Command {
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         log('info', `${signal}: stopping`);
-        void server.close().finally(resolve);
+        void server
+          .close()
+          .then(() => (temporary === undefined ? undefined : rm(temporary, { recursive: true, force: true })))
+          .finally(resolve);
       };
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));
