@@ -768,7 +768,7 @@ output("--runtime system: no Node.js in the charm; the machine's node runs it, a
   const result = await built([ctx.demo, '-o', out, '--runtime', 'system']);
   assert.match(result.stdout, "with the machine's Node.js");
   const charm = join(out, 'lucky-demo');
-  assert.equal((await readdir(join(charm, 'lucky'))).sort(), ['bin', 'lucky.cjs']);
+  assert.equal((await readdir(join(charm, 'lucky'))).sort(), ['bin', 'lucky-fast.cjs', 'lucky.cjs']);
   assert.match(await readFile(join(charm, 'manifest.yaml'), 'utf8'), '  - amd64\n  - arm64\n');
   const launcher = join(charm, 'lucky', 'bin', 'lucky');
   const withNode = await execa(launcher, ['--version'], { reject: false, env: { PATH: `${dirname(process.execPath)}:/usr/bin:/bin` }, extendEnv: false });
