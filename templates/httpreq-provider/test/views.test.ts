@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { mkdir, readdir } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -266,13 +267,9 @@ serve('serves from its environment, logs each request, stops on SIGTERM', async 
   const db = join(ctx.dir, 'users.json');
   await cli(['create-user', 'u', '--password', 'p'], { db });
   await cli(['allow-domains', 'u', '--domains', 'example.com'], { db });
-  const child = spawnServe({
-    HTTPREQ_LISTEN: '127.0.0.1:0',
-    HTTPREQ_GIT_REPO: `file://${ctx.bare}@main`,
-    HTTPREQ_DB: db,
-    HTTPREQ_WORKDIR: join(ctx.dir, 'work'),
-    HOME: ctx.dir,
-  });
+  const tmp = join(ctx.dir, 'tmp');
+  await mkdir(tmp);
+  const child = spawnServe({ HTTPREQ_LISTEN: '127.0.0.1:0', HTTPREQ_GIT_REPO: `file://${ctx.bare}@main`, HTTPREQ_DB: db, TMPDIR: tmp, HOME: ctx.dir });
   ctx.child = child;
   child.all.on('data', (chunk: Buffer) => (ctx.output += chunk.toString()));
   const port = await waitFor(() => /listening on 127\.0\.0\.1:(\d+)/.exec(ctx.output)?.[1], 'the listening line');
@@ -290,6 +287,7 @@ serve('serves from its environment, logs each request, stops on SIGTERM', async 
   const result = await child;
   assert.is(result.exitCode, 0, ctx.output);
   assert.match(ctx.output, /SIGTERM: stopping/);
+  assert.equal(await readdir(tmp), [], 'the working clone it made is gone');
 });
 
 serve('a malformed HTTPREQ_GIT_REPO: the service still answers, present says why it cannot write', async (ctx) => {
