@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Command } from 'clipanion';
 import { execa } from 'execa';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -30,6 +31,15 @@ test('every fast command is a command of the full CLI, with the same paths, and 
     const command = COMMANDS.find((candidate) => (candidate as unknown) === loaded);
     assert.ok(command, `${entry.paths.join(' ')} is in COMMANDS`);
     assert.equal(entry.paths, command.paths, `${entry.paths.join(' ')}: the paths of its class`);
+    // The fast path gives a command its fields and context only: no clipanion schema, no this.cli or this.path.
+    assert.is((command as { schema?: unknown }).schema, undefined, `${entry.paths.join(' ')}: a static schema`);
+    for (let proto = command.prototype as object; proto !== Command.prototype; proto = Object.getPrototypeOf(proto) as object) {
+      for (const name of Object.getOwnPropertyNames(proto)) {
+        const member = Object.getOwnPropertyDescriptor(proto, name);
+        const code = [member?.value, member?.get].map((fn: unknown) => (typeof fn === 'function' ? String(fn) : '')).join('');
+        assert.not.match(code, /this\.(cli|path)\b/, `${entry.paths.join(' ')}: ${name} uses what only clipanion sets`);
+      }
+    }
     // createCli registers exactly the commands whose path starts argv: for a fast path's command line, this one only.
     for (const other of COMMANDS) {
       if (other === command) continue;
