@@ -36,7 +36,8 @@ export async function runtimeBundle(): Promise<{ path: string; rebuilt: boolean 
   const script = join(cli, 'scripts', 'bundle-runtime.mjs');
   // Made by every workspace build (scripts/bundle.mjs): a runtime bundle older than it is stale.
   const clientBundle = join(cli, 'dist', 'bundle', 'lucky.cjs');
-  const built = mtime(bundle);
+  // The same script writes the fast path the charm's entry loads first (lucky-fast.cjs, next to the bundle).
+  const built = mtime(join(cli, 'dist', 'runtime', 'lucky-fast.cjs')) === undefined ? undefined : mtime(bundle);
   const compiled = mtime(clientBundle);
   if (built !== undefined && (compiled === undefined || built >= compiled)) return { path: bundle, rebuilt: false };
   if (mtime(script) === undefined) {
