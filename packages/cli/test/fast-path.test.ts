@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -230,6 +231,23 @@ same('stdout, stderr and the exit code are the same from the fast path, the full
   }
   // The table reaches the daemon and its errors, not only parse errors.
   assert.is((await run(LUCKY_BIN, ['kv', 'get', 'greeting'], ctx.daemon.env)).stdout, 'hello world\n');
+});
+
+same('a reader that went away: the fast path ends quietly with exit 141, as the full CLI does', async () => {
+  for (const entry of [ctx.fastOnly, ctx.fullOnly]) {
+    const ended = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [entry, 'kv', 'get', 'greeting'], {
+        env: { PATH: process.env.PATH, ...ctx.daemon.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.once('error', reject);
+      child.once('close', (code) => resolve({ code, stderr }));
+    });
+    assert.equal(ended, { code: 141, stderr: '' }, entry);
+  }
 });
 
 test.run();
