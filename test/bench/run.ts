@@ -5,6 +5,7 @@ import { benchDocker } from './docker.bench.js';
 import { benchPebble } from './pebble.bench.js';
 import { benchSimulator } from './sim.bench.js';
 import { benchBuild } from './build.bench.js';
+import { benchHttpreq } from './httpreq.bench.js';
 
 process.stdout.write('Lucky benchmarks\n\n');
 await benchCore();
@@ -16,3 +17,5 @@ process.stdout.write('\nKubernetes containers (Pebble)\n');
 await benchPebble();
 process.stdout.write('\nCharm build\n');
 await benchBuild();
+process.stdout.write('\nhttpreq provider (issue 11)\n');
+await benchHttpreq();
