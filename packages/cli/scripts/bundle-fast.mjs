@@ -38,6 +38,8 @@ export async function bundleFast(outfile) {
       },
     ],
   });
+  // A warning here is an import the shim lacks (undefined at run time) or worse: refuse it.
+  if (result.warnings.length > 0) throw new Error(`bundle-fast: ${result.warnings.map((warning) => warning.text).join('; ')}`);
   const [output] = result.outputFiles;
   await mkdir(dirname(outfile), { recursive: true });
   await writeFile(`${outfile}.${process.pid}.tmp`, output.contents);

@@ -24,7 +24,9 @@ export type OptionSpec =
       readonly unsupported: boolean;
     }
   | { readonly kind: 'positional'; readonly required: boolean; readonly unsupported: boolean }
-  | { readonly kind: 'rest'; readonly required: number; readonly unsupported: boolean };
+  | { readonly kind: 'rest'; readonly required: number; readonly unsupported: boolean }
+  /** Option.Array, Option.Counter, Option.Proxy: the fast parser leaves their commands to clipanion. */
+  | { readonly kind: 'other'; readonly unsupported: true };
 
 export const OPTION_SPEC = Symbol('lucky.fast.option');
 
@@ -77,6 +79,9 @@ export const Option = {
   Rest(opts: Opts = {}): never {
     return spec({ kind: 'rest', required: typeof opts.required === 'number' ? opts.required : 0, unsupported: unsupportedOpts(opts, ['required', 'name']) });
   },
+  Array: (): never => spec({ kind: 'other', unsupported: true }),
+  Counter: (): never => spec({ kind: 'other', unsupported: true }),
+  Proxy: (): never => spec({ kind: 'other', unsupported: true }),
 };
 
 /** The base class of commands, as far as the fast path runs them: context in, execute() out. */

@@ -70,7 +70,7 @@ export function fastParse(command: object, args: readonly string[], env: NodeJS.
       values[key] = key in given ? given[key] : (fromEnv ?? spec.initial);
     }
   }
-  const required = positionals.filter(([, spec]) => spec.required).length;
+  const required = positionals.filter(([, spec]) => spec.kind === 'positional' && spec.required).length;
   const restRequired = rest?.[1].kind === 'rest' ? rest[1].required : 0;
   if (words.length < required + restRequired) return undefined;
   let next = 0;
