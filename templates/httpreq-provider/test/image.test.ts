@@ -1,9 +1,13 @@
 import { createRequire } from 'node:module';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { useDockerEngine, type DockerEngine } from '@lucky/test-utils';
+import { chmod, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { removeDir, tempDir, useDockerEngine, type DockerEngine } from '@lucky/test-utils';
 import { buildProviderImage, CONTENT_LABEL, PROVIDER_IMAGE } from '../src/image/build.js';
 import { VERSION } from '../src/version.js';
+import { keyPair, SSH_USER, startTestSshd, type TestSshd } from './sshd.js';
+import { bareRepo, commits, show } from './support.js';
 
 interface Container {
   start(): Promise<unknown>;
@@ -13,6 +17,7 @@ interface Container {
 }
 interface Docker {
   createContainer(options: Record<string, unknown>): Promise<Container>;
+  getNetwork(name: string): { inspect(): Promise<{ IPAM?: { Config?: { Gateway?: string }[] } }> };
   getImage(name: string): {
     inspect(): Promise<{ Id: string; Config: { Labels: Record<string, string> | null; Env: string[] | null; Entrypoint: unknown; Cmd: unknown } }>;
   };
@@ -29,7 +34,7 @@ const LABEL = { 'lucky.test': 'httpreq-provider-image' };
 let count = 0;
 
 /** Runs a command in a fresh container of the image (a TTY, so one stream), removes it, resolves exit code and output. */
-async function run(ctx: Ctx, cmd: string[], user = '0:0'): Promise<{ code: number; output: string }> {
+async function run(ctx: Ctx, cmd: string[], user = '0:0', host: Record<string, unknown> = { NetworkMode: 'none' }): Promise<{ code: number; output: string }> {
   const container = await ctx.docker.createContainer({
     name: `httpreq-image-test-${process.pid}-${++count}`,
     Image: ctx.image,
@@ -37,7 +42,7 @@ async function run(ctx: Ctx, cmd: string[], user = '0:0'): Promise<{ code: numbe
     User: user,
     Tty: true,
     Labels: LABEL,
-    HostConfig: { NetworkMode: 'none' },
+    HostConfig: host,
   });
   try {
     await container.start();
@@ -126,6 +131,42 @@ test('commands run as root write the database owned by the workload user, who ca
   assert.is(result.code, 0, result.output);
   assert.match(result.output, /^-rw-------\s+1 584792\s+584792\s.*users\.json$/m);
   assert.ok(result.output.includes('\nu:\n'), result.output);
+});
+
+test('inside the image, over SSH to the host: a scanned known_hosts, the key for the workload user, git+ssh://user@host:port', async (ctx) => {
+  // The host, as containers on Docker's default bridge reach it: the bridge's gateway address.
+  const gateway = (await ctx.docker.getNetwork('bridge').inspect()).IPAM?.Config?.[0]?.Gateway;
+  assert.ok(gateway, 'the bridge network has a gateway');
+  const dir = await tempDir('httpreq-image-ssh-');
+  let sshd: TestSshd | undefined;
+  try {
+    const bare = await bareRepo(dir, { 'example.test.domain': '; example.test\n' });
+    await keyPair(join(dir, 'id_key'), 'ecdsa');
+    await chmod(join(dir, 'id_key'), 0o644); // read by root in the container, which installs it 0600 for httpreq
+    sshd = await startTestSshd(join(dir, 'sshd'), gateway, await readFile(join(dir, 'id_key.pub'), 'utf8'));
+    const repo = `git+ssh://${SSH_USER}@${gateway}:${sshd.port}${bare}@main`;
+    const script = [
+      'set -e',
+      'mkdir -p /var/lib/httpreq/.ssh',
+      'cp /in/id_key /var/lib/httpreq/.ssh/id_key',
+      `ssh-keyscan -p ${sshd.port} ${gateway} > /var/lib/httpreq/.ssh/known_hosts 2>/dev/null`,
+      'chown -R httpreq:httpreq /var/lib/httpreq/.ssh && chmod 700 /var/lib/httpreq/.ssh && chmod 600 /var/lib/httpreq/.ssh/*',
+      'httpreq-provider create-user u --password p >/dev/null',
+      'httpreq-provider allow-domains u --domains example.test >/dev/null',
+      `su -s /bin/sh -c 'HTTPREQ_LISTEN=127.0.0.1:8000 HTTPREQ_GIT_REPO=${repo} exec httpreq-provider serve' httpreq > /tmp/serve.log 2>&1 &`,
+      'n=0; until wget -qO- http://127.0.0.1:8000/healthz >/dev/null 2>&1; do n=$((n+1)); [ $n -lt 300 ] || { cat /tmp/serve.log; exit 9; }; sleep 0.1; done',
+      `wget -qO- --header "Authorization: Basic $(printf u:p | base64)" --header "Content-Type: application/json" --post-data '{"fqdn":"_acme-challenge.example.test.","value":"via-ssh"}' http://127.0.0.1:8000/present || { cat /tmp/serve.log; exit 8; }`,
+      'cat /tmp/serve.log',
+    ].join('\n');
+    const result = await run(ctx, ['sh', '-c', script], '0:0', { Binds: [`${dir}:/in:ro`] });
+    assert.is(result.code, 0, result.output);
+    assert.match(result.output, /POST \/present 204 .* user=u fqdn=_acme-challenge\.example\.test committed/);
+    assert.is(await show(bare, 'example.test.domain'), '; example.test\n_acme-challenge 600 IN TXT "via-ssh"\n');
+    assert.equal((await commits(bare))[0], { subject: 'Add _acme-challenge.example.test record', author: SSH_USER, email: `${SSH_USER}@httpreq-provider` });
+  } finally {
+    await sshd?.stop();
+    await removeDir(dir);
+  }
 });
 
 test.run();
