@@ -66,26 +66,53 @@ export async function runningModelServer(modelDir: string): Promise<ServerEndpoi
 /**
  * Makes sure the model's server runs: started detached when it does not (or its
  * endpoint names a dead process), then waited for until it answers. Resolves with its
- * endpoint, or null when it could not be started in time (the tools work without it).
+ * endpoint, or null when it could not be started (the tools work without it): then
+ * this process does not try again for a while, so hooks do not each wait for a server
+ * that cannot start here.
  */
 export async function ensureModelServer(modelDir: string): Promise<ServerEndpoint | null> {
   const running = await runningModelServer(modelDir);
   if (running) return running;
+  if (Date.now() - (failedStarts.get(modelDir) ?? -Infinity) < RETRY_AFTER_FAILURE_MS) return null;
+  const endpoint = await startServer(modelDir).catch(() => null);
+  if (endpoint) failedStarts.delete(modelDir);
+  else failedStarts.set(modelDir, Date.now());
+  return endpoint;
+}
+
+/** When this process last failed to start each model's server. */
+const failedStarts = new Map<string, number>();
+const RETRY_AFTER_FAILURE_MS = 30_000;
+
+async function startServer(modelDir: string): Promise<ServerEndpoint | null> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   let exited = spawnServer(modelDir);
-  for (let spawned = 1; Date.now() < deadline;) {
+  for (let spawned = 1; ;) {
     const endpoint = await runningModelServer(modelDir);
     if (endpoint) return endpoint;
-    // A server that exits at once found another holding the lock, which may have been on its way out: try again.
-    if ((await Promise.race([exited, sleep(10)])) === 'exited' && spawned < MAX_SPAWNS) {
+    if (Date.now() >= deadline) return null;
+    // A server that exits at once found another holding the lock: wait for that one to publish its
+    // endpoint (it does within a second), or, once it is gone (it was on its way out), start another.
+    if ((await Promise.race([exited, sleep(10)])) === 'exited' && !(await lockHeldByLiveProcess(modelDir))) {
+      if (spawned >= MAX_SPAWNS) return null;
       exited = spawnServer(modelDir);
       spawned++;
     }
   }
-  return null;
 }
 
 const MAX_SPAWNS = 5;
+
+async function lockHeldByLiveProcess(modelDir: string): Promise<boolean> {
+  const holder = await lockHolder(modelDir);
+  return holder > 0 && isProcessRunning(holder);
+}
+
+/** The pid in the server's pid lock (0 when there is none). */
+async function lockHolder(modelDir: string): Promise<number> {
+  const pid = Number.parseInt(await readFile(serverPaths(modelDir).pid, 'utf8').catch(() => ''), 10);
+  return Number.isSafeInteger(pid) && pid > 0 ? pid : 0;
+}
 
 function sleep(ms: number): Promise<'waited'> {
   return new Promise((resolve) => setTimeout(() => resolve('waited'), ms));
@@ -123,8 +150,7 @@ async function isModelServer(pid: number, modelDir: string): Promise<boolean> {
 /** Stops the model's server (SIGTERM, then SIGKILL if it lingers) and waits until it is gone. */
 export async function stopModelServer(modelDir: string): Promise<void> {
   const endpoint = await readEndpoint(modelDir);
-  const lockPid = Number.parseInt(await readFile(serverPaths(modelDir).pid, 'utf8').catch(() => ''), 10);
-  for (const pid of new Set([endpoint?.pid ?? 0, Number.isSafeInteger(lockPid) ? lockPid : 0])) {
+  for (const pid of new Set([endpoint?.pid ?? 0, await lockHolder(modelDir)])) {
     if (pid <= 0 || pid === process.pid || !isProcessRunning(pid) || !(await isModelServer(pid, modelDir))) continue;
     try {
       process.kill(pid, 'SIGTERM');
