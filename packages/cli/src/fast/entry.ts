@@ -68,7 +68,13 @@ function lazyContext(env: NodeJS.ProcessEnv): BaseContext {
  */
 export async function run(argv: readonly string[] = process.argv.slice(2)): Promise<boolean> {
   const env = process.env;
-  const command = await parseFast(argv, env);
+  let command: FastCommandInstance | undefined;
+  try {
+    command = await parseFast(argv, env);
+  } catch {
+    // Nothing is written or sent before execute(): whatever went wrong here, the full CLI can still run the command line.
+    return false;
+  }
   if (!command) return false;
   const context = lazyContext(env);
   command.context = context;
