@@ -129,12 +129,12 @@ async function inWorkload(ctx: Ctx, unit: string, command: string[]): Promise<st
   return text;
 }
 
-/** The service's log lines, from the unit's Pebble (`GET /v1/logs`). */
-async function serviceLog(ctx: Ctx, unit: string): Promise<string> {
+/** A GET on the unit's Pebble API (its socket in the simulator), the body as text. */
+async function pebbleGet(ctx: Ctx, unit: string, path: string): Promise<string> {
   const socketPath = (await units(ctx)).find((u) => u.name === unit)?.containers?.[0]?.socketPath;
   assert.ok(socketPath, `${unit}: no Pebble socket`);
-  const body = await new Promise<string>((resolve, reject) => {
-    request({ socketPath, path: '/v1/logs?services=httpreq&n=-1' }, (res) => {
+  return new Promise<string>((resolve, reject) => {
+    request({ socketPath, path }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
@@ -143,7 +143,11 @@ async function serviceLog(ctx: Ctx, unit: string): Promise<string> {
       .on('error', reject)
       .end();
   });
-  return body
+}
+
+/** The service's log lines, from the unit's Pebble (`GET /v1/logs`). */
+async function serviceLog(ctx: Ctx, unit: string): Promise<string> {
+  return (await pebbleGet(ctx, unit, '/v1/logs?services=httpreq&n=-1'))
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => (JSON.parse(line) as { message: string }).message)
@@ -259,6 +263,14 @@ test('once the secret is granted, update-status sets each unit up: key and scann
       .map((line) => line.split(' ').slice(0, 3).join(' '))
       .sort();
     assert.equal(entries, ctx.sshd.hostKeys.map((hostKey) => `[${ctx.sshd.host}]:${ctx.sshd.port} ${hostKey}`).sort());
+    // Pebble's HTTP check on /healthz, declared by the charm, with no failure so far.
+    const plan = (JSON.parse(await pebbleGet(ctx, unit.name, '/v1/plan?format=yaml')) as { result: string }).result;
+    assert.match(plan, /\n {4}http:\n {8}url: http:\/\/localhost:8000\/healthz\n/);
+    const checks = JSON.parse(await pebbleGet(ctx, unit.name, '/v1/checks')) as { result: Array<{ name: string; status: string; failures?: number }> };
+    assert.equal(
+      checks.result.map((check) => [check.name, check.status, check.failures ?? 0]),
+      [['healthz', 'up', 0]],
+    );
     // The service runs as the workload user.
     const uid = await inWorkload(ctx, unit.name, [
       'sh',
@@ -308,7 +320,7 @@ test('lego obtains a certificate for example.test and *.example.test through uni
     domains: [ZONE, `*.${ZONE}`],
     path,
   });
-  assert.is(lego.exitCode, 0, lego.all);
+  assert.is(lego.exitCode, 0, lego.output);
   const names = await certificateNames(path, ZONE);
   assert.match(names, 'DNS:example.test');
   assert.match(names, 'DNS:*.example.test');
@@ -328,7 +340,7 @@ test('through unit 1: a certificate for a subdomain (the subdomain grant); both 
     domains: [`www.${ZONE}`],
     path,
   });
-  assert.is(lego.exitCode, 0, lego.all);
+  assert.is(lego.exitCode, 0, lego.output);
   assert.match(await certificateNames(path, `www.${ZONE}`), `DNS:www.${ZONE}`);
   assert.is(await zoneFile(ctx), SEED_ZONE);
   const zero = await serviceLog(ctx, `${APP}/0`);
@@ -352,8 +364,8 @@ test('a user without a grant gets 403, and lego fails for them; no credentials g
   assert.is(anonymous.status, 401);
 
   const lego = await runLego(ctx.acme, { endpoint, username: 'bob', password: ctx.password.bob!, domains: [ZONE], path: join(ctx.dir, 'lego-bob') });
-  assert.is(lego.exitCode, 1, lego.all);
-  assert.match(String(lego.all), '403');
+  assert.is(lego.exitCode, 1, lego.output);
+  assert.match(String(lego.output), '403');
   assert.is(await zoneFile(ctx), SEED_ZONE);
 });
 
@@ -369,7 +381,7 @@ test('a restarted workload container (pod churn) gets the key, known_hosts and t
     domains: [`api.${ZONE}`],
     path: join(ctx.dir, 'lego-restarted'),
   });
-  assert.is(lego.exitCode, 0, lego.all);
+  assert.is(lego.exitCode, 0, lego.output);
   assert.is(readFileSync(join(ctx.dir, 'bridge-state.json'), 'utf8'), '{}');
 });
 

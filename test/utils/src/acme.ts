@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa, type Result } from 'execa';
+import { execa } from 'execa';
 import { spawnDetached } from './detached.js';
 import { freePort, stopServer, waitListening } from './servers.js';
 
@@ -99,12 +99,18 @@ function readLog(file: string): string {
   return existsSync(file) ? readFileSync(file, 'utf8') : '';
 }
 
+/** A lego run: its exit code and its output (stdout and stderr, interleaved). */
+export interface LegoRun {
+  readonly exitCode: number;
+  readonly output: string;
+}
+
 /** One lego 4.x run: `--dns httpreq` against `endpoint`, offline flags of §3.3, a fresh `path`. */
-export function runLego(
+export async function runLego(
   acme: TestAcme,
   options: { endpoint: string; username: string; password: string; domains: readonly string[]; path: string; email?: string },
-): Promise<Result> {
-  return execa(
+): Promise<LegoRun> {
+  const result = await execa(
     'lego',
     [
       '--server',
@@ -138,4 +144,5 @@ export function runLego(
       },
     },
   );
+  return { exitCode: result.exitCode ?? -1, output: String(result.all) };
 }

@@ -10,6 +10,6 @@ export { testImage, useRegistry, TEST_IMAGE, type TestRegistry } from './docker-
 export { ensureContainerPackages, ensureAcmePackages } from './debian.js';
 export { freePort, accepts, stopServer } from './servers.js';
 export { startSshd, type TestSshd } from './sshd.js';
-export { startAcme, runLego, type TestAcme } from './acme.js';
+export { startAcme, runLego, type TestAcme, type LegoRun } from './acme.js';
 export { installZoneBridge } from './zone-bridge.js';
 export { processGone } from './process.js';
