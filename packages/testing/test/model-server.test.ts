@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { freePort, processGone, waitFor } from '@lucky/test-utils';
 import type { ModelState } from '../src/model/schema.js';
 import { serverPaths } from '../src/server/paths.js';
+import { REQUEST_MAGIC } from '../src/server/protocol.js';
 import { ensureModelServer, modelServerInfo, readEndpoint, runningModelServer, stopModelServer, type ServerEndpoint } from '../src/server/start.js';
 import { makeFixture, tool, type Fixture, type ToolResult } from './support.js';
 
@@ -131,6 +133,26 @@ calls('large output, and output with NUL bytes, arrive intact', async () => {
     assert.equal(result, { exitCode: 0, stdout: `${big}\n`, stderr: '' });
     await f1.model.setConfig('web', { title: 'a\u0000b' });
     assert.equal(await tool(f1.model, ctx.env, 'config-get', ['title']), { exitCode: 0, stdout: 'a\u0000b\n', stderr: '' });
+  } finally {
+    await ctx.close(false);
+  }
+});
+
+calls('a client that goes away while its tool waits for stdin does not leave the call running', async () => {
+  const ctx = await f1.model.openContext('web/0', 'db-relation-changed', { remoteUnit: 'pg/0' });
+  try {
+    const endpoint = running(await runningModelServer(f1.model.dir));
+    const env = ['JUJU_CONTEXT_ID', 'JUJU_AGENT_SOCKET_ADDRESS', 'JUJU_AGENT_SOCKET_NETWORK'].map((name) => `=${ctx.env[name] ?? ''}`);
+    const fields = [REQUEST_MAGIC, endpoint.token, String(process.pid), f1.root, ...env, '', 'relation-set', '2', '--file', '-'];
+    const socket = connect(endpoint.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    socket.write(fields.map((field) => `${field}\0`).join(''));
+    // The server asks for stdin (`S <id> 0 0`); the client hangs up instead of connecting again.
+    const asked = await new Promise<string>((resolve) => socket.once('data', (chunk: Buffer) => resolve(chunk.toString('utf8'))));
+    assert.match(asked, /^S [0-9a-f]+ 0 0\n$/);
+    assert.is((await modelServerInfo(endpoint))?.active, 1, 'the call waits for stdin');
+    socket.destroy();
+    await waitFor(async () => (await modelServerInfo(endpoint))?.active === 0, 'the call to end');
   } finally {
     await ctx.close(false);
   }

@@ -43,11 +43,6 @@ export async function startModelServer(): Promise<ModelServer> {
   };
 
   const serve = async (socket: Socket, request: ToolRequest): Promise<void> => {
-    // Not a tool: who answers, and how many tools it ran.
-    if (request.name === ':ping') {
-      socket.end(encodeResponse(0, Buffer.alloc(0), Buffer.from(`${process.pid} ${state.served}`)));
-      return;
-    }
     state.served++;
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -61,6 +56,10 @@ export async function startModelServer(): Promise<ModelServer> {
         new Promise<Buffer>((resolve) => {
           const id = randomBytes(8).toString('hex');
           stdinWaiters.set(id, resolve);
+          // A client gone before sending its stdin must not leave the call (and the server) waiting forever.
+          socket.once('close', () => {
+            if (stdinWaiters.delete(id)) resolve(Buffer.alloc(0));
+          });
           socket.write(`S ${id} 0 0\n`);
         }),
     };
@@ -105,6 +104,11 @@ export async function startModelServer(): Promise<ModelServer> {
           socket.end();
         });
         socket.on('close', () => resolve(Buffer.concat(chunks)));
+        return;
+      }
+      // Not a tool: who answers, how many calls it served, how many are running.
+      if (request.name === ':ping') {
+        socket.end(encodeResponse(0, Buffer.alloc(0), Buffer.from(`${process.pid} ${state.served} ${state.active}`)));
         return;
       }
       state.active++;

@@ -35,6 +35,8 @@ export interface ServerInfo {
   readonly pid: number;
   /** Tool calls it has served. */
   readonly served: number;
+  /** Tool calls running now. */
+  readonly active: number;
 }
 
 /** Asks the server at `endpoint` who it is; null when nothing answers as the server with the endpoint's pid. */
@@ -49,8 +51,8 @@ export function modelServerInfo(endpoint: ServerEndpoint, timeoutMs = 2_000): Pr
     socket.on('error', () => undefined);
     socket.on('close', () => {
       clearTimeout(timer);
-      const match = /^0 0 \d+ i\n(\d+) (\d+)$/.exec(Buffer.concat(chunks).toString('utf8'));
-      const info = match ? { pid: Number(match[1]), served: Number(match[2]) } : null;
+      const match = /^0 0 \d+ i\n(\d+) (\d+) (\d+)$/.exec(Buffer.concat(chunks).toString('utf8'));
+      const info = match ? { pid: Number(match[1]), served: Number(match[2]), active: Number(match[3]) } : null;
       resolve(info?.pid === endpoint.pid ? info : null);
     });
   });
