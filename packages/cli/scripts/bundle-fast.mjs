@@ -4,9 +4,10 @@
 // errors. Both entries load it first: the workspace's bin/lucky.cjs (from
 // dist/bundle/) and a built charm's lucky/bin/lucky.cjs (from dist/runtime/, next
 // to the runtime bundle). Run by scripts/bundle.mjs and scripts/bundle-runtime.mjs.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { build } from 'esbuild';
+import { stripUsage } from './strip-usage.mjs';
 
 const here = (path) => new URL(path, import.meta.url).pathname;
 
@@ -24,6 +25,16 @@ export async function bundleFast(outfile) {
     // Compiled on every call a script makes: smaller starts faster.
     minify: true,
     plugins: [
+      {
+        // Help is the full CLI's: the fast path leaves --help to it (scripts/strip-usage.mjs).
+        name: 'no-usage-text',
+        setup(b) {
+          b.onLoad({ filter: /dist[\\/]commands[\\/].*\.js$/ }, async (args) => ({
+            contents: stripUsage(await readFile(args.path, 'utf8'), args.path),
+            loader: 'js',
+          }));
+        },
+      },
       {
         // clipanion is the shim; otherwise the fast path must stay small: a module that
         // needs more than the client and the errors belongs to the full CLI, not here.
