@@ -265,7 +265,7 @@ test('once the secret is granted, update-status sets each unit up: key and scann
     assert.equal(entries, ctx.sshd.hostKeys.map((hostKey) => `[${ctx.sshd.host}]:${ctx.sshd.port} ${hostKey}`).sort());
     // Pebble's HTTP check on /healthz, declared by the charm, with no failure so far.
     const plan = (JSON.parse(await pebbleGet(ctx, unit.name, '/v1/plan?format=yaml')) as { result: string }).result;
-    assert.match(plan, /\n {4}http:\n {8}url: http:\/\/localhost:8000\/healthz\n/);
+    assert.match(plan, /\n +healthz:\n(?: +.+\n)*? +http:\n +url: http:\/\/localhost:8000\/healthz\n/);
     const checks = JSON.parse(await pebbleGet(ctx, unit.name, '/v1/checks')) as { result: Array<{ name: string; status: string; failures?: number }> };
     assert.equal(
       checks.result.map((check) => [check.name, check.status, check.failures ?? 0]),
