@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { removeDir, tempDir } from '@lucky/test-utils';
-import { placeClientKit, type ClientKit } from '../src/runtime/client-kit.js';
+import { describeClientKit, placeClientKit, type ClientKit } from '../src/runtime/client-kit.js';
 
 interface Ctx {
   dir: string;
@@ -71,6 +71,23 @@ test('symlinked files (the wrapper, the manifest, the binary) are replaced, thei
   assert.is(await readFile(victim, 'utf8'), 'charm side file\n');
   for (const file of ['bin/lucky', 'kit.json', 'runtime/node']) assert.ok((await lstat(join(lucky, ...file.split('/')))).isFile(), file);
   assert.is(await readFile(join(lucky, 'runtime', 'node'), 'utf8'), 'the charm side node\n');
+});
+
+test('the kit carries every file the CLI entry loads by a relative path, whatever the call (require or a helper)', async (ctx) => {
+  const cli = join(ctx.dir, 'cli');
+  await mkdir(join(cli, 'bin'), { recursive: true });
+  await mkdir(join(cli, 'dist', 'bundle'), { recursive: true });
+  const entry = join(cli, 'bin', 'lucky.cjs');
+  // As packages/cli/bin/lucky.cjs loads its bundles: through a function, and one of them a plain require.
+  await writeFile(entry, "function load(b) { return require(b); }\nload('../dist/bundle/fast.cjs').run();\nrequire('../dist/bundle/full.cjs');\n");
+  await writeFile(join(cli, 'dist', 'bundle', 'fast.cjs'), "exports.run = () => require('./shared.cjs');\n");
+  await writeFile(join(cli, 'dist', 'bundle', 'full.cjs'), '');
+  await writeFile(join(cli, 'dist', 'bundle', 'shared.cjs'), '');
+  const kit = await describeClientKit({ nodePath: process.execPath, cliPath: entry });
+  assert.equal(
+    kit.files.map((file) => file.target).filter((target) => target.startsWith('cli/')),
+    ['cli/bin/lucky.cjs', 'cli/dist/bundle/full.cjs', 'cli/dist/bundle/fast.cjs', 'cli/dist/bundle/shared.cjs'],
+  );
 });
 
 test.run();

@@ -43,7 +43,12 @@ async function sharedLibraries(binary: string): Promise<SharedLibraries> {
   return parseLdd(binary, String(result.stdout));
 }
 
-/** The CLI entry and every file it requires by a relative path (the bundles `lucky` runs from). */
+/** A literal `require('./…')` of a relative path. */
+const REQUIRED = /\brequire\((['"])(\.\.?\/[^'"]+)\1\)/g;
+/** Any quoted relative path to a `.js`/`.cjs` file: the entry may load its bundles through a helper (`load('../dist/…')`). */
+const NAMED = /(['"])(\.\.?\/[^'"\s]+\.c?js)\1/g;
+
+/** The CLI entry, every file it names by a relative path, and every file those require (the bundles `lucky` runs from). */
 async function cliFiles(entry: string): Promise<string[]> {
   const root = dirname(dirname(entry));
   const files: string[] = [];
@@ -53,7 +58,7 @@ async function cliFiles(entry: string): Promise<string[]> {
     if (files.includes(file)) continue;
     files.push(file);
     const text = await readFile(file, 'utf8');
-    for (const match of text.matchAll(/\brequire\((['"])(\.\.?\/[^'"]+)\1\)/g)) {
+    for (const match of text.matchAll(file === entry ? NAMED : REQUIRED)) {
       const required = resolve(dirname(file), match[2]!);
       if (!required.startsWith(root + sep)) continue;
       const exists = await stat(required).then(
