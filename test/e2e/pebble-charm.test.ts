@@ -317,6 +317,7 @@ test.run();
 interface TemplateCtx {
   dir: string;
   image: string;
+  engine: DockerEngine;
   docker: Dockerode;
 }
 
@@ -338,6 +339,7 @@ template.after(async (ctx) => {
     if (info.Labels['lucky.sim.model']?.startsWith(`${ctx.dir}/`)) await ctx.docker.getContainer(info.Id).remove({ force: true, v: true });
   }
   await removeDir(ctx.dir);
+  await ctx.engine.stop();
 });
 
 template('scaffold, lucky charm build, lucky sim deploy of the built charm: active, the web service running', async (ctx) => {
