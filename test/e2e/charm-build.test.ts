@@ -1149,16 +1149,20 @@ fresh.after(async (ctx) => {
   await removeDir(ctx.dir);
 });
 
+/** The simulator's hook tools, each in a Node process of its own (what its thin clients fall back to). */
+const HOOK_TOOL = fileURLToPath(new URL('../../packages/testing/bin/hook-tool.js', import.meta.url));
+
 /**
- * Hook-tool wrappers for the container: the simulator's tools are Node scripts, so
- * each wrapper runs one with the host's Node mounted at /sim/node, which is not on
- * the container's PATH; the charm itself finds no node.
+ * Hook-tool wrappers for the container: the model's tools are clients of a model server
+ * on the host's loopback, which a container with no network cannot reach, so each
+ * wrapper runs the tool in its own process with the host's Node mounted at /sim/node,
+ * which is not on the container's PATH; the charm itself finds no node.
  */
 async function toolWrappers(model: SimulatedModel, dir: string): Promise<string> {
   await mkdir(dir, { recursive: true });
   for (const tool of TOOL_NAMES) {
     const file = join(dir, tool);
-    await writeFile(file, `#!/bin/sh\nexec /sim/node '${join(model.toolsDir, tool)}' "$@"\n`);
+    await writeFile(file, `#!/bin/sh\nexec /sim/node '${HOOK_TOOL}' '${tool}' "$@"\n`);
     await chmod(file, 0o755);
   }
   return dir;
