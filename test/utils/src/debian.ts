@@ -16,15 +16,7 @@ let installing: Promise<void> | undefined;
  * not started by the packages here; the tests start and stop them themselves.
  */
 export function ensureContainerPackages(): Promise<void> {
-  installing ??= (async () => {
-    const missing = Object.entries(PACKAGES)
-      .filter(([, file]) => !existsSync(file))
-      .map(([name]) => name);
-    if (missing.length === 0) return;
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    await execa('apt-get', ['update', '-qq'], { env, stdin: 'ignore' });
-    await execa('apt-get', ['install', '-y', '-qq', '--no-install-recommends', '-o', 'DPkg::Lock::Timeout=300', ...missing], { env, stdin: 'ignore' });
-  })();
+  installing ??= installMissing(PACKAGES);
   return installing;
 }
 
@@ -47,14 +39,17 @@ let installingAcme: Promise<void> | undefined;
  * machine that allows it; the tests run their own on other ports).
  */
 export function ensureAcmePackages(): Promise<void> {
-  installingAcme ??= (async () => {
-    const missing = Object.entries(ACME_PACKAGES)
-      .filter(([, file]) => !existsSync(file))
-      .map(([name]) => name);
-    if (missing.length === 0) return;
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    await execa('apt-get', ['update', '-qq'], { env, stdin: 'ignore' });
-    await execa('apt-get', ['install', '-y', '-qq', '--no-install-recommends', '-o', 'DPkg::Lock::Timeout=300', ...missing], { env, stdin: 'ignore' });
-  })();
+  installingAcme ??= installMissing(ACME_PACKAGES);
   return installingAcme;
+}
+
+/** Installs, with apt-get as root, each package whose file is missing; nothing when all are there. */
+async function installMissing(packages: Readonly<Record<string, string>>): Promise<void> {
+  const missing = Object.entries(packages)
+    .filter(([, file]) => !existsSync(file))
+    .map(([name]) => name);
+  if (missing.length === 0) return;
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  await execa('apt-get', ['update', '-qq'], { env, stdin: 'ignore' });
+  await execa('apt-get', ['install', '-y', '-qq', '--no-install-recommends', '-o', 'DPkg::Lock::Timeout=300', ...missing], { env, stdin: 'ignore' });
 }
