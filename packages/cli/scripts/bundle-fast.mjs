@@ -1,7 +1,7 @@
 // Bundles `lucky`'s fast path (src/fast/entry.ts) into one small CommonJS file with
 // no dependency but Node's own modules: the classes of FAST_COMMANDS with
-// src/fast/clipanion-shim.ts standing in for clipanion, the daemon client and Lucky's
-// errors. Both entries load it first: the workspace's bin/lucky.cjs (from
+// src/fast/clipanion-shim.ts standing in for clipanion and src/fast/daemon-connect.ts
+// for the daemon starter, the daemon client and Lucky's errors. Both entries load it first: the workspace's bin/lucky.cjs (from
 // dist/bundle/) and a built charm's lucky/bin/lucky.cjs (from dist/runtime/, next
 // to the runtime bundle). Run by scripts/bundle.mjs and scripts/bundle-runtime.mjs.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -24,6 +24,9 @@ export async function bundleFast(outfile) {
     logLevel: 'warning',
     // Compiled on every call a script makes: smaller starts faster.
     minify: true,
+    // As in the full bundle: cli-path.ts (dispatch) falls back on its own file's URL.
+    define: { 'import.meta.url': '__luckyModuleUrl' },
+    banner: { js: "const __luckyModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
     plugins: [
       {
         // Help is the full CLI's: the fast path leaves --help to it (scripts/strip-usage.mjs).
@@ -40,6 +43,8 @@ export async function bundleFast(outfile) {
         // needs more than the client and the errors belongs to the full CLI, not here.
         name: 'shim-and-node-builtins-only',
         setup(b) {
+          // `dispatch` connects to a running daemon only; starting one is the full CLI's (src/fast/daemon-connect.ts).
+          b.onResolve({ filter: /^\.\.\/daemon-starter\.js$/ }, () => ({ path: here('../dist/fast/daemon-connect.js') }));
           b.onResolve({ filter: /^[^./]/ }, (args) => {
             if (args.path === 'clipanion') return { path: here('../dist/fast/clipanion-shim.js') };
             if (args.path.startsWith('node:') || /^@lucky\/(errors|core\/client)$/.test(args.path)) return undefined;

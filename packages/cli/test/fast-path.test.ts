@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { Command } from 'clipanion';
 import { execa } from 'execa';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { isProcessRunning } from '@lucky/core';
 import { removeDir, startTestDaemon, tempDir, writeCharm, type TestDaemon } from '@lucky/test-utils';
 import type { OptionSpec } from '../src/fast/clipanion-shim.js';
 import { FAST_COMMANDS } from '../src/fast/commands.js';
@@ -125,6 +126,9 @@ test('the plain command lines of scripts take the fast path; help, unknown optio
     ['container', 'env', 'set', '-c', 'web', 'A=1'],
     ['port', 'open', '80'],
     ['log', '-l', 'DEBUG', 'hello', 'world'],
+    ['dispatch'],
+    ['dispatch', 'config-changed'],
+    ['trigger-hook', 'install'],
   ]) {
     assert.ok(await fast.parseFast(argv, env), `fast: ${argv.join(' ')}`);
   }
@@ -138,7 +142,8 @@ test('the plain command lines of scripts take the fast path; help, unknown optio
     ['relation', 'list-ids'],
     ['kv', 'get', '--bogus'],
     ['daemon', 'status'],
-    ['dispatch'],
+    ['dispatch', '--bogus'],
+    ['dispatch', 'a', 'b'],
     ['random'],
     ['sim', 'status'],
     ['container', 'image', 'set', 'nginx'],
@@ -250,5 +255,61 @@ same('a reader that went away: the fast path ends quietly with exit 141, as the 
   }
 });
 
+const dispatch = suite('cli: lucky dispatch takes the fast path while the unit has a current daemon, and leaves starting one to the full CLI');
+
+dispatch('no daemon, a current daemon, a daemon of another revision', async () => {
+  const dir = await tempDir('lucky-fast-dispatch-');
+  const charm = await writeCharm(join(dir, 'charm'), {
+    'lucky.yaml': [
+      'use-docker: false',
+      'hooks:',
+      '  greet:',
+      '    - inline-host-script: echo "hello from $LUCKY_HOOK"; echo "to stderr" >&2',
+      '  fail:',
+      '    - inline-host-script: echo "about to fail" >&2; exit 3',
+      '',
+    ].join('\n'),
+  });
+  const env = {
+    JUJU_UNIT_NAME: 'fast/0',
+    JUJU_CHARM_DIR: charm,
+    LUCKY_DAEMON_SOCKET: join(dir, 'run', 'daemon.sock'),
+    LUCKY_DATA_DIR: join(dir, 'data'),
+  };
+  const fastOnly = join(dir, 'fast-only.cjs');
+  writeFileSync(fastOnly, `require(${JSON.stringify(FAST_BUNDLE)}).run().then((done) => { if (!done) process.exitCode = 99; });\n`);
+  const fullOnly = join(dir, 'full-only.cjs');
+  writeFileSync(fullOnly, `require(${JSON.stringify(FULL_BUNDLE)}).main();\n`);
+  const declined = { exitCode: 99, stdout: '', stderr: '' };
+  try {
+    // No daemon: the fast path declines, having started none.
+    assert.equal(await run(fastOnly, ['dispatch', 'greet'], env), declined, 'no daemon');
+    assert.not.ok(existsSync(env.LUCKY_DAEMON_SOCKET), 'the fast path started no daemon');
+    // bin/lucky.cjs: the full CLI starts the daemon and runs the hook.
+    const first = await run(LUCKY_BIN, ['dispatch', 'greet'], env);
+    assert.equal(first, { exitCode: 0, stdout: 'hello from greet\n', stderr: 'to stderr\n' }, 'first hook');
+    const pid = (JSON.parse((await run(LUCKY_BIN, ['daemon', 'status', '--format', 'json'], env)).stdout) as { pid: number }).pid;
+    // A current daemon: the fast path runs hooks, failing ones included, as the full CLI does.
+    for (const hook of ['greet', 'fail', 'no-such-hook']) {
+      const full = await run(fullOnly, ['dispatch', hook], env);
+      assert.equal(await run(fastOnly, ['dispatch', hook], env), full, `dispatch ${hook}`);
+      assert.equal(await run(LUCKY_BIN, ['dispatch', hook], env), full, `bin/lucky.cjs dispatch ${hook}`);
+    }
+    assert.is((await run(fastOnly, ['dispatch', 'fail'], env)).exitCode, 1);
+    // An upgraded charm: the fast path leaves the running daemon alone and declines; the full CLI restarts it.
+    writeFileSync(join(charm, 'lucky.yaml'), 'use-docker: false\nhooks:\n  greet:\n    - inline-host-script: echo "hello again"\n');
+    assert.equal(await run(fastOnly, ['dispatch', 'greet'], env), declined, 'another revision');
+    assert.ok(isProcessRunning(pid), 'the old daemon still runs');
+    const upgraded = await run(LUCKY_BIN, ['dispatch', 'greet'], env);
+    assert.is(upgraded.stdout, 'hello again\n');
+    assert.match(upgraded.stderr, /serves another revision of the charm .* restarting it/);
+    assert.equal(await run(fastOnly, ['dispatch', 'greet'], env), { exitCode: 0, stdout: 'hello again\n', stderr: '' }, 'the restarted daemon is current');
+  } finally {
+    await run(LUCKY_BIN, ['daemon', 'stop', '--ignore-already-stopped'], env);
+    await removeDir(dir);
+  }
+});
+
 test.run();
 same.run();
+dispatch.run();

@@ -1,5 +1,5 @@
 // The commands the fast path runs (fast/entry.ts): those scripts call many times per
-// hook, each one request to the unit's daemon. The same classes as the full CLI's
+// hook, each one request to the unit's daemon, and `dispatch`, which starts every hook. The same classes as the full CLI's
 // COMMANDS (main.ts), loaded only when their path is called: a module evaluated for
 // nothing costs every call. test/fast-path.test.ts checks that each entry's paths are
 // its class's, and that the fast parser agrees with clipanion on each command.
@@ -17,6 +17,8 @@ export interface FastCommandInstance {
 }
 
 export const FAST_COMMANDS: readonly FastCommand[] = [
+  // A hook's own start-up: on the fast path while the unit's daemon is up and current (fast/daemon-connect.ts).
+  { paths: [['dispatch'], ['trigger-hook']], load: async () => (await import('../commands/dispatch.js')).DispatchCommand },
   { paths: [['kv', 'get']], load: async () => (await import('../commands/kv/get.js')).KvGetCommand },
   { paths: [['kv', 'set']], load: async () => (await import('../commands/kv/set.js')).KvSetCommand },
   { paths: [['kv', 'delete']], load: async () => (await import('../commands/kv/delete.js')).KvDeleteCommand },

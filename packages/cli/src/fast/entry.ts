@@ -10,6 +10,7 @@ import { reportError } from '@lucky/errors';
 import { endQuietlyOnBrokenPipe } from '../broken-pipe.js';
 import { VERSION } from '../version.js';
 import { FAST_COMMANDS, type FastCommand, type FastCommandInstance } from './commands.js';
+import { FastPathDeclined } from './daemon-connect.js';
 import type { OptionSpec } from './clipanion-shim.js';
 import { fastParse, optionSpecs } from './parse.js';
 
@@ -81,6 +82,8 @@ export async function run(argv: readonly string[] = process.argv.slice(2)): Prom
   try {
     process.exitCode = (await command.execute()) ?? 0;
   } catch (error) {
+    // `dispatch` with no current daemon to run the hook: nothing was written or sent yet (fast/daemon-connect.ts).
+    if (error instanceof FastPathDeclined) return false;
     // As runCli reports a failed execute(): the same lines, the same codes.
     process.exitCode = reportError(error, context, `lucky ${VERSION}`);
   }
