@@ -91,7 +91,9 @@ const scenario = suite<Ctx>('LocalModel: two applications, three units, through 
 
 scenario.before(async (ctx) => {
   ctx.root = await tempDir('local-model');
-  ctx.model = await LocalModel.create(join(ctx.root, 'model'), { path: [await luckyBinDir(ctx.root)], name: 'dev' });
+  // Serial: these steps check the queue's exact order across units (Juju's order per unit, and which
+  // changes requeue which hooks); concurrent-hooks.test.ts checks what concurrent units guarantee.
+  ctx.model = await LocalModel.create(join(ctx.root, 'model'), { path: [await luckyBinDir(ctx.root)], name: 'dev', serial: true });
   ctx.pgCharm = await writeFakePg(join(ctx.root, 'fake-pg'));
   ctx.all = [];
 });

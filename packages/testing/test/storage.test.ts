@@ -435,7 +435,8 @@ async function takeSeen(charm: string): Promise<string[]> {
 const runner = suite<RunnerCtx>('storage: LocalModel hooks');
 runner.before(async (ctx) => {
   ctx.root = await tempDir('storage-runner');
-  ctx.model = await LocalModel.create(join(ctx.root, 'model'));
+  // Serial: the charm logs every hook to one file, and these steps check that log's exact order across units.
+  ctx.model = await LocalModel.create(join(ctx.root, 'model'), { serial: true });
   ctx.charm = await writeStoreCharm(join(ctx.root, 'store'));
 });
 runner.after(async (ctx) => {

@@ -23,6 +23,10 @@ export function simCommandBase({ Command, Option, UsageError, cliPath }: Command
 
     quiet = Option.Boolean('-q,--quiet', false, { description: 'Show only the hooks that fail, not every hook as it runs' });
 
+    serial = Option.Boolean('--serial', false, {
+      description: "Run one hook at a time across the model, in a fixed order (default: units' hooks run at the same time, as on Juju)",
+    });
+
     /** Set once the model streams this command's hooks as they finish. */
     #progress: HookProgress | undefined;
 
@@ -47,6 +51,7 @@ export function simCommandBase({ Command, Option, UsageError, cliPath }: Command
 
     /** Streams the model's hooks to stdout from now on. */
     #watch(model: LocalModel): LocalModel {
+      if (this.serial) model.serial = true;
       const mode = this.#progressMode();
       if (mode !== undefined) {
         this.#progress = new HookProgress(this.context.stdout, mode);

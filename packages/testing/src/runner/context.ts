@@ -17,6 +17,8 @@ export interface ModelContext {
   readonly path: readonly string[];
   /** A function, not a value: the listener may be replaced between hooks and each hook sees the current one. */
   readonly listener: () => LocalModelListener | null;
+  /** True: run one hook at a time, whatever the model was created with (LocalModel#serial). */
+  readonly serial?: () => boolean;
 }
 
 /** One operation's view, loaded under the runner lock; the operation edits `state` in place and the runner saves it. */

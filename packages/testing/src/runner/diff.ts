@@ -1,4 +1,5 @@
 import { unitApplication } from '../model/names.js';
+import { beforeOwnChanges } from './attribution.js';
 import { remoteApplication } from '../model/relations.js';
 import type { ModelState, RelationState } from '../model/schema.js';
 import { sharesScope } from '../model/scope.js';
@@ -34,18 +35,26 @@ function watchers(model: ModelState, relation: RelationState, app: string, excep
 /**
  * The hooks Juju fires because of what one hook changed in the committed model:
  * `-relation-changed` on the other side for a changed unit or application bag,
- * `leader-settings-changed` on the non-leaders for changed leader settings, and
- * `-storage-attached` on the hook's unit for storage its `storage-add` created.
- * `hookUnit` ran the hook; leader-set is immediate, so even a failed hook may have
- * changed the leader settings.
+ * `leader-settings-changed` on the non-leaders for changed leader settings,
+ * `-storage-attached` on the hook's unit for storage its `storage-add` created, and
+ * the secret hooks (secrets/triggers.ts). `hookUnit` ran the hook; leader-set is
+ * immediate, so even a failed hook may have changed the leader settings.
+ *
+ * Other units' hooks may have run meanwhile: only what `hookUnit` could have written
+ * counts (runner/attribution.ts), so each change triggers once, for its own hook. A
+ * revision becomes obsolete by the owner's new revision and its consumers moving on,
+ * possibly in concurrent hooks: `obsoleteSince` is the model whose obsolete revisions
+ * were already handed out (default `before`; the hook queue passes the model it saw last).
  */
 export function triggeredHooks(
   hookUnit: string,
-  before: ModelState,
+  actualBefore: ModelState,
   after: ModelState,
   dyingUnits: readonly string[],
   dyingRelations: readonly number[],
+  obsoleteSince: ModelState = actualBefore,
 ): QueuedHook[] {
+  const before = beforeOwnChanges(hookUnit, actualBefore, after);
   const hooks: QueuedHook[] = [];
   for (const relation of Object.values(after.relations)) {
     if (dyingRelations.includes(relation.id)) continue;
@@ -82,6 +91,6 @@ export function triggeredHooks(
   for (const id of unitStorageIds(after, hookUnit)) {
     if (!Object.hasOwn(before.storage, id)) hooks.push(storageHookEntry(hookUnit, id, 'attached'));
   }
-  hooks.push(...secretTriggeredHooks(before, after, dyingUnits));
+  hooks.push(...secretTriggeredHooks(before, after, dyingUnits, obsoleteSince));
   return hooks;
 }

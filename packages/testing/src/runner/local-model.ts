@@ -59,8 +59,8 @@ async function exists(path: string): Promise<boolean> {
  * leader settings changes) until the model settles. Everything lives in `dir`, so
  * `LocalModel.open(dir)` in another process continues where the last one stopped.
  *
- * Hooks run one at a time in a deterministic order, where Juju would run different
- * units' hooks at the same time; each unit's own hooks keep Juju's order.
+ * As on Juju, each unit runs its hooks one at a time, in Juju's order, concurrently
+ * with other units' hooks; `serial` runs one hook at a time across the model instead.
  *
  * Each operation's checks and queued hooks are in `operations/`; the hook queue
  * that runs them is `hook-queue.ts`.
@@ -70,13 +70,15 @@ export class LocalModel {
   readonly simulator: SimulatedModel;
   /** Optional observer of hook runs and output. */
   listener: LocalModelListener | null = null;
+  /** Run this object's operations one hook at a time across the model (as a model created with `serial: true` always does). */
+  serial = false;
   private readonly context: ModelContext;
   private destroyed = false;
 
   private constructor(dir: string, simulator: SimulatedModel, path: readonly string[]) {
     this.dir = dir;
     this.simulator = simulator;
-    this.context = { dir, simulator, path, listener: () => this.listener };
+    this.context = { dir, simulator, path, listener: () => this.listener, serial: () => this.serial };
   }
 
   /** Creates a model in `dir` (created if needed); refuses a directory that already holds one. */
@@ -100,6 +102,7 @@ export class LocalModel {
       format: RUNNER_FORMAT,
       path,
       maxHooksPerOperation: max,
+      ...(options.serial === true ? { serial: true } : {}),
       applications: {},
       errors: {},
       dyingUnits: [],

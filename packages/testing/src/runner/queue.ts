@@ -57,10 +57,13 @@ function sameHook(a: QueuedHook, b: QueuedHook): boolean {
  */
 const COALESCED = /(?:-relation-changed|^leader-settings-changed|^config-changed|^secret-changed)$/;
 
-/** Appends an entry, unless an identical coalescable hook is still waiting to run. */
-export function enqueue(state: RunnerState, entry: QueueEntry): void {
+/**
+ * Appends an entry, unless an identical coalescable hook is still waiting to run. One
+ * that is `running` has read the state already: it does not stand for this change.
+ */
+export function enqueue(state: RunnerState, entry: QueueEntry, running: ReadonlySet<QueueEntry> = new Set()): void {
   if (entry.kind === 'hook' && COALESCED.test(entry.hook)) {
-    if (state.queue.some((queued) => queued.kind === 'hook' && sameHook(queued, entry))) return;
+    if (state.queue.some((queued) => queued.kind === 'hook' && !running.has(queued) && sameHook(queued, entry))) return;
   }
   state.queue.push(entry);
 }
@@ -89,6 +92,38 @@ export function nextRunnable(state: RunnerState): number {
     return i;
   }
   return -1;
+}
+
+/**
+ * The entries that may start now, in queue order, next to those `running` (entries in
+ * flight stay queued until they finish): the first hook of each unit that is not in
+ * error, as `nextRunnable` allows it, one per machine (Juju's machine lock: a principal
+ * and its subordinates, `machineOf` maps a unit to its principal, never run hooks at the
+ * same time), up to the first removal that may run. A removal is model-wide: it is
+ * returned alone and only when nothing runs, and nothing queued after it starts first.
+ */
+export function startableEntries(state: RunnerState, running: ReadonlySet<QueueEntry>, machineOf: (unit: string) => string): QueueEntry[] {
+  const busy = new Set<string>();
+  for (const entry of running) if (entry.kind === 'hook') busy.add(machineOf(entry.unit));
+  const picked: QueueEntry[] = [];
+  for (let i = 0; i < state.queue.length; i++) {
+    const entry = state.queue[i];
+    if (!entry || running.has(entry)) continue;
+    const earlier = state.queue.slice(0, i);
+    if (entry.kind === 'hook') {
+      if (Object.hasOwn(state.errors, entry.unit)) continue;
+      if (earlier.some((queued) => queued.kind === 'hook' && queued.unit === entry.unit)) continue;
+      const machine = machineOf(entry.unit);
+      if (busy.has(machine)) continue;
+      busy.add(machine);
+      picked.push(entry);
+      continue;
+    }
+    if (entry.kind === 'remove-unit' && earlier.some((queued) => involvesUnit(queued, entry.unit))) continue;
+    if (entry.kind === 'remove-relation' && earlier.some((queued) => involvesRelation(queued, entry.relationId))) continue;
+    return running.size === 0 && picked.length === 0 ? [entry] : picked;
+  }
+  return picked;
 }
 
 /** Drops queued work that needs a unit that is gone. */

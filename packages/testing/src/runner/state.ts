@@ -53,6 +53,8 @@ export interface RunnerState {
   /** Directories put on PATH (after the hook tools, before the system PATH) for every hook. */
   path: string[];
   maxHooksPerOperation: number;
+  /** One hook at a time across the model, in queue order (LocalModelOptions.serial); absent: each unit's hooks run concurrently with other units', as on Juju. */
+  serial?: boolean;
   /** Application → charm name from its metadata (the simulator does not keep it). */
   applications: Record<string, { charm: string }>;
   /** Unit → the hook that failed; its entry stays at the head of the unit's queue. */
@@ -88,6 +90,7 @@ const RunnerStateSchema = v.object({
   format: v.literal(RUNNER_FORMAT),
   path: v.array(v.string()),
   maxHooksPerOperation: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  serial: v.exactOptional(v.boolean()),
   applications: v.record(v.string(), v.object({ charm: v.string() })),
   errors: v.record(v.string(), v.object({ hook: v.string() })),
   dyingUnits: v.array(v.string()),

@@ -8,6 +8,13 @@ export interface LocalModelOptions {
   readonly name?: string;
   /** Hooks one operation may run before it fails as a loop; default 500. Persisted with the model. */
   readonly maxHooksPerOperation?: number;
+  /**
+   * Run one hook at a time across the model, in queue order, for a reproducible order. By
+   * default each unit runs its hooks one at a time but concurrently with other units'
+   * (units on one machine, a principal and its subordinates, take turns), as Juju's unit
+   * agents do. Persisted with the model. `LUCKY_SIM_SERIAL=1` makes any model serial.
+   */
+  readonly serial?: boolean;
 }
 
 export interface DeployOptions {

@@ -18,7 +18,8 @@ function obsoleteRevisions(model: ModelState, secret: SecretState): number[] {
   return secret.revisions.map((entry) => entry.revision).filter((revision) => revision < latest && !tracked.has(revision));
 }
 
-export function secretTriggeredHooks(before: ModelState, after: ModelState, dyingUnits: readonly string[]): QueuedHook[] {
+/** `obsoleteSince`: the model whose obsolete revisions were already handed to their owners (default `before`). */
+export function secretTriggeredHooks(before: ModelState, after: ModelState, dyingUnits: readonly string[], obsoleteSince: ModelState = before): QueuedHook[] {
   const hooks: QueuedHook[] = [];
   const live = (unit: string | null): unit is string => unit !== null && Object.hasOwn(after.units, unit) && !dyingUnits.includes(unit);
   for (const [id, secret] of Object.entries(modelSecrets(after))) {
@@ -33,7 +34,8 @@ export function secretTriggeredHooks(before: ModelState, after: ModelState, dyin
     }
     const owner = ownerHookUnit(after, secret);
     if (!live(owner)) continue;
-    const wasObsolete = new Set(old ? obsoleteRevisions(before, old) : []);
+    const seen = findSecret(obsoleteSince, id);
+    const wasObsolete = new Set(seen ? obsoleteRevisions(obsoleteSince, seen) : []);
     for (const revision of obsoleteRevisions(after, secret)) {
       if (wasObsolete.has(revision)) continue;
       hooks.push({ ...hookEntry(owner, 'secret-remove'), secret: { id: secretUri(id), label: secret.label, revision } });
