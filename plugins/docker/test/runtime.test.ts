@@ -251,12 +251,35 @@ test('removeAll stops and removes every container of the unit', async (ctx) => {
   await ctx.runtime.apply(defs, daemon);
   assert.is((await unitContainers(ctx.client, daemon.unit)).length, 2);
   await ctx.client.createContainer({ Image: ctx.image, Cmd: sleeper(), Labels: { 'lucky.unit': daemon.unit, 'lucky.test': '1' } });
-  const t = Date.now();
+  const ids = (await unitContainers(ctx.client, daemon.unit))
+    .filter((c) => c.State === 'running')
+    .map((c) => c.Id)
+    .sort();
+  assert.is(ids.length, 2, 'the two applied containers run; the third was only created');
+  const since = Math.floor(Date.now() / 1000) - 1;
   await ctx.runtime.removeAll(daemon);
   assert.is((await unitContainers(ctx.client, daemon.unit)).length, 0);
-  assert.ok(Date.now() - t < 5000, 'containers that honour SIGTERM stop at once');
+  // Containers that honour SIGTERM are stopped by it: each got signal 15, none the SIGKILL a stop timeout ends with.
+  const signals = await killSignals(ctx.client, daemon.unit, since);
+  assert.equal(Object.keys(signals).sort(), ids, 'every container got a signal');
+  for (const id of ids) assert.equal(signals[id], ['15'], `signals sent to ${id.slice(0, 12)}`);
   await ctx.runtime.removeAll(daemon); // nothing left: still fine
 });
+
+/** The signals the engine sent to each container of `unit` since `since` (seconds), from its `kill` events. */
+async function killSignals(client: Docker, unit: string, since: number): Promise<Record<string, string[]>> {
+  // With `until` the engine sends the events of that window, then ends the stream.
+  const until = Math.ceil(Date.now() / 1000) + 1;
+  const stream = await client.getEvents({ since, until, filters: { type: ['container'], event: ['kill'], label: [`lucky.unit=${unit}`] } });
+  let text = '';
+  for await (const chunk of stream) text += String(chunk);
+  const signals: Record<string, string[]> = {};
+  for (const line of text.split('\n').filter(Boolean)) {
+    const event = JSON.parse(line) as { id: string; Actor: { Attributes: Record<string, string> } };
+    (signals[event.id] ??= []).push(event.Actor.Attributes.signal ?? '');
+  }
+  return signals;
+}
 
 test('a named container called "default" is refused clearly', async (ctx) => {
   const daemon = await daemonFor(ctx, 'dflt');
