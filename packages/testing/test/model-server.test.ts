@@ -2,8 +2,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { isProcessRunning } from '@lucky/core/system';
 import { freePort, processGone, waitFor } from '@lucky/test-utils';
 import type { ModelState } from '../src/model/schema.js';
 import { serverPaths } from '../src/server/paths.js';
@@ -285,6 +287,23 @@ lifecycle('a second server for the same model exits at once, leaving the first',
   // ensureModelServer finds no endpoint and starts another, which finds the first holding the lock and exits; the first puts its endpoint back.
   const again = running(await ensureModelServer(f3.model.dir));
   assert.is(again.pid, first.pid);
+});
+
+lifecycle('the process that starts the server exits at once and leaves it running (a `lucky sim` command never waits for its idle exit)', async () => {
+  await stopModelServer(f3.model.dir);
+  const start = new URL('../src/server/start.ts', import.meta.url).href;
+  const starter = await execa(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e', `await (await import(${JSON.stringify(start)})).ensureModelServer(process.argv[1])`, f3.model.dir],
+    {
+      reject: false,
+      timeout: 120_000,
+    },
+  );
+  assert.is(starter.exitCode, 0, String(starter.stderr));
+  // Had the starter waited for the server (piping its output, say), it would have exited only after the server did.
+  const endpoint = running(await runningModelServer(f3.model.dir));
+  assert.ok(isProcessRunning(endpoint.pid), 'the server outlives the process that started it');
 });
 
 lifecycle('the server exits when idle, and when its model is gone', async () => {

@@ -17,6 +17,7 @@ import { SimulatorError } from '../errors.js';
 import { unitApplication } from '../model/names.js';
 import type { ModelState } from '../model/schema.js';
 import { MODEL_DIR_MODE } from '../model/store.js';
+import { removeLabelledContainers, type ContainerRemoval } from '../runner/container-removal.js';
 import { pebbleAnswers } from './pebble-api.js';
 import { workloadPaths, workloadStateDir, type WorkloadPaths } from './paths.js';
 
@@ -193,24 +194,13 @@ export async function removeWorkloadContainers(modelDir: string, unit?: string, 
   const label = [`${LABEL_MODEL}=${modelDir}`];
   if (unit !== undefined) label.push(`${LABEL_UNIT}=${unit}`);
   if (container !== undefined) label.push(`${LABEL_CONTAINER}=${container}`);
-  let list: Docker.ContainerInfo[];
+  let removal: ContainerRemoval;
   try {
-    list = await docker.listContainers({ all: true, filters: { label } });
+    removal = await removeLabelledContainers(docker, label);
   } catch (error) {
     throw new SimulatorError(`Cannot list the workload containers of ${unit ?? modelDir} in Docker: ${(error as Error).message}`, { cause: error });
   }
-  await Promise.all(
-    list.map((info) =>
-      docker
-        .getContainer(info.Id)
-        .remove({ force: true, v: true })
-        .catch((error: { statusCode?: number; message: string }) => {
-          // Already gone (the server removed it meanwhile), or being removed.
-          if (error.statusCode !== 404 && error.statusCode !== 409)
-            throw new SimulatorError(`Cannot remove workload container ${info.Id.slice(0, 12)}: ${error.message}`);
-        }),
-    ),
-  );
+  if (removal.failures.length > 0) throw new SimulatorError(`Cannot remove the workload containers of ${unit ?? modelDir}: ${removal.failures.join('; ')}`);
 }
 
 /** Stops the Pebble server of one workload container (by its recorded pid) and removes its Docker container. */

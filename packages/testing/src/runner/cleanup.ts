@@ -10,6 +10,7 @@
 import Docker from 'dockerode';
 import { SimulatorError } from '../errors.js';
 import { LABEL_MODEL } from '../kubernetes/workloads.js';
+import { removeLabelledContainers, type ContainerRemoval } from './container-removal.js';
 
 /** The Docker runtime's unit label (plugins/docker/src/labels.ts). */
 const UNIT_LABEL = 'lucky.unit';
@@ -40,33 +41,23 @@ export interface SweepResult {
 
 /**
  * Removes (forced, with their anonymous volumes) every container of the model, or of
- * one of its units, then the networks and volumes carrying the model's label. A
- * machine without a Docker engine has nothing to sweep.
+ * one of its units, until the engine lists none, then the networks and volumes
+ * carrying the model's label. A machine without a Docker engine has nothing to sweep.
  */
 export async function sweepModelDocker(modelDir: string, unit?: string): Promise<SweepResult> {
   const docker = new Docker();
   const label = [`${LABEL_MODEL}=${modelDir}`, ...(unit !== undefined ? [`${UNIT_LABEL}=${unit}`] : [])];
   const where = unit ?? `the model in ${modelDir}`;
-  let containers: Docker.ContainerInfo[];
+  let removal: ContainerRemoval;
   try {
-    containers = await docker.listContainers({ all: true, filters: { label } });
+    removal = await removeLabelledContainers(docker, label);
   } catch (error) {
     if (noEngine(error)) return { containers: [], networks: [], volumes: [] };
     throw new SimulatorError(`Cannot list the Docker containers of ${where}: ${(error as Error).message}`, { cause: error });
   }
   const gone = (error: { statusCode?: number }) => error.statusCode === 404 || error.statusCode === 409;
-  const failures: string[] = [];
-  await Promise.all(
-    containers.map((info) =>
-      docker
-        .getContainer(info.Id)
-        .remove({ force: true, v: true })
-        .catch((error: { statusCode?: number; message: string }) => {
-          if (!gone(error)) failures.push(`container ${info.Names[0]?.replace(/^\//, '') ?? info.Id.slice(0, 12)}: ${error.message}`);
-        }),
-    ),
-  );
-  const result: SweepResult = { containers: containers.map((info) => (info.Names[0] ?? info.Id).replace(/^\//, '')), networks: [], volumes: [] };
+  const failures: string[] = [...removal.failures];
+  const result: SweepResult = { containers: removal.containers, networks: [], volumes: [] };
   if (unit === undefined) {
     // Networks and volumes belong to the model, not to one unit.
     const networks = await docker.listNetworks({ filters: { label: [`${LABEL_MODEL}=${modelDir}`] } });

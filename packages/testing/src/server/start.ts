@@ -126,13 +126,14 @@ function spawnServer(modelDir: string): Promise<'exited'> {
   mkdirSync(paths.dir, { recursive: true, mode: MODEL_DIR_MODE });
   // Made 0600 like every file of the model before the child appends to it.
   writeFileSync(paths.log, '', { flag: 'a', mode: MODEL_FILE_MODE });
-  const child = execa(process.execPath, [serverMainPath(), modelDir], {
+  // Its output is appended to the log by a shell that then becomes the server (same pid): a stream
+  // of ours (execa's `{ file }` is one) would keep this process alive until the server's idle exit.
+  const child = execa('/bin/sh', ['-c', 'exec "$0" "$@" 2>>"$LUCKY_SIM_SERVER_LOG"', process.execPath, serverMainPath(), modelDir], {
     detached: true,
     cleanup: false,
     reject: false,
-    stdin: 'ignore',
-    stdout: 'ignore',
-    stderr: { file: paths.log, append: true },
+    stdio: 'ignore',
+    env: { LUCKY_SIM_SERVER_LOG: paths.log },
   });
   // The server outlives this process, which must not wait for it.
   child.unref();
