@@ -1,9 +1,10 @@
 /**
  * Removing every Docker container that carries some labels, and proving it: the engine
- * is asked again until it lists none. A forced remove can answer 409 ("removal already
- * in progress") while another client removes the same container, and a container being
- * removed is still listed for a moment; a single pass would report it gone while
- * `docker ps -a` still shows it.
+ * is asked again until it lists none. A forced remove answers 409 both while another
+ * client removes the same container ("removal already in progress") and, on Docker 20.10,
+ * when the kill that precedes it loses a race with the container's own exit ("could not
+ * kill running container"): a single pass would report it gone while `docker ps -a`
+ * still shows it.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
