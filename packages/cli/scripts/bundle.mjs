@@ -1,8 +1,9 @@
 // Bundles the script-facing part of the `lucky` CLI into one CommonJS file,
 // dist/bundle/lucky.cjs (and the daemon's entry into dist/bundle/daemon.mjs): a script
-// calling `lucky kv get` then costs one file read and no ESM graph, close to starting Node itself. Whatever the CLI imports
-// dynamically (the daemon, plugins, plugin commands, execa) stays out of the file
-// and is loaded on demand: packages from node_modules, our own modules from dist/.
+// calling `lucky kv get` then costs one file read and no ESM graph, close to starting Node
+// itself. Whatever the CLI imports dynamically (the daemon, plugins, plugin commands,
+// execa) stays out of the file and is loaded on demand: packages from node_modules, our
+// own modules from dist/.
 import { dirname, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { bundleFast } from './bundle-fast.mjs';
@@ -24,15 +25,14 @@ const dynamicImportsStayLazy = {
   },
 };
 
+/** What both bundles share. */
+const common = { bundle: true, platform: 'node', target: 'node20', legalComments: 'none', logLevel: 'warning' };
+
 await build({
+  ...common,
   entryPoints: [new URL('../dist/main.js', import.meta.url).pathname],
   outfile,
-  bundle: true,
   format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  legalComments: 'none',
-  logLevel: 'warning',
   define: { 'import.meta.url': '__luckyModuleUrl' },
   banner: { js: "const __luckyModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [lazyClipanionContext, dynamicImportsStayLazy],
@@ -43,14 +43,10 @@ await build({
 // 5 MB more resident. ESM, for daemon-entry's top-level await; the banner gives bundled
 // CommonJS code its `require`. It sits next to lucky.cjs, so the lazy imports resolve alike.
 await build({
+  ...common,
   entryPoints: [new URL('../dist/daemon-entry.js', import.meta.url).pathname],
   outfile: new URL('../dist/bundle/daemon.mjs', import.meta.url).pathname,
-  bundle: true,
   format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  legalComments: 'none',
-  logLevel: 'warning',
   banner: { js: "import { createRequire as __luckyCreateRequire } from 'node:module'; const require = __luckyCreateRequire(import.meta.url);" },
   plugins: [dynamicImportsStayLazy],
 });

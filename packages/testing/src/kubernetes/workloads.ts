@@ -11,13 +11,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
-import { execa } from 'execa';
 import { isProcessRunning, shellQuote } from '@lucky/core/system';
 import { SimulatorError } from '../errors.js';
 import { unitApplication } from '../model/names.js';
 import type { ModelState } from '../model/schema.js';
 import { MODEL_DIR_MODE } from '../model/store.js';
 import { removeLabelledContainers, type ContainerRemoval } from '../runner/container-removal.js';
+import { spawnDetachedNode } from '../detached-process.js';
 import { pebbleAnswers } from './pebble-api.js';
 import { workloadPaths, workloadStateDir, type WorkloadPaths } from './paths.js';
 
@@ -109,17 +109,9 @@ export async function startWorkload(modelDir: string, model: ModelState, unit: s
     '--on-event',
     paths.onEvent(container),
   ];
-  // The server outlives this process (a `lucky sim` command): its own session, and its output appended to
-  // its log by a shell that then becomes the server (same pid), since a stream of ours would keep this process alive.
-  const child = execa('/bin/sh', ['-c', 'exec "$0" "$@" >>"$LUCKY_PEBBLE_LOG" 2>&1', process.execPath, ...args], {
-    detached: true,
-    stdio: 'ignore',
-    env: { LUCKY_PEBBLE_LOG: paths.logFile(container) },
-    reject: false,
-    cleanup: false,
-  });
+  // The server outlives this process (a `lucky sim` command), its output appended to its log.
+  const child = spawnDetachedNode(args, paths.logFile(container));
   child.catch(() => undefined);
-  child.unref();
   const pid = child.pid;
   if (pid === undefined) throw new SimulatorError(`Could not start the Pebble server of ${unit}'s container ${container}; see ${paths.logFile(container)}.`);
   await writeFile(paths.pidFile(container), `${pid}\n`, { mode: 0o600 });

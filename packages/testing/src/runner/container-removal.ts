@@ -41,6 +41,10 @@ export async function removeLabelledContainers(docker: Docker, labels: string[])
   for (;;) {
     const listed = (await docker.listContainers({ all: true, filters })).filter((info) => !refused.has(info.Id));
     if (listed.length === 0) break;
+    if (Date.now() > deadline) {
+      for (const info of listed) refused.set(info.Id, `container ${containerName(info)}: still listed ${GONE_DEADLINE_MS / 1000} s after its removal`);
+      break;
+    }
     await Promise.all(
       listed.map(async (info) => {
         found.set(info.Id, containerName(info));
@@ -53,11 +57,6 @@ export async function removeLabelledContainers(docker: Docker, labels: string[])
         }
       }),
     );
-    if (Date.now() > deadline) {
-      const left = (await docker.listContainers({ all: true, filters })).filter((info) => !refused.has(info.Id));
-      for (const info of left) refused.set(info.Id, `container ${containerName(info)}: still listed ${GONE_DEADLINE_MS / 1000} s after its removal`);
-      break;
-    }
     await sleep(RECHECK_MS);
   }
   return { containers: [...found.values()], failures: [...refused.values()] };

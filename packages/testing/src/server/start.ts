@@ -6,8 +6,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { execa } from 'execa';
 import { isProcessRunning } from '@lucky/core/system';
+import { spawnDetachedNode } from '../detached-process.js';
 import { MODEL_DIR_MODE, MODEL_FILE_MODE } from '../model/store.js';
 import { serverMainPath, serverPaths } from './paths.js';
 import { REQUEST_MAGIC } from './protocol.js';
@@ -126,17 +126,8 @@ function spawnServer(modelDir: string): Promise<'exited'> {
   mkdirSync(paths.dir, { recursive: true, mode: MODEL_DIR_MODE });
   // Made 0600 like every file of the model before the child appends to it.
   writeFileSync(paths.log, '', { flag: 'a', mode: MODEL_FILE_MODE });
-  // Its output is appended to the log by a shell that then becomes the server (same pid): a stream
-  // of ours (execa's `{ file }` is one) would keep this process alive until the server's idle exit.
-  const child = execa('/bin/sh', ['-c', 'exec "$0" "$@" 2>>"$LUCKY_SIM_SERVER_LOG"', process.execPath, serverMainPath(), modelDir], {
-    detached: true,
-    cleanup: false,
-    reject: false,
-    stdio: 'ignore',
-    env: { LUCKY_SIM_SERVER_LOG: paths.log },
-  });
   // The server outlives this process, which must not wait for it.
-  child.unref();
+  const child = spawnDetachedNode([serverMainPath(), modelDir], paths.log);
   return child.then(
     () => 'exited' as const,
     () => 'exited' as const,
