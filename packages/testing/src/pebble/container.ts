@@ -113,6 +113,32 @@ function childrenOf(pid: number): string {
     .join(' ');
 }
 
+/** How long Docker may take to start an exec (runc on a loaded machine) before the spawn fails. */
+const EXEC_START_TIMEOUT_MS = 60_000;
+
+/**
+ * The exec's host PID, once Docker has started it. The attach stream comes back before
+ * the process exists (Docker answers the upgrade, then runs `runc exec`), and that start
+ * can take seconds on a loaded machine: without the PID the process could never be
+ * signalled, so a stop would fail. 0 only if the process ended before its PID was seen.
+ */
+async function startedPid(exec: Docker.Exec, command: readonly string[]): Promise<number> {
+  const deadline = Date.now() + EXEC_START_TIMEOUT_MS;
+  for (;;) {
+    const info = await exec.inspect();
+    if (info.Pid > 0) return info.Pid;
+    // Not running and an exit code: it has already ended. Not running and none: not started yet.
+    if (!info.Running && info.ExitCode !== null) return 0;
+    if (Date.now() > deadline) {
+      throw new LuckyError(
+        ErrorCode.ContainerFailed,
+        `Docker did not start ${JSON.stringify(command.join(' '))} within ${EXEC_START_TIMEOUT_MS / 1000} s; check the engine's log (dockerd, containerd).`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 export class WorkloadContainer {
   readonly docker: Docker;
   readonly name: string;
@@ -223,13 +249,7 @@ export class WorkloadContainer {
       stream.on('close', resolve);
       stream.on('error', () => resolve());
     });
-    let hostPid = 0;
-    for (let attempt = 0; attempt < 50; attempt++) {
-      const info = await exec.inspect();
-      hostPid = info.Pid;
-      if (hostPid > 0 || !info.Running) break;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    const hostPid = await startedPid(exec, options.command);
     const exited = ended.then(async () => {
       // Docker may report Running a moment after the stream ends.
       for (;;) {
