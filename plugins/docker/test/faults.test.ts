@@ -120,9 +120,14 @@ test('a container that exits at once is reported with its exit code and last log
   let message: string;
   try {
     await ctx.runtime.apply(defs, daemon);
-    // It had not exited yet when inspected: the next apply finds it crashing and reports it.
-    await waitFor(async () => (await ctx.client.getContainer(`lucky-${daemon.unit.replace('/', '-')}-default`).inspect()).State.Restarting, 'the restart loop');
-    await ctx.runtime.apply(defs, daemon);
+    // It had not exited yet when inspected: a later apply finds it in its restart loop and reports it.
+    // An apply that lists it during one of its brief runs leaves it alone (it is running), so a
+    // loaded machine may need a few tries.
+    const name = `lucky-${daemon.unit.replace('/', '-')}-default`;
+    for (let attempt = 0; attempt < 10 && !daemon.hookOutput.join('').includes('keeps crashing'); attempt++) {
+      await waitFor(async () => (await ctx.client.getContainer(name).inspect()).State.Restarting, 'the restart loop');
+      await ctx.runtime.apply(defs, daemon);
+    }
     message = daemon.hookOutput.join('');
     assert.match(message, /keeps crashing/);
   } catch (error) {
