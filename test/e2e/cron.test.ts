@@ -127,6 +127,7 @@ test('advance refuses a bad duration with the syntax', async (ctx) => {
 test.run();
 
 interface DaemonCtx {
+  dir: string;
   model: TestModel;
   charm: string;
 }
@@ -138,8 +139,8 @@ interface DaemonCtx {
 const daemon = suite<DaemonCtx>("cron jobs on the system clock: the daemon's own scheduler and juju-exec");
 
 daemon.before(async (ctx) => {
-  const dir = await tempDir('lucky-cron-daemon-');
-  ctx.charm = await writeCharm(join(dir, 'charm'), {
+  ctx.dir = await tempDir('lucky-cron-daemon-');
+  ctx.charm = await writeCharm(join(ctx.dir, 'charm'), {
     'metadata.yaml': 'name: ticker\nsummary: runs a job every second\n',
     dispatch: '#!/bin/sh\nexec lucky dispatch\n',
     'lucky.yaml': [
@@ -160,6 +161,7 @@ daemon.before(async (ctx) => {
 
 daemon.after(async (ctx) => {
   await ctx.model.stop();
+  await removeDir(ctx.dir);
 });
 
 daemon('the job runs every second in a juju-exec hook context, with hook tools working, until the daemon stops', async (ctx) => {
