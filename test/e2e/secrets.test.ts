@@ -318,7 +318,7 @@ commands('secret get, ids, info: plain, json and yaml; secret set with a relativ
     'lucky secret ids --format json',
     `lucky secret info ${id}`,
     'lucky secret info --label api --format json',
-    `cd "$(mktemp -d)" && printf two > pw && lucky secret set ${id} password#file=pw && lucky secret get ${id} password --peek`,
+    `d="$(mktemp -d)" && (cd "$d" && printf two > pw && lucky secret set ${id} password#file=pw && lucky secret get ${id} password --peek); s=$?; rm -rf "$d"; (exit $s)`,
     `lucky secret get ${id} nope`,
   ]);
   out(r[0], 'password=one\nuser-name=admin\n');
