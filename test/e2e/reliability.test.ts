@@ -29,25 +29,27 @@ hooks:
   hang:
     # A script whose background child keeps the script's output open, then hangs itself.
     - inline-host-script: |
-        sleep 600 & echo $! > ${dir}/hang-child.pid
-        echo $$ > ${dir}/hang.pid
+        sleep 600 & echo $! > ${dir}/hang-child.tmp && mv ${dir}/hang-child.tmp ${dir}/hang-child.pid
+        echo $$ > ${dir}/hang.tmp && mv ${dir}/hang.tmp ${dir}/hang.pid
         echo started
         sleep 600
   background:
     # Succeeds at once, leaving a child that holds its stdout: the hook must not wait for it.
     - inline-host-script: |
-        sleep 600 & echo $! > ${dir}/background-child.pid
+        sleep 600 & echo $! > ${dir}/background-child.tmp && mv ${dir}/background-child.tmp ${dir}/background-child.pid
         echo done
   fail-fast:
-    - inline-host-script: sleep 600 & echo $! > ${dir}/async-sibling.pid; wait
+    - inline-host-script: sleep 600 & echo $! > ${dir}/async-sibling.tmp && mv ${dir}/async-sibling.tmp ${dir}/async-sibling.pid; wait
       async: true
-    - inline-host-script: exit 3
+    # Fails once its sibling runs (within hook-timeout), so there is a sibling to end.
+    - inline-host-script: while [ ! -e ${dir}/async-sibling.pid ]; do sleep 0.05; done; exit 3
   quick:
     - inline-host-script: echo quick
   write-after:
     - inline-host-script: |
-        echo $$ > ${dir}/writer.pid
-        sleep 1
+        echo $$ > ${dir}/writer.tmp && mv ${dir}/writer.tmp ${dir}/writer.pid
+        # Writes only once the test has killed the hook's client: a script that outlived it would write late.
+        while [ ! -e ${dir}/write-now ]; do sleep 0.05; done
         lucky kv set late=written
 `;
 
@@ -141,6 +143,7 @@ test("a killed hook's script never writes into the state later", async (ctx) => 
   await waitFor(() => existsSync(pidFile(ctx, 'writer')), 'the writer to start');
   run.kill('SIGKILL');
   await run;
+  writeFileSync(join(ctx.dir, 'write-now'), '');
   await waitFor(() => processGone(pidOf(ctx, 'writer')), 'the writer to be ended');
   assert.is((await lucky(['kv', 'get', 'late'], ctx.daemon.env)).stdout, '\n');
 });

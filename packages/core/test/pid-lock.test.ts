@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,14 +18,19 @@ async function deadPid(): Promise<number> {
   return child.pid!;
 }
 
-// A contender: takes the lock, holds it a moment, says whether it got it.
+// A contender: takes the lock and holds it until the test says every contender has tried
+// (the file <lock>.done), or says who holds it.
 const CONTENDER = `
+const { existsSync } = await import('node:fs');
 const { acquirePidLock } = await import(process.argv[1]);
 // Start together: spin until the agreed moment, so the takeovers really race.
 while (Date.now() < Number(process.argv[3]));
 const lock = acquirePidLock(process.argv[2]);
-if (lock.acquired) { process.stdout.write('got'); await new Promise((r) => setTimeout(r, 300)); lock.release(); }
-else process.stdout.write('held by ' + lock.holder);
+if (lock.acquired) {
+  process.stdout.write('got');
+  while (!existsSync(process.argv[2] + '.done')) await new Promise((r) => setTimeout(r, 10));
+  lock.release();
+} else process.stdout.write('held by ' + lock.holder);
 `;
 
 test('a live holder keeps the lock; its pid is reported', () => {
@@ -45,6 +50,22 @@ test('a live holder keeps the lock; its pid is reported', () => {
   }
 });
 
+test('a lock file left empty by a creator that died before writing its pid is taken over once it is old', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lucky-lock-'));
+  try {
+    const path = join(dir, 'd.sock.pid');
+    writeFileSync(path, '');
+    const minuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(path, minuteAgo, minuteAgo);
+    const lock = acquirePidLock(path);
+    assert.ok(lock.acquired);
+    assert.is(readFileSync(path, 'utf8'), String(process.pid));
+    lock.release();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('eight processes taking over the same dead lock: exactly one gets it, every round', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lucky-lock-'));
   const rounds = 12;
@@ -54,9 +75,13 @@ test('eight processes taking over the same dead lock: exactly one gets it, every
       const path = join(dir, `r${round}.pid`);
       writeFileSync(path, String(await deadPid()));
       const startAt = String(Date.now() + 600);
-      const results = await Promise.all(
-        Array.from({ length: 8 }, () => execa(process.execPath, ['--input-type=module', '-e', CONTENDER, LOCK_MODULE, path, startAt], { reject: false })),
+      const contenders = Array.from({ length: 8 }, () =>
+        execa(process.execPath, ['--input-type=module', '-e', CONTENDER, LOCK_MODULE, path, startAt], { reject: false }),
       );
+      // The holder keeps the lock until every contender has answered (or died), however late a slow machine starts one.
+      await Promise.all(contenders.map((child) => Promise.race([new Promise((resolve) => child.stdout.once('data', resolve)), child])));
+      writeFileSync(`${path}.done`, '');
+      const results = await Promise.all(contenders);
       const got = results.filter((result) => result.stdout === 'got').length;
       if (got !== 1) doubleHolders++;
       assert.is(got, 1, `round ${round}: ${results.map((result) => result.stdout || result.stderr).join(' | ')}`);

@@ -43,15 +43,20 @@ async function starts(ctx: Ctx, name: string): Promise<number> {
   return out.split('\n').filter(Boolean).length;
 }
 
+/** Shell that waits for `file` (up to a minute), so a service outlives its start's okay delay however slow the machine. */
+const awaitFile = (file: string) => `i=0; while [ ! -e ${file} ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done`;
+
 const current = async (ctx: Ctx, name: string) => (await ctx.client.getServices([name]))[0]?.current;
 
 test('on-failure restart: a service that dies is restarted after its backoff', async (ctx) => {
   await ctx.client.addLayer('backoff', {
     services: {
-      flaky: { override: 'replace', command: 'sh -c "echo x >> /tmp/flaky.starts; sleep 1.2; exit 1"', 'backoff-delay': '100ms' } as never,
+      // Its first run outlasts the start's okay delay: it waits for the file the test pushes once the start has succeeded.
+      flaky: { override: 'replace', command: `sh -c "echo x >> /tmp/flaky.starts; ${awaitFile('/tmp/flaky.go')}; exit 1"`, 'backoff-delay': '100ms' } as never,
     },
   });
   await ctx.client.startServices(['flaky']);
+  await ctx.client.push('/tmp/flaky.go', '');
   await waitFor(async () => (await starts(ctx, 'flaky')) >= 2, 'the service to be restarted');
   await ctx.client.stopServices(['flaky']);
   assert.is(await current(ctx, 'flaky'), 'inactive');
@@ -60,11 +65,12 @@ test('on-failure restart: a service that dies is restarted after its backoff', a
 test('on-success and on-failure ignore leave the service inactive or in error', async (ctx) => {
   await ctx.client.addLayer('ignore', {
     services: {
-      done: { override: 'replace', command: 'sh -c "sleep 1.2; exit 0"', 'on-success': 'ignore' },
-      broken: { override: 'replace', command: 'sh -c "sleep 1.2; exit 2"', 'on-failure': 'ignore' },
+      done: { override: 'replace', command: `sh -c "${awaitFile('/tmp/ignore.go')}; exit 0"`, 'on-success': 'ignore' },
+      broken: { override: 'replace', command: `sh -c "${awaitFile('/tmp/ignore.go')}; exit 2"`, 'on-failure': 'ignore' },
     },
   });
   await ctx.client.startServices(['done', 'broken']);
+  await ctx.client.push('/tmp/ignore.go', '');
   await waitFor(async () => (await current(ctx, 'done')) === 'inactive' && (await current(ctx, 'broken')) === 'error', 'both to exit');
 });
 
@@ -95,7 +101,11 @@ test('a service runs as its user, with its environment and working dir; exec can
   });
   await ctx.client.startServices(['owned']);
   let out = '';
-  await ctx.client.exec(['cat', '/home/app/owned.out'], { onStdout: (b) => (out += b.toString()) });
+  await waitFor(async () => {
+    out = '';
+    await ctx.client.exec(['sh', '-c', 'cat /home/app/owned.out 2>/dev/null || true'], { onStdout: (b) => (out += b.toString()) });
+    return out !== '';
+  }, 'the service to write owned.out');
   assert.is(out, '1000 from-service /home/app\n');
   out = '';
   await ctx.client.exec(['sh', '-c', 'echo $(id -u) $V $(pwd)'], { serviceContext: 'owned', onStdout: (b) => (out += b.toString()) });
@@ -127,7 +137,8 @@ test('on-check-failure restart: a failing check restarts the service', async (ct
   await ctx.client.push('/tmp/ok', '');
   await ctx.client.addLayer('checked', {
     services: { watched: { override: 'replace', command: 'sh -c "echo x >> /tmp/watched.starts; exec sleep 1000"', 'on-check-failure': { alive: 'restart' } } },
-    checks: { alive: { override: 'replace', period: '100ms', threshold: 1, exec: { command: 'test -f /tmp/ok' } } },
+    // threshold 3: one check exec that a loaded engine runs past its timeout must not restart the service early.
+    checks: { alive: { override: 'replace', period: '100ms', threshold: 3, exec: { command: 'test -f /tmp/ok' } } },
   });
   await ctx.client.startServices(['watched']);
   assert.is(await starts(ctx, 'watched'), 1);

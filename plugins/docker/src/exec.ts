@@ -74,6 +74,8 @@ export async function execInContainer(
   }
   const onAbort = () => stream.destroy?.(new Error('aborted'));
   signal?.addEventListener('abort', onAbort, { once: true });
+  // An abort while the exec was being created or started has no listener to hear it.
+  if (signal?.aborted) onAbort();
   try {
     engine.docker.modem.demuxStream(stream, stdout, stderr);
     await new Promise<void>((resolve, reject) => {

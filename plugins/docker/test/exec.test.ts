@@ -70,17 +70,27 @@ test('exit codes are the real ones, stdout and stderr stay apart, env is passed'
 });
 
 test('output is streamed as it arrives, before the command ends', async (ctx) => {
-  const seen: number[] = [];
-  const start = Date.now();
+  // The command waits (up to 20 s) for a file that the test creates only once it has seen
+  // the first line: with output held back until the end, it would say "timeout". No clock.
+  const gate = `/tmp/streamed-${Date.now()}`;
+  const script = `echo first; i=0; while [ ! -e ${gate} ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done; [ -e ${gate} ] && echo released || echo timeout`;
+  let opened: Promise<unknown> | undefined;
+  let out = '';
   const code = await ctx.runtime.exec(
     '',
-    ['sh', '-c', 'echo first; sleep 1; echo second'],
-    { env: {}, output: (_s, data) => void (data.includes('first') && seen.push(Date.now() - start)) },
+    ['sh', '-c', script],
+    {
+      env: {},
+      output: (_s, data) => {
+        out += data.toString();
+        if (!opened && out.includes('first')) opened = run(ctx, ['touch', gate]);
+      },
+    },
     ctx.daemon,
   );
-  const total = Date.now() - start;
+  await opened;
   assert.is(code, 0);
-  assert.ok(seen.length === 1 && (seen[0] ?? 0) < total - 500, `first chunk at ${seen[0]} ms of ${total} ms`);
+  assert.is(out, 'first\nreleased\n');
 });
 
 test('large binary-safe output arrives whole and in order', async (ctx) => {
@@ -92,15 +102,19 @@ test('large binary-safe output arrives whole and in order', async (ctx) => {
 });
 
 test('execs run side by side and do not hold up an apply', async (ctx) => {
-  const start = Date.now();
-  const slow = run(ctx, ['sh', '-c', 'sleep 1; echo slow']);
-  const quick = run(ctx, ['echo', 'quick']).then((r) => ({ ...r, at: Date.now() - start }));
-  const apply = ctx.runtime.apply(ctx.daemon.state.data.containers, ctx.daemon).then(() => Date.now() - start);
-  const [s, q, applied] = await Promise.all([slow, quick, apply]);
-  assert.is(s.out, 'slow\n');
-  assert.is(q.out, 'quick\n');
-  assert.ok(q.at < 800, `quick exec finished at ${q.at} ms`);
-  assert.ok(applied < 800, `apply finished at ${applied} ms`);
+  // The slow exec waits (up to 30 s) for a file created only after the quick exec and the
+  // apply have finished: had either waited for it, it would say "timeout". No clock.
+  const gate = `/tmp/side-by-side-${Date.now()}`;
+  const slow = run(ctx, [
+    'sh',
+    '-c',
+    `i=0; while [ ! -e ${gate} ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done; [ -e ${gate} ] && echo released || echo timeout`,
+  ]);
+  const quick = await run(ctx, ['echo', 'quick']);
+  await ctx.runtime.apply(ctx.daemon.state.data.containers, ctx.daemon);
+  assert.is(quick.out, 'quick\n');
+  await run(ctx, ['touch', gate]);
+  assert.is((await slow).out, 'released\n');
 });
 
 test('a container without a definition, or not running, is a clear error', async (ctx) => {

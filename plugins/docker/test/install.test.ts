@@ -55,8 +55,9 @@ test.after.each(async (ctx) => {
   await removeDir(ctx.dir);
 });
 
-function runtime(ctx: Ctx, socketPath = ctx.socket): DockerRuntime {
-  return new DockerRuntime({ socketPath, systemdDir: ctx.systemdDir, engineStartTimeoutMs: 1500 });
+/** The fake engine is a Node process the fake systemctl starts: give it a loaded machine's time, except where it never answers. */
+function runtime(ctx: Ctx, socketPath = ctx.socket, engineStartTimeoutMs = 30_000): DockerRuntime {
+  return new DockerRuntime({ socketPath, systemdDir: ctx.systemdDir, engineStartTimeoutMs });
 }
 
 async function daemonWith(ctx: Ctx, rt: DockerRuntime, env: Record<string, string>) {
@@ -182,7 +183,7 @@ test('apt-get failing is retried, then fails with its output', async (ctx) => {
 test('an engine that never answers after install fails clearly, systemctl failure included', async (ctx) => {
   fake(ctx, 'apt-get', 'exit 0');
   fake(ctx, 'systemctl', 'echo "System has not been booted with systemd as init system (PID 1)." >&2; exit 1');
-  const rt = runtime(ctx);
+  const rt = runtime(ctx, ctx.socket, 1500);
   const error = await rejection(rt.ensureEngine(await daemonWith(ctx, rt, {})));
   assert.ok(isLuckyError(error));
   assert.match(error.message, `Docker engine unreachable at ${ctx.socket}: `);

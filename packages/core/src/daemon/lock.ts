@@ -3,6 +3,8 @@ import { isProcessRunning } from '../system/process-alive.js';
 
 /** A takeover left by a process that died in the middle of one is cleared after this long. */
 const STALE_TAKEOVER_MS = 10_000;
+/** How long a contender keeps looking at a lock that is being written or taken over before it gives up. */
+const LOCK_WAIT_MS = 15_000;
 
 /**
  * A pid file taken with O_EXCL, so that of two daemons started at once for the
@@ -15,7 +17,9 @@ const STALE_TAKEOVER_MS = 10_000;
  * alone cannot tell the dead lock from the one that contender just made.
  */
 export function acquirePidLock(path: string): { acquired: true; release(): void } | { acquired: false; holder: number } {
-  for (let attempt = 0; attempt < 50; attempt++) {
+  // A deadline, not a number of tries: on a loaded machine a creator may wait long between creating the file and writing its pid.
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  while (Date.now() < deadline) {
     if (create(path)) {
       return {
         acquired: true,
@@ -31,7 +35,9 @@ export function acquirePidLock(path: string): { acquired: true; release(): void 
     if (holder !== undefined && holder !== process.pid && isProcessRunning(holder)) return { acquired: false, holder };
     if (holder === undefined || judged === undefined) {
       // Being written by its creator (the file exists, the pid is not in it yet), or just removed: look again.
-      waitBriefly();
+      // Still without a pid after a while, it was left by a creator that died before writing one.
+      if (judged !== undefined && ageMs(path) > STALE_TAKEOVER_MS) takeOver(path, judged);
+      else waitBriefly();
       continue;
     }
     takeOver(path, judged);
@@ -83,6 +89,12 @@ function takeOver(path: string, dead: string): void {
   } finally {
     rmdirSync(baton);
   }
+}
+
+/** How long ago the file at `path` was last written (0 when it is gone). */
+function ageMs(path: string): number {
+  const info = statSync(path, { throwIfNoEntry: false });
+  return info ? Date.now() - info.mtimeMs : 0;
 }
 
 /** A short synchronous pause (the lock is taken once, at start). */
