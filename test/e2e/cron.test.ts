@@ -170,10 +170,15 @@ daemon('the job runs every second in a juju-exec hook context, with hook tools w
   const env = { ...ctx.model.unitEnv('ticker/0'), JUJU_UNIT_NAME: 'ticker/0' };
   const values = async (): Promise<Record<string, string>> =>
     JSON.parse((await lucky(['kv', 'get', '--format', 'json'], env)).stdout) as Record<string, string>;
-  const ran = await waitFor(async () => {
-    const current = await values();
-    return Number(current.ticks ?? 0) >= 2 ? current : undefined;
-  }, 'the cron job to run twice');
+  // Each run is juju-exec and three Node processes, and each look another: a loaded machine needs more than the default.
+  const ran = await waitFor(
+    async () => {
+      const current = await values();
+      return Number(current.ticks ?? 0) >= 2 ? current : undefined;
+    },
+    'the cron job to run twice',
+    60_000,
+  );
   assert.match(ran.context ?? '', /^ticker\/0-run-commands-\d+$/);
   assert.is(ran.leader, 'True');
   await waitFor(

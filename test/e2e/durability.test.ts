@@ -54,7 +54,8 @@ test('every acknowledged kv set survives a SIGKILL in the middle of a concurrent
     }
   });
   const scriptAcks = (): number => scripts.reduce((n, s) => n + readFileSync(s.log, 'utf8').split('\n').filter(Boolean).length, 0);
-  await waitFor(() => scriptAcks() >= 12 && acked.reduce((n, keys) => n + keys.length, 0) >= 400, 'a burst of acknowledged writes');
+  // Twelve Node processes one after another and 400 synced writes: more than the default wait on a loaded machine.
+  await waitFor(() => scriptAcks() >= 12 && acked.reduce((n, keys) => n + keys.length, 0) >= 400, 'a burst of acknowledged writes', 60_000);
   await daemon.kill();
   stop = true;
   await Promise.all(rpcWriters);

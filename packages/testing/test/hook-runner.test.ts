@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,12 +124,23 @@ running('runs hooks/<name> when the charm has no dispatch, and skips missing hoo
 
 running('streams output to callbacks as it arrives', async () => {
   const charm = await writeCharm(join(root, 'stream'), {});
-  await setHookScript(charm, 'echo one\necho oops >&2\nsleep 0.2\necho two\n');
+  // "two" waits (up to 30 s) for a file the callback creates on seeing "one": output held back until the end would say "timeout".
+  const gate = join(charm, 'saw-one');
+  await setHookScript(
+    charm,
+    `echo one\necho oops >&2\ni=0; while [ ! -e ${gate} ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done\n[ -e ${gate} ] && echo two || echo timeout\n`,
+  );
   const model = await createSimulatedModel(join(root, 'stream-model'));
   await model.addApplication('stream', { charmDir: charm });
   const chunks: string[] = [];
   const errors: string[] = [];
-  const result = await model.runHook('stream/0', 'install', { onStdout: (chunk) => chunks.push(chunk), onStderr: (chunk) => errors.push(chunk) });
+  const result = await model.runHook('stream/0', 'install', {
+    onStdout: (chunk) => {
+      chunks.push(chunk);
+      if (chunk.includes('one')) writeFileSync(gate, '');
+    },
+    onStderr: (chunk) => errors.push(chunk),
+  });
   assert.is(result.stdout, 'one\ntwo\n');
   assert.is(result.stderr, 'oops\n');
   assert.equal(chunks, ['one\n', 'two\n']);
