@@ -247,7 +247,8 @@ test('a stopped container that matches is started again, not recreated', async (
 
 test('removeAll stops and removes every container of the unit', async (ctx) => {
   const daemon = await daemonFor(ctx, 'remove');
-  const defs = { '': definition(ctx.image, { command: sleeper() }), side: definition(ctx.image, { command: sleeper() }) };
+  // Each says "ready" once its TERM trap is set: a SIGTERM before that would be ignored (sh is PID 1) and end in SIGKILL.
+  const defs = { '': definition(ctx.image, { command: sleeper('echo ready;') }), side: definition(ctx.image, { command: sleeper('echo ready;') }) };
   await ctx.runtime.apply(defs, daemon);
   assert.is((await unitContainers(ctx.client, daemon.unit)).length, 2);
   await ctx.client.createContainer({ Image: ctx.image, Cmd: sleeper(), Labels: { 'lucky.unit': daemon.unit, 'lucky.test': '1' } });
@@ -256,6 +257,12 @@ test('removeAll stops and removes every container of the unit', async (ctx) => {
     .map((c) => c.Id)
     .sort();
   assert.is(ids.length, 2, 'the two applied containers run; the third was only created');
+  for (const id of ids) {
+    await waitFor(
+      async () => (await ctx.client.getContainer(id).logs({ stdout: true })).toString().includes('ready'),
+      `container ${id.slice(0, 12)} to set its trap`,
+    );
+  }
   const since = Math.floor(Date.now() / 1000) - 1;
   await ctx.runtime.removeAll(daemon);
   assert.is((await unitContainers(ctx.client, daemon.unit)).length, 0);
