@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { shellAwaitFile } from '@lucky/test-utils';
 import { createSimulatedModel, openSimulatedModel } from '../src/index.js';
 import { findBash, writeToolScripts } from '../src/tool-scripts.js';
 import { makeFixture, rejects, setHookScript, tempDir, tool, writeCharm, type Fixture } from './support.js';
@@ -126,10 +127,7 @@ running('streams output to callbacks as it arrives', async () => {
   const charm = await writeCharm(join(root, 'stream'), {});
   // "two" waits (up to 30 s) for a file the callback creates on seeing "one": output held back until the end would say "timeout".
   const gate = join(charm, 'saw-one');
-  await setHookScript(
-    charm,
-    `echo one\necho oops >&2\ni=0; while [ ! -e ${gate} ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done\n[ -e ${gate} ] && echo two || echo timeout\n`,
-  );
+  await setHookScript(charm, `echo one\necho oops >&2\n${shellAwaitFile(gate, 30)}\n[ -e ${gate} ] && echo two || echo timeout\n`);
   const model = await createSimulatedModel(join(root, 'stream-model'));
   await model.addApplication('stream', { charmDir: charm });
   const chunks: string[] = [];

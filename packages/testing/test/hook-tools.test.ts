@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { shellAwaitFile } from '@lucky/test-utils';
 import type { SimulatedModel } from '../src/index.js';
 import { fails, makeFixture, ok, setHookScript, tool, type Fixture, type ToolResult } from './support.js';
 
@@ -873,7 +874,7 @@ buffering('a tool run after its hook ended is refused', async () => {
   // The background job calls the tool once the test says the hook has ended (the file "ended"), however slow the machine.
   await setHookScript(
     f10.webCharm,
-    `(i=0; while [ ! -e "$JUJU_CHARM_DIR/ended" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done; relation-set -r db:${f10.db} late=yes 2> "$JUJU_CHARM_DIR/late.err") > /dev/null 2>&1 &\n`,
+    `(${shellAwaitFile('"$JUJU_CHARM_DIR/ended"', 30)}; relation-set -r db:${f10.db} late=yes 2> "$JUJU_CHARM_DIR/late.err") > /dev/null 2>&1 &\n`,
   );
   await rm(join(f10.webCharm, 'ended'), { force: true });
   const result = await f10.model.runHook('web/0', 'update-status');

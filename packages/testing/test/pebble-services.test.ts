@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { removeDir, tempDir, testImage, useDockerEngine, waitFor, type DockerEngine } from '@lucky/test-utils';
+import { removeDir, shellAwaitFile, tempDir, testImage, useDockerEngine, waitFor, type DockerEngine } from '@lucky/test-utils';
 import { PebbleClient, PebbleError } from '@lucky/plugin-pebble/client';
 import { startPebbleServer, type PebbleServer } from '../src/pebble/index.js';
 
@@ -43,16 +43,17 @@ async function starts(ctx: Ctx, name: string): Promise<number> {
   return out.split('\n').filter(Boolean).length;
 }
 
-/** Shell that waits for `file` (up to a minute), so a service outlives its start's okay delay however slow the machine. */
-const awaitFile = (file: string) => `i=0; while [ ! -e ${file} ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done`;
-
 const current = async (ctx: Ctx, name: string) => (await ctx.client.getServices([name]))[0]?.current;
 
 test('on-failure restart: a service that dies is restarted after its backoff', async (ctx) => {
   await ctx.client.addLayer('backoff', {
     services: {
       // Its first run outlasts the start's okay delay: it waits for the file the test pushes once the start has succeeded.
-      flaky: { override: 'replace', command: `sh -c "echo x >> /tmp/flaky.starts; ${awaitFile('/tmp/flaky.go')}; exit 1"`, 'backoff-delay': '100ms' } as never,
+      flaky: {
+        override: 'replace',
+        command: `sh -c "echo x >> /tmp/flaky.starts; ${shellAwaitFile('/tmp/flaky.go', 60)}; exit 1"`,
+        'backoff-delay': '100ms',
+      } as never,
     },
   });
   await ctx.client.startServices(['flaky']);
@@ -65,8 +66,8 @@ test('on-failure restart: a service that dies is restarted after its backoff', a
 test('on-success and on-failure ignore leave the service inactive or in error', async (ctx) => {
   await ctx.client.addLayer('ignore', {
     services: {
-      done: { override: 'replace', command: `sh -c "${awaitFile('/tmp/ignore.go')}; exit 0"`, 'on-success': 'ignore' },
-      broken: { override: 'replace', command: `sh -c "${awaitFile('/tmp/ignore.go')}; exit 2"`, 'on-failure': 'ignore' },
+      done: { override: 'replace', command: `sh -c "${shellAwaitFile('/tmp/ignore.go', 60)}; exit 0"`, 'on-success': 'ignore' },
+      broken: { override: 'replace', command: `sh -c "${shellAwaitFile('/tmp/ignore.go', 60)}; exit 2"`, 'on-failure': 'ignore' },
     },
   });
   await ctx.client.startServices(['done', 'broken']);

@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type Docker from 'dockerode';
 import { isLuckyError } from '@lucky/core';
-import { tempDir, testImage, useDockerEngine, type DockerEngine } from '@lucky/test-utils';
+import { shellAwaitFile, tempDir, testImage, useDockerEngine, type DockerEngine } from '@lucky/test-utils';
 import { DockerRuntime } from '../src/index.js';
 import { definition, docker, rejection, removeDir, removeTestContainers, sleeper, testDaemon, testUnit, type TestDaemon } from './support.js';
 
@@ -73,7 +73,7 @@ test('output is streamed as it arrives, before the command ends', async (ctx) =>
   // The command waits (up to 20 s) for a file that the test creates only once it has seen
   // the first line: with output held back until the end, it would say "timeout". No clock.
   const gate = `/tmp/streamed-${Date.now()}`;
-  const script = `echo first; i=0; while [ ! -e ${gate} ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done; [ -e ${gate} ] && echo released || echo timeout`;
+  const script = `echo first; ${shellAwaitFile(gate, 20)}; [ -e ${gate} ] && echo released || echo timeout`;
   let opened: Promise<unknown> | undefined;
   let out = '';
   const code = await ctx.runtime.exec(
@@ -105,11 +105,7 @@ test('execs run side by side and do not hold up an apply', async (ctx) => {
   // The slow exec waits (up to 30 s) for a file created only after the quick exec and the
   // apply have finished: had either waited for it, it would say "timeout". No clock.
   const gate = `/tmp/side-by-side-${Date.now()}`;
-  const slow = run(ctx, [
-    'sh',
-    '-c',
-    `i=0; while [ ! -e ${gate} ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done; [ -e ${gate} ] && echo released || echo timeout`,
-  ]);
+  const slow = run(ctx, ['sh', '-c', `${shellAwaitFile(gate, 30)}; [ -e ${gate} ] && echo released || echo timeout`]);
   const quick = await run(ctx, ['echo', 'quick']);
   await ctx.runtime.apply(ctx.daemon.state.data.containers, ctx.daemon);
   assert.is(quick.out, 'quick\n');

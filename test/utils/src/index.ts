@@ -13,3 +13,4 @@ export { startSshd, type TestSshd } from './sshd.js';
 export { startAcme, runLego, type TestAcme, type LegoRun } from './acme.js';
 export { installZoneBridge } from './zone-bridge.js';
 export { processGone } from './process.js';
+export { shellAwaitFile } from './gate.js';

@@ -111,7 +111,6 @@ export async function startWorkload(modelDir: string, model: ModelState, unit: s
   ];
   // The server outlives this process (a `lucky sim` command), its output appended to its log.
   const child = spawnDetachedNode(args, paths.logFile(container));
-  child.catch(() => undefined);
   const pid = child.pid;
   if (pid === undefined) throw new SimulatorError(`Could not start the Pebble server of ${unit}'s container ${container}; see ${paths.logFile(container)}.`);
   await writeFile(paths.pidFile(container), `${pid}\n`, { mode: 0o600 });
