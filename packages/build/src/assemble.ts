@@ -5,6 +5,7 @@ import { ErrorCode, LuckyError } from '@lucky/errors';
 import { fileMode, type CharmFile } from './charm-files.js';
 import { charmcraftFiles, manifestYaml } from './generated-files.js';
 import type { HookStubs } from './hook-stubs.js';
+import { THIN_CLIENT_FILE } from '@lucky/core';
 import { entryScript, launcherScript, type Architecture, type RuntimeKind } from './launcher.js';
 import { packedNode } from './node-runtime.js';
 import type { ValidCharm } from './validate.js';
@@ -56,6 +57,8 @@ export async function assembleCharm(
   await put('lucky/lucky-fast.cjs', copy(join(dirname(runtime.bundle), 'lucky-fast.cjs')), 0o644);
   await put('lucky/bin/lucky.cjs', text(entryScript()), 0o755);
   await put('lucky/bin/lucky', text(launcherScript(runtime.kind, runtime.architectures)), 0o755);
+  // The thin client the launcher runs first (and the daemon's shim for scripts): bundle-runtime writes it next to the bundle.
+  await put(`lucky/bin/${THIN_CLIENT_FILE}`, copy(join(dirname(runtime.bundle), THIN_CLIENT_FILE)), 0o644);
   for (const [arch, dir] of runtime.nodes) {
     await put(`lucky/node-${arch}/bin/node`, copy(join(dir, 'bin', 'node')), 0o755);
     await put(`lucky/node-${arch}/LICENSE`, copy(join(dir, 'LICENSE')), 0o644);

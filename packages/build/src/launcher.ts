@@ -1,3 +1,4 @@
+import { THIN_CLIENT_FILE } from '@lucky/core';
 /** How a built charm gets Node.js: its own binaries, or the machine's. */
 export type RuntimeKind = 'bundled' | 'system';
 
@@ -31,8 +32,7 @@ export function launcherScript(runtime: RuntimeKind, architectures: readonly Arc
       '  echo "Error: this charm was built to use the machine\'s Node.js (lucky charm build --runtime system), but there is no node on PATH; install Node.js 20.19 or later, or build the charm with its own runtime (lucky charm build without --runtime system)." >&2',
       '  exit 1',
       'fi',
-      'exec "$node" "$here/bin/lucky.cjs" "$@"',
-      '',
+      ...run('"$node"'),
     ].join('\n');
   }
   const built = architectures.join(', ');
@@ -51,9 +51,21 @@ export function launcherScript(runtime: RuntimeKind, architectures: readonly Arc
     `  echo "Error: this machine is $arch ($machine), but this charm's Lucky runtime was built for ${built} only; rebuild it with: lucky charm build --arch ${suggested}" >&2`,
     '  exit 1',
     'fi',
-    'exec "$node" "$here/bin/lucky.cjs" "$@"',
-    '',
+    ...run('"$node"'),
   ].join('\n');
+}
+
+/**
+ * The launcher's last lines: with bash, the thin client (lucky-thin.bash, which asks the
+ * unit's running daemon to run the command and otherwise runs the Node.js CLI itself),
+ * else the Node.js CLI.
+ */
+function run(node: string): string[] {
+  return [
+    `[ ! -x /bin/bash ] || exec /bin/bash "$here/bin/${THIN_CLIENT_FILE}" ${node} "$here/bin/lucky.cjs" "$@"`,
+    `exec ${node} "$here/bin/lucky.cjs" "$@"`,
+    '',
+  ];
 }
 
 /**

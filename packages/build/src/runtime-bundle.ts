@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { THIN_CLIENT_FILE } from '@lucky/core';
 import { ErrorCode, LuckyError } from '@lucky/errors';
 
 /** The runtime is @lucky/cli's product: its package holds the bundle and the script that makes it. */
@@ -36,8 +37,9 @@ export async function runtimeBundle(): Promise<{ path: string; rebuilt: boolean 
   const script = join(cli, 'scripts', 'bundle-runtime.mjs');
   // Made by every workspace build (scripts/bundle.mjs): a runtime bundle older than it is stale.
   const clientBundle = join(cli, 'dist', 'bundle', 'lucky.cjs');
-  // The same script writes the fast path the charm's entry loads first (lucky-fast.cjs, next to the bundle).
-  const built = mtime(join(cli, 'dist', 'runtime', 'lucky-fast.cjs')) === undefined ? undefined : mtime(bundle);
+  // The same script writes the fast path the charm's entry loads first and the thin client (next to the bundle).
+  const companions = ['lucky-fast.cjs', THIN_CLIENT_FILE].map((file) => mtime(join(cli, 'dist', 'runtime', file)));
+  const built = companions.includes(undefined) ? undefined : mtime(bundle);
   const compiled = mtime(clientBundle);
   if (built !== undefined && (compiled === undefined || built >= compiled)) return { path: bundle, rebuilt: false };
   if (mtime(script) === undefined) {

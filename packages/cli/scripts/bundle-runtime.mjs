@@ -6,7 +6,7 @@
 // support) is replaced by modules that say so when used. The development commands
 // (`lucky sim`, `lucky charm`) are imported by a computed name, so they stay out and
 // `lucky` says they are not part of a charm's runtime.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { build } from 'esbuild';
 import { bundleFast } from './bundle-fast.mjs';
@@ -77,3 +77,6 @@ await writeFile(`${outfile}.${process.pid}.tmp`, output.contents);
 await rename(`${outfile}.${process.pid}.tmp`, outfile);
 // The fast path a charm's lucky/bin/lucky.cjs loads first; `lucky charm build` puts it next to lucky.cjs.
 await bundleFast(here('../dist/runtime/lucky-fast.cjs'));
+// The thin client the charm's lucky/bin/lucky runs first; `lucky charm build` copies it next to lucky.cjs's entry.
+await copyFile(here('../bin/lucky-thin.bash'), here('../dist/runtime/lucky-thin.bash.tmp'));
+await rename(here('../dist/runtime/lucky-thin.bash.tmp'), here('../dist/runtime/lucky-thin.bash'));

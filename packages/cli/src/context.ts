@@ -1,6 +1,7 @@
 import type {} from '@lucky/plugin-juju'; // its RPC methods (module augmentation)
 import { Command, Option, UsageError } from 'clipanion';
 import { DaemonClient, resolveSocketPath, type RpcMethodName, type RpcParams, type RpcResult } from '@lucky/core/client';
+import { closeWhenCallerLeaves } from './fast/caller.js';
 import type { Format } from './output.js';
 
 /**
@@ -15,7 +16,7 @@ export abstract class ClientCommand extends Command {
   protected async connect(): Promise<DaemonClient> {
     const env = this.context.env;
     const path = this.socketPath ?? resolveSocketPath(this.unitName, { ...env, LUCKY_DAEMON_SOCKET: undefined });
-    return DaemonClient.connect(path, { context: env.JUJU_CONTEXT_ID || undefined });
+    return closeWhenCallerLeaves(this.context, await DaemonClient.connect(path, { context: env.JUJU_CONTEXT_ID || undefined }));
   }
 
   /** One RPC on a fresh connection: what nearly every client command does. */

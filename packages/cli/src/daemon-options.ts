@@ -1,5 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { ErrorCode, LuckyError, resolveDataDir, resolveSocketPath } from '@lucky/core/client';
+import { callerCwd } from './fast/caller.js';
 
 /** Where a unit's daemon lives, from options or the hook environment. */
 export interface DaemonLocation {
@@ -23,7 +24,7 @@ export abstract class DaemonCommand extends Command {
     const env = this.context.env;
     return {
       unit,
-      charmDir: this.charmDir ?? process.cwd(),
+      charmDir: this.charmDir ?? callerCwd(this.context),
       dataDir: this.dataDir ?? resolveDataDir(unit, { ...env, LUCKY_DATA_DIR: undefined }),
       socketPath: this.socketPath ?? resolveSocketPath(unit, { ...env, LUCKY_DAEMON_SOCKET: undefined }),
     };

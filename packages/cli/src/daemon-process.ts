@@ -5,6 +5,7 @@ import { BUILTIN_RUNTIMES } from './builtin-runtimes.js';
 import { runJujuExec } from './cron-exec.js';
 import { ALREADY_RUNNING_LINE, READY_LINE } from './daemon-lines.js';
 import type { DaemonLocation } from './daemon-options.js';
+import { thinCommandRunner } from './thin-commands.js';
 import { VERSION } from './version.js';
 
 /**
@@ -32,6 +33,7 @@ export async function runDaemon(
       nodePath: process.execPath,
       cliPath: options.cliPath,
       cronExec: runJujuExec,
+      thinCommands: thinCommandRunner(),
     });
   } catch (error) {
     if (error instanceof DaemonAlreadyRunning) {

@@ -54,6 +54,7 @@ export { loadPlugin, type PluginModule } from './plugin-loader.js';
 
 // The daemon entry.
 export { startDaemon, DaemonAlreadyRunning, type DaemonOptions, type RunningDaemon } from './daemon/daemon.js';
+export { THIN_PROTOCOL, thinEndpointFile, type ThinCall, type ThinCommandRunner } from './daemon/thin-server.js';
 // Cron jobs: the scheduler, its fire-time computation, and the command juju-exec runs (the simulator's model clock uses them too).
 export {
   CRON_SCHEDULER_ENV,
@@ -72,4 +73,4 @@ export {
 } from './daemon/cron/index.js';
 export { charmFingerprint } from './daemon/fingerprint.js';
 export { parseLogLevel } from './log.js';
-export { writeLuckyShim } from './daemon/shim.js';
+export { THIN_CLIENT_FILE, thinClientPath, writeLuckyShim } from './daemon/shim.js';

@@ -4,6 +4,7 @@ import { ErrorCode, LuckyError } from '@lucky/core/client';
 import { cliPath } from '../cli-path.js';
 import { DaemonCommand } from '../daemon-options.js';
 import { ensureCurrentDaemon, ensureDaemon } from '../daemon-starter.js';
+import { closeWhenCallerLeaves } from '../fast/caller.js';
 import { VERSION } from '../version.js';
 
 /**
@@ -40,10 +41,12 @@ export class DispatchCommand extends DaemonCommand {
     if (!hook) throw new UsageError('No hook to run: give one as an argument, or run under Juju, which sets JUJU_DISPATCH_PATH.');
     const location = this.location();
     // The revision check needs the charm: Juju always sets JUJU_CHARM_DIR; by hand, without it, any daemon is used.
-    const client =
+    const client = closeWhenCallerLeaves(
+      this.context,
       this.charmDir === undefined
         ? await ensureDaemon(location, env, cliPath())
-        : await ensureCurrentDaemon(location, env, cliPath(), VERSION, (line) => this.context.stderr.write(line));
+        : await ensureCurrentDaemon(location, env, cliPath(), VERSION, (line) => this.context.stderr.write(line)),
+    );
     const hookEnv: Record<string, string> = {};
     for (const [key, value] of Object.entries(env)) if (value !== undefined) hookEnv[key] = value;
     const output = {

@@ -6,10 +6,12 @@
 // execute() without clipanion; for anything else run() returns false and the caller
 // loads the full CLI, which then answers exactly as it always did.
 import type { BaseContext } from 'clipanion';
+import type { ThinCall } from '@lucky/core';
 import { reportError } from '@lucky/errors';
 import { endQuietlyOnBrokenPipe } from '../broken-pipe.js';
 import { VERSION } from '../version.js';
 import { FAST_COMMANDS, type FastCommand, type FastCommandInstance } from './commands.js';
+import type { CallerContext } from './caller.js';
 import { FastPathDeclined } from './daemon-connect.js';
 import type { OptionSpec } from './clipanion-shim.js';
 import { fastParse, optionSpecs } from './parse.js';
@@ -62,30 +64,53 @@ function lazyContext(env: NodeJS.ProcessEnv): BaseContext {
   return context;
 }
 
+/** Runs `argv` in `context`: the command's exit code, or undefined, having written and sent nothing, when the full CLI must run it. */
+async function execute(argv: readonly string[], env: NodeJS.ProcessEnv, context: BaseContext): Promise<number | undefined> {
+  let command: FastCommandInstance | undefined;
+  try {
+    command = await parseFast(argv, env);
+  } catch {
+    // Nothing is written or sent before execute(): whatever went wrong here, the full CLI can still run the command line.
+    return undefined;
+  }
+  if (!command) return undefined;
+  command.context = context;
+  try {
+    return (await command.execute()) ?? 0;
+  } catch (error) {
+    // `dispatch` with no current daemon to run the hook: nothing was written or sent yet (fast/daemon-connect.ts).
+    if (error instanceof FastPathDeclined) return undefined;
+    // As runCli reports a failed execute(): the same lines, the same codes.
+    return reportError(error, context, `lucky ${VERSION}`);
+  }
+}
+
 /**
  * Runs `argv` on the fast path and resolves true once the command has ended (its
  * exit code on process.exitCode, as the full CLI's main() leaves it), or resolves
  * false having written and sent nothing, so the caller runs the full CLI.
  */
 export async function run(argv: readonly string[] = process.argv.slice(2)): Promise<boolean> {
-  const env = process.env;
-  let command: FastCommandInstance | undefined;
-  try {
-    command = await parseFast(argv, env);
-  } catch {
-    // Nothing is written or sent before execute(): whatever went wrong here, the full CLI can still run the command line.
-    return false;
-  }
-  if (!command) return false;
-  const context = lazyContext(env);
-  command.context = context;
-  try {
-    process.exitCode = (await command.execute()) ?? 0;
-  } catch (error) {
-    // `dispatch` with no current daemon to run the hook: nothing was written or sent yet (fast/daemon-connect.ts).
-    if (error instanceof FastPathDeclined) return false;
-    // As runCli reports a failed execute(): the same lines, the same codes.
-    process.exitCode = reportError(error, context, `lucky ${VERSION}`);
-  }
+  const code = await execute(argv, process.env, lazyContext(process.env));
+  if (code === undefined) return false;
+  process.exitCode = code;
   return true;
+}
+
+/**
+ * Runs a thin client's command line in the unit's daemon (@lucky/core's ThinServer;
+ * cli/daemon-process.ts loads this bundle for it): the same commands, parsed and run
+ * as in a process of their own, with the caller's environment, directory and output.
+ */
+export function runForThinClient(call: ThinCall): Promise<number | undefined> {
+  const context: CallerContext = {
+    env: call.env,
+    colorDepth: 1,
+    stdin: undefined as unknown as BaseContext['stdin'],
+    stdout: call.stdout,
+    stderr: call.stderr,
+    cwd: call.cwd,
+    signal: call.signal,
+  };
+  return execute(call.argv, call.env, context);
 }

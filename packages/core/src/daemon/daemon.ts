@@ -26,6 +26,7 @@ import { scriptEnvironment } from './script-env.js';
 import { cronMethods, startDaemonCron, type CronExec, type CronJob, type CronScheduler } from './cron/index.js';
 import { charmFingerprint } from './fingerprint.js';
 import { writeLuckyShim } from './shim.js';
+import { ThinServer, type ThinCommandRunner } from './thin-server.js';
 
 /** The container channel's socket: in a directory of its own beside the host socket, which runtimes mount into containers. */
 function containerSocketPath(socketPath: string): string {
@@ -54,6 +55,8 @@ export interface DaemonOptions {
   readonly cliPath: string;
   /** Runs `juju-exec <unit> <command>` for the cron scheduler (daemon/cron/exec.ts); without it cron jobs do not run. */
   readonly cronExec?: CronExec;
+  /** Runs command lines for `lucky`'s thin client (daemon/thin-server.ts); without it every call starts the Node.js CLI. */
+  readonly thinCommands?: ThinCommandRunner | undefined;
 }
 
 /** A running daemon. The caller decides what stops it (signals are the process owner's business). */
@@ -142,6 +145,7 @@ class Daemon implements RunningDaemon {
   private readonly extraChannels = new Map<string, Promise<void>>();
   private stopping: Promise<void> | undefined;
   private cron: CronScheduler | undefined;
+  private thin: ThinServer | undefined;
   private resolveStopped!: () => void;
 
   constructor(options: DaemonOptions, config: LuckyConfig, pluginSet: PluginSet, log: Logger, releaseLock: () => void, fingerprint: string) {
@@ -222,6 +226,7 @@ class Daemon implements RunningDaemon {
     }
     await this.server.listen(this.options.socketPath, 'host');
     await this.server.listen(this.context.containerSocketPath, 'container');
+    await this.listenThinClients();
     await triggerPluginHook(this.plugins, 'daemonStarted', this.context);
     this.cron = startDaemonCron(this.context, this.options.cronExec);
     if (this.context.state.problem) {
@@ -232,6 +237,19 @@ class Daemon implements RunningDaemon {
     for (const warning of this.context.config.warnings ?? []) this.log.warn(warning);
     const runtime = this.pluginSet.runtime ? `runtime ${this.pluginSet.runtime.name}` : 'no container runtime';
     this.log.info(`Lucky daemon ${this.options.version} started for ${this.options.unit} (pid ${process.pid}, ${runtime}) on ${this.options.socketPath}`);
+  }
+
+  /** The loopback endpoint of `lucky`'s thin client; without it scripts still work, each call through the Node.js CLI. */
+  private async listenThinClients(): Promise<void> {
+    if (!this.options.thinCommands) return;
+    const thin = new ThinServer(this.options.thinCommands, this.log.getSubLogger({ name: 'thin' }));
+    try {
+      await thin.listen(this.options.socketPath);
+      this.thin = thin;
+    } catch (error) {
+      this.log.warn(`No thin-client endpoint (each lucky call will start Node.js): ${(error as Error).message}`);
+      await thin.close();
+    }
   }
 
   /** A container channel at one more path (`DaemonContext.listenContainerChannel`), bound once. */
@@ -254,6 +272,7 @@ class Daemon implements RunningDaemon {
   private async shutdown(): Promise<void> {
     this.log.info('Stopping the Lucky daemon');
     this.cron?.stop();
+    await this.thin?.close();
     this.cancelCurrent?.(
       new LuckyError(ErrorCode.ScriptFailed, 'The Lucky daemon is stopping; the running hook was cancelled and every process it started was ended.'),
     );

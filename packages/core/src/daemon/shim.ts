@@ -1,15 +1,30 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { writeFileAtomicSync } from '../system/atomic-write.js';
 
+/** The thin client (@lucky/cli's bin/lucky-thin.bash), which sits next to the CLI entry, in the workspace as in a built charm. */
+export function thinClientPath(cliPath: string): string {
+  return join(dirname(cliPath), THIN_CLIENT_FILE);
+}
+
+export const THIN_CLIENT_FILE = 'lucky-thin.bash';
+const BASH = '/bin/bash';
+
 /**
- * Writes `<dir>/lucky`, a two-line shell script that runs this same Lucky with this
- * same Node, so scripts can call `lucky` whatever their `PATH` held before.
+ * Writes `<dir>/lucky`, a short shell script that runs this same Lucky with this same
+ * Node, so scripts can call `lucky` whatever their `PATH` held before. Where bash and
+ * the thin client are there, it runs the thin client, which asks the unit's running
+ * daemon to run the command (daemon/thin-server.ts) and falls back on the Node CLI.
  */
 export function writeLuckyShim(dir: string, nodePath: string, cliPath: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o755 });
   const file = join(dir, 'lucky');
-  const text = `#!/bin/sh\nexec '${nodePath.replace(/'/g, `'\\''`)}' '${cliPath.replace(/'/g, `'\\''`)}' "$@"\n`;
+  const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
+  const thin = thinClientPath(cliPath);
+  const text =
+    existsSync(BASH) && existsSync(thin)
+      ? `#!/bin/sh\nexec ${BASH} ${quote(thin)} ${quote(nodePath)} ${quote(cliPath)} "$@"\n`
+      : `#!/bin/sh\nexec ${quote(nodePath)} ${quote(cliPath)} "$@"\n`;
   let current: string | undefined;
   try {
     current = readFileSync(file, 'utf8');
