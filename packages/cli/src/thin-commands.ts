@@ -17,8 +17,7 @@ const identity = (info: Stats): string => `${info.dev}:${info.ino}:${info.size}:
  * answers, and restarts this daemon at the next hook. Undefined when there is no such
  * file (an unbundled build): every call then starts the Node.js CLI.
  */
-export function thinCommandRunner(): ThinCommandRunner | undefined {
-  const file = fileURLToPath(new URL('./lucky-fast.cjs', import.meta.url));
+export function thinCommandRunner(file = fileURLToPath(new URL('./lucky-fast.cjs', import.meta.url))): ThinCommandRunner | undefined {
   let loadedFrom: string;
   try {
     loadedFrom = identity(statSync(file));
