@@ -1,9 +1,11 @@
 // Bundles the script-facing part of the `lucky` CLI into one CommonJS file,
 // dist/bundle/lucky.cjs (and the daemon's entry into dist/bundle/daemon.mjs): a script
 // calling `lucky kv get` then costs one file read and no ESM graph, close to starting Node
-// itself. Whatever the CLI imports dynamically (the daemon, plugins, plugin commands,
-// execa) stays out of the file and is loaded on demand: packages from node_modules, our
-// own modules from dist/.
+// itself. Whatever the CLI imports dynamically (the daemon, plugins, plugin commands)
+// stays out of the file and is loaded on demand: packages from node_modules, our own
+// modules from dist/. execa is the exception: inside the file it is still initialised
+// only when imported, and loading its ESM graph from node_modules took most of the
+// time before a unit's first hook could start the daemon.
 import { dirname, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { bundleFast } from './bundle-fast.mjs';
@@ -16,7 +18,7 @@ const dynamicImportsStayLazy = {
   name: 'dynamic-imports-stay-lazy',
   setup(b) {
     b.onResolve({ filter: /.*/ }, (args) => {
-      if (args.kind !== 'dynamic-import' || args.path.startsWith('node:')) return undefined;
+      if (args.kind !== 'dynamic-import' || args.path.startsWith('node:') || args.path === 'execa') return undefined;
       if (!args.path.startsWith('.')) return { path: args.path, external: true };
       // A module of this package: import it from dist/, relative to the bundle.
       const target = relative(dirname(outfile), resolve(dirname(args.importer), args.path));
