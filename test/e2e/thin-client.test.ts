@@ -201,6 +201,46 @@ test('a thin dispatch killed mid-hook ends the hook, as the Node.js CLI does', a
   assert.match(next.stdout, 'hello again');
 });
 
+test("a built charm's launcher and its daemon's shim use the thin client too", async (ctx) => {
+  const out = join(ctx.dir, 'built');
+  writeFileSync(join(ctx.charm, 'metadata.yaml'), 'name: thin\nsummary: thin client\ndescription: thin client\n');
+  const build = await cli(ctx, ['charm', 'build', ctx.charm, '-o', out, '--runtime', 'system']);
+  assert.is(build.exitCode, 0, build.stderr);
+  const built = join(out, 'thin');
+  const launcher = join(built, 'lucky', 'bin', 'lucky');
+  assert.ok(existsSync(join(built, 'lucky', 'bin', 'lucky-thin.bash')));
+  const unitDir = join(ctx.dir, 'built-unit');
+  const unit = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/root',
+    JUJU_UNIT_NAME: 'thin/0',
+    LUCKY_DAEMON_SOCKET: join(unitDir, 'run', 'daemon.sock'),
+    LUCKY_DATA_DIR: join(unitDir, 'data'),
+  };
+  const run = (args: readonly string[], extra: Record<string, string> = {}) =>
+    execa(launcher, args, { env: { ...unit, ...extra }, extendEnv: false, reject: false, stdin: 'ignore' });
+  const started = await run(['daemon', 'start', '--charm-dir', built]);
+  assert.is(started.exitCode, 0, started.stderr);
+  try {
+    // The launcher finds Node.js on PATH (--runtime system): a stand-in first on PATH shows any fallback.
+    const standInDir = join(ctx.dir, 'stand-in');
+    await execa('mkdir', ['-p', standInDir]);
+    writeFileSync(join(standInDir, 'node'), `#!/bin/sh\necho "$*" >> '${ctx.nodeLog}'\nexit 97\n`);
+    chmodSync(join(standInDir, 'node'), 0o755);
+    rmSync(ctx.nodeLog, { force: true });
+    const path = { PATH: `${standInDir}:${unit.PATH}` };
+    assert.is((await run(['kv', 'set', 'built=yes'], path)).exitCode, 0);
+    const got = await run(['kv', 'get', 'built'], path);
+    assert.is(got.stdout, 'yes');
+    assert.equal(nodeStarts(ctx), []);
+    // The shim the daemon writes for scripts runs the charm's own thin client.
+    const shim = readFileSync(join(unit.LUCKY_DATA_DIR, 'bin', 'lucky'), 'utf8');
+    assert.match(shim, join(built, 'lucky', 'bin', 'lucky-thin.bash'));
+  } finally {
+    await run(['daemon', 'stop', '--ignore-already-stopped']);
+  }
+});
+
 test('the endpoint file goes with the daemon, and calls then take the Node.js CLI', async (ctx) => {
   const file = thinEndpointFile(ctx.daemon.socketPath);
   assert.ok(existsSync(file));
