@@ -1,11 +1,11 @@
 import { constants } from 'node:fs';
 import { chmod, copyFile, lstat, mkdir, open, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { THIN_CLIENT_FILE } from '@lucky/core';
 import { ErrorCode, LuckyError } from '@lucky/errors';
 import { fileMode, type CharmFile } from './charm-files.js';
 import { charmcraftFiles, manifestYaml } from './generated-files.js';
 import type { HookStubs } from './hook-stubs.js';
-import { THIN_CLIENT_FILE } from '@lucky/core';
 import { entryScript, launcherScript, type Architecture, type RuntimeKind } from './launcher.js';
 import { packedNode } from './node-runtime.js';
 import type { ValidCharm } from './validate.js';

@@ -17,10 +17,10 @@
 // The port and both tokens are in `<socket>.thin`, mode 0600 in the socket's private
 // directory: whoever may use the Unix socket may use the port, and nobody else.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { readFile, readlink } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
-import { rmSync } from 'node:fs';
 import type { Logger } from '../log.js';
 import { writeFileAtomicSync } from '../system/atomic-write.js';
 
