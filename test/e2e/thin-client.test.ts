@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Server } from 'node:net';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -13,6 +13,8 @@ interface Ctx {
   daemon: TestDaemon;
   /** A `lucky` shim whose Node.js is a stand-in that records being started and exits 97. */
   noNode: string;
+  /** Holds the stand-in, as `node`. */
+  standInDir: string;
   nodeLog: string;
 }
 
@@ -35,7 +37,10 @@ test.before(async (ctx) => {
   });
   ctx.daemon = await startTestDaemon({ charmDir: ctx.charm, dir: ctx.dir });
   ctx.nodeLog = join(ctx.dir, 'node-started');
-  const standIn = join(ctx.dir, 'not-node');
+  // Named `node` in a directory of its own, so a test can also put it first on PATH.
+  ctx.standInDir = join(ctx.dir, 'stand-in');
+  mkdirSync(ctx.standInDir);
+  const standIn = join(ctx.standInDir, 'node');
   writeFileSync(standIn, `#!/bin/sh\necho "$*" >> '${ctx.nodeLog}'\nexit 97\n`);
   chmodSync(standIn, 0o755);
   writeLuckyShim(join(ctx.dir, 'no-node-bin'), standIn, LUCKY_BIN);
@@ -140,7 +145,7 @@ test('a stale endpoint file sends nothing to whatever now holds its port', async
   });
   await new Promise<void>((resolve) => stranger.listen(0, '127.0.0.1', resolve));
   const port = (stranger.address() as { port: number }).port;
-  await execa('mkdir', ['-p', join(ctx.dir, 'stale')]);
+  mkdirSync(join(ctx.dir, 'stale'));
   writeFileSync(thinEndpointFile(socket), `${port} client-secret server-secret\n`, { mode: 0o600 });
   rmSync(ctx.nodeLog, { force: true });
   const result = await thin(ctx, ['kv', 'set', 'password=hunter2'], { LUCKY_DAEMON_SOCKET: socket });
@@ -222,13 +227,9 @@ test("a built charm's launcher and its daemon's shim use the thin client too", a
   const started = await run(['daemon', 'start', '--charm-dir', built]);
   assert.is(started.exitCode, 0, started.stderr);
   try {
-    // The launcher finds Node.js on PATH (--runtime system): a stand-in first on PATH shows any fallback.
-    const standInDir = join(ctx.dir, 'stand-in');
-    await execa('mkdir', ['-p', standInDir]);
-    writeFileSync(join(standInDir, 'node'), `#!/bin/sh\necho "$*" >> '${ctx.nodeLog}'\nexit 97\n`);
-    chmodSync(join(standInDir, 'node'), 0o755);
+    // The launcher finds Node.js on PATH (--runtime system): the stand-in first on PATH shows any fallback.
     rmSync(ctx.nodeLog, { force: true });
-    const path = { PATH: `${standInDir}:${unit.PATH}` };
+    const path = { PATH: `${ctx.standInDir}:${unit.PATH}` };
     assert.is((await run(['kv', 'set', 'built=yes'], path)).exitCode, 0);
     const got = await run(['kv', 'get', 'built'], path);
     assert.is(got.stdout, 'yes');
