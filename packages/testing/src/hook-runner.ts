@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { access, constants, stat } from 'node:fs/promises';
+import { accessSync, constants, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -223,20 +223,17 @@ export async function closeHookContext(modelDir: string, contextId: string, comm
   });
 }
 
-async function isExecutableFile(path: string): Promise<boolean> {
+function isExecutableFile(path: string): boolean {
   try {
-    await access(path, constants.X_OK);
-    return (await stat(path)).isFile();
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
   } catch {
     return false;
   }
 }
 
-async function isFile(path: string): Promise<boolean> {
-  return stat(path).then(
-    (s) => s.isFile(),
-    () => false,
-  );
+function isFile(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
 }
 
 /**
@@ -257,8 +254,8 @@ export async function runHookProcess(modelDir: string, unit: string, hook: strin
   let closeFailure: unknown;
   try {
     const charmDir = env.JUJU_CHARM_DIR ?? '';
-    if (await isExecutableFile(join(charmDir, 'dispatch'))) handler = 'dispatch';
-    else if (await isFile(join(charmDir, options.action ? 'actions' : 'hooks', hook))) handler = `${options.action ? 'actions' : 'hooks'}/${hook}`;
+    if (isExecutableFile(join(charmDir, 'dispatch'))) handler = 'dispatch';
+    else if (isFile(join(charmDir, options.action ? 'actions' : 'hooks', hook))) handler = `${options.action ? 'actions' : 'hooks'}/${hook}`;
     if (handler !== null) {
       const subprocess = execa(join(charmDir, handler), [], {
         cwd: charmDir,

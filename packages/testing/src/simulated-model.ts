@@ -1,5 +1,6 @@
 import { SimulatorError } from './errors.js';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { checkConfigValue, readCharmInfo, toConfigOption, type ConfigOptionInput } from './charm-metadata.js';
@@ -356,7 +357,7 @@ class LocalModel implements SimulatedModel {
   }
 
   async state(): Promise<ModelState> {
-    return validateModelState(JSON.parse(await readFile(modelPaths(this.dir).model, 'utf8')), modelPaths(this.dir).model);
+    return validateModelState(JSON.parse(readFileSync(modelPaths(this.dir).model, 'utf8')), modelPaths(this.dir).model);
   }
 
   async relationData(relationId: number): Promise<RelationData> {

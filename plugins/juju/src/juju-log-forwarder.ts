@@ -1,6 +1,6 @@
 import type { DaemonContext, LogRecord } from '@lucky/core';
 import { recordMessage } from '@lucky/core';
-import { jujuLog, type JujuLogLevel } from './tools/log.js';
+import { forwardToJujuLog, type JujuLogLevel } from './tools/log.js';
 
 const LEVELS: Readonly<Record<string, JujuLogLevel>> = { INFO: 'INFO', WARN: 'WARNING', ERROR: 'ERROR', FATAL: 'ERROR' };
 
@@ -38,6 +38,11 @@ export class JujuLogForwarder {
     if (!hook) return;
     const level = LEVELS[meta?.logLevelName ?? 'INFO'] ?? 'INFO';
     const message = recordMessage(record);
-    this.queue = this.queue.then(() => jujuLog(hook.env, level, message).catch(() => undefined));
+    this.queue = this.queue
+      .then(() => forwardToJujuLog(hook.env, level, message))
+      .then(
+        () => undefined,
+        () => undefined,
+      );
   }
 }

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { link, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+// Synchronous file calls: a lock file is tiny and taken several times per hook (see store.ts).
+import { linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { isProcessRunning } from '@lucky/core/system';
 
 export interface LockOptions {
@@ -12,6 +13,7 @@ export interface LockOptions {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_STALE_MS = 10_000;
+const MAX_RETRY_DELAY_MS = 4;
 
 /**
  * Runs `fn` while holding an exclusive lock file. Tool processes of one hook may run
@@ -68,35 +70,49 @@ async function withLockFile<T>(lockPath: string, fn: () => Promise<T>, options: 
   for (;;) {
     try {
       // 0600 like every file of the model (MODEL_FILE_MODE; store.js imports this module).
-      await writeFile(lockPath, token, { flag: 'wx', mode: 0o600 });
+      writeFileSync(lockPath, token, { flag: 'wx', mode: 0o600 });
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    if (await breakStaleLock(lockPath, staleMs)) continue;
+    if (breakStaleLock(lockPath, staleMs)) continue;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for the lock ${lockPath}`);
-    // Jitter keeps a crowd of tool processes from retrying in lockstep.
+    // Jitter keeps a crowd of tool processes from retrying in lockstep. Holders keep the
+    // lock a millisecond or two, and the waiter is often the next hook: retry soon.
     await sleep(delay + Math.random() * delay);
-    delay = Math.min(delay * 2, 25);
+    delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS);
   }
   try {
     return await fn();
   } finally {
-    await releaseLock(lockPath, token);
+    releaseLock(lockPath, token);
   }
 }
 
-async function releaseLock(lockPath: string, token: string): Promise<void> {
+function releaseLock(lockPath: string, token: string): void {
   // Only remove our own lock: if it was broken as stale, the file is someone else's now.
-  const content = await readFile(lockPath, 'utf8').catch(() => null);
-  if (content === token) await unlink(lockPath).catch(() => undefined);
+  if (readOrNull(lockPath) !== token) return;
+  try {
+    unlinkSync(lockPath);
+  } catch {
+    // Gone meanwhile.
+  }
 }
 
-async function breakStaleLock(lockPath: string, staleMs: number): Promise<boolean> {
+function readOrNull(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function breakStaleLock(lockPath: string, staleMs: number): boolean {
   let content: string;
   let mtimeMs: number;
   try {
-    [content, mtimeMs] = await Promise.all([readFile(lockPath, 'utf8'), stat(lockPath).then((s) => s.mtimeMs)]);
+    content = readFileSync(lockPath, 'utf8');
+    mtimeMs = statSync(lockPath).mtimeMs;
   } catch {
     return true; // released meanwhile: retry at once
   }
@@ -107,13 +123,21 @@ async function breakStaleLock(lockPath: string, staleMs: number): Promise<boolea
   // fresh lock that replaced the stale one between our read and the rename.
   const aside = `${lockPath}.stale-${randomUUID()}`;
   try {
-    await rename(lockPath, aside);
+    renameSync(lockPath, aside);
   } catch {
     return true;
   }
-  const moved = await readFile(aside, 'utf8').catch(() => content);
-  if (moved !== content) await link(aside, lockPath).catch(() => undefined);
-  await unlink(aside).catch(() => undefined);
+  const moved = readOrNull(aside) ?? content;
+  try {
+    if (moved !== content) linkSync(aside, lockPath);
+  } catch {
+    // Another lock took its place meanwhile: it stands.
+  }
+  try {
+    unlinkSync(aside);
+  } catch {
+    // Already gone.
+  }
   return true;
 }
 

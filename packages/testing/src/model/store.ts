@@ -1,6 +1,10 @@
-import { appendFile, mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+// Synchronous on purpose: these files are small and local, and every hook and tool call
+// reads and writes several of them. Node's fs/promises costs about ten times the CPU of
+// the synchronous call for a small file (a file handle and thread-pool round trips per
+// step), which made file I/O most of the simulator's own work per hook.
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@lucky/core/system';
+import { writeFileAtomicSync } from '@lucky/core/system';
 import { withFileLock, type LockOptions } from './lock.js';
 import { unitTag } from './names.js';
 import type { HookContextState, HookRun, LogEntry, ModelState } from './schema.js';
@@ -34,13 +38,13 @@ export function logPath(dir: string, unit: string): string {
 }
 
 /** Readers never see a half-written file. Atomic, but not fsynced: a hook context lives as long as its hook (model.json is fsynced, see writeModel). Mode 0600. */
-export function writeModelFile(path: string, data: string): Promise<void> {
-  return writeFileAtomic(path, data, { durable: false, mode: MODEL_FILE_MODE });
+export async function writeModelFile(path: string, data: string): Promise<void> {
+  writeFileAtomicSync(path, data, { durable: false, mode: MODEL_FILE_MODE });
 }
 
 /** mkdir -p with mode 0700 for every directory it creates. */
 export async function makeModelDir(path: string): Promise<void> {
-  await mkdir(path, { recursive: true, mode: MODEL_DIR_MODE });
+  mkdirSync(path, { recursive: true, mode: MODEL_DIR_MODE });
 }
 
 export async function withModelLock<T>(dir: string, fn: () => Promise<T>, options?: LockOptions): Promise<T> {
@@ -48,7 +52,7 @@ export async function withModelLock<T>(dir: string, fn: () => Promise<T>, option
 }
 
 export async function readModel(dir: string): Promise<ModelState> {
-  return JSON.parse(await readFile(modelPaths(dir).model, 'utf8')) as ModelState;
+  return JSON.parse(readFileSync(modelPaths(dir).model, 'utf8')) as ModelState;
 }
 
 /**
@@ -57,7 +61,7 @@ export async function readModel(dir: string): Promise<ModelState> {
  * it (the model server) or the machine afterwards.
  */
 export async function writeModel(dir: string, model: ModelState): Promise<void> {
-  await writeFileAtomic(modelPaths(dir).model, `${JSON.stringify(model, null, 2)}\n`, { durable: true, mode: MODEL_FILE_MODE });
+  writeFileAtomicSync(modelPaths(dir).model, `${JSON.stringify(model, null, 2)}\n`, { durable: true, mode: MODEL_FILE_MODE });
 }
 
 /** Read-modify-write of model.json under the model lock. */
@@ -72,7 +76,7 @@ export async function updateModel<T>(dir: string, fn: (model: ModelState) => T |
 
 export async function readContext(dir: string, contextId: string): Promise<HookContextState | null> {
   try {
-    return JSON.parse(await readFile(contextPath(dir, contextId), 'utf8')) as HookContextState;
+    return JSON.parse(readFileSync(contextPath(dir, contextId), 'utf8')) as HookContextState;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
@@ -84,15 +88,17 @@ export async function writeContext(dir: string, context: HookContextState): Prom
 }
 
 export async function removeContext(dir: string, contextId: string): Promise<void> {
-  await unlink(contextPath(dir, contextId)).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ENOENT') throw error;
-  });
+  try {
+    unlinkSync(contextPath(dir, contextId));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }
 
 export async function listContexts(dir: string): Promise<HookContextState[]> {
   let names: string[];
   try {
-    names = await readdir(modelPaths(dir).contexts);
+    names = readdirSync(modelPaths(dir).contexts);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
@@ -108,7 +114,7 @@ export async function listContexts(dir: string): Promise<HookContextState[]> {
 
 export async function appendLog(dir: string, unit: string, entries: readonly LogEntry[]): Promise<void> {
   await makeModelDir(modelPaths(dir).logs);
-  await appendFile(logPath(dir, unit), entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''), { mode: MODEL_FILE_MODE });
+  appendFileSync(logPath(dir, unit), entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''), { mode: MODEL_FILE_MODE });
 }
 
 export async function readLogs(dir: string, unit: string): Promise<LogEntry[]> {
@@ -116,7 +122,7 @@ export async function readLogs(dir: string, unit: string): Promise<LogEntry[]> {
 }
 
 export async function appendHookRun(dir: string, run: HookRun): Promise<void> {
-  await appendFile(modelPaths(dir).hookLog, `${JSON.stringify(run)}\n`, { mode: MODEL_FILE_MODE });
+  appendFileSync(modelPaths(dir).hookLog, `${JSON.stringify(run)}\n`, { mode: MODEL_FILE_MODE });
 }
 
 export async function readHookRuns(dir: string): Promise<HookRun[]> {
@@ -127,7 +133,7 @@ export async function readHookRuns(dir: string): Promise<HookRun[]> {
 export async function readJsonLines<T>(path: string): Promise<T[]> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;

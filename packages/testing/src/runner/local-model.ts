@@ -6,6 +6,7 @@ import { unitFromTag } from '../model/names.js';
 import type { HookRun } from '../model/schema.js';
 import { MODEL_DIR_MODE, modelPaths, readModel } from '../model/store.js';
 import { createSimulatedModel, openSimulatedModel, type SimulatedModel } from '../simulated-model.js';
+import { ensureModelServer } from '../server/start.js';
 import { stopDaemon, unitEnv, type ModelContext, type Operation } from './context.js';
 import { byUnitNumber } from './diff.js';
 import { settle } from './hook-queue.js';
@@ -360,6 +361,8 @@ export class LocalModel {
    */
   private async operation(prepare: (operation: Operation) => Promise<void>): Promise<HookOutcome[]> {
     this.assertAlive();
+    // The hooks' tools are served by the model's server: its start overlaps the checks and changes before the first hook, which waits for it.
+    void ensureModelServer(this.dir);
     return withFileLock(
       runnerLockPath(this.dir),
       async () => {

@@ -4,7 +4,7 @@
  * the options, the hook queue and which units are in error.
  */
 import { SimulatorError } from '../errors.js';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import { writeModelFile } from '../model/store.js';
@@ -116,7 +116,7 @@ export async function readRunnerState(dir: string): Promise<RunnerState | null> 
   const path = runnerStatePath(dir);
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;

@@ -3,8 +3,7 @@
  * A server that is not running (never started, idle-exited, killed) is no error: the
  * tools then run as processes of their own, slower but the same.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { isProcessRunning } from '@lucky/core/system';
 import { spawnDetachedNode } from '../detached-process.js';
@@ -23,7 +22,7 @@ const STOP_TIMEOUT_MS = 5_000;
 
 /** The endpoint file of the model's server, or null when there is none (or it is not whole). */
 export async function readEndpoint(modelDir: string): Promise<ServerEndpoint | null> {
-  const text = await readFile(serverPaths(modelDir).endpoint, 'utf8').catch(() => '');
+  const text = readOrEmpty(serverPaths(modelDir).endpoint);
   const [port, token, pid] = text.trim().split(' ');
   const endpoint = { port: Number(port), token: token ?? '', pid: Number(pid) };
   return Number.isSafeInteger(endpoint.port) && endpoint.port > 0 && endpoint.token !== '' && Number.isSafeInteger(endpoint.pid) && endpoint.pid > 0
@@ -70,15 +69,44 @@ export async function runningModelServer(modelDir: string): Promise<ServerEndpoi
  * endpoint names a dead process), then waited for until it answers. Resolves with its
  * endpoint, or null when it could not be started (the tools work without it): then
  * this process does not try again for a while, so hooks do not each wait for a server
- * that cannot start here.
+ * that cannot start here. Calls made while one is under way share it, so units that
+ * start hooks together start one server.
  */
-export async function ensureModelServer(modelDir: string): Promise<ServerEndpoint | null> {
-  const running = await runningModelServer(modelDir);
-  if (running) return running;
-  if (Date.now() - (failedStarts.get(modelDir) ?? -Infinity) < RETRY_AFTER_FAILURE_MS) return null;
-  const endpoint = await startServer(modelDir).catch(() => null);
-  if (endpoint) failedStarts.delete(modelDir);
-  else failedStarts.set(modelDir, Date.now());
+export function ensureModelServer(modelDir: string): Promise<ServerEndpoint | null> {
+  let pending = ensuring.get(modelDir);
+  if (!pending) {
+    pending = ensureServer(modelDir).finally(() => ensuring.delete(modelDir));
+    ensuring.set(modelDir, pending);
+  }
+  return pending;
+}
+
+const ensuring = new Map<string, Promise<ServerEndpoint | null>>();
+
+/**
+ * The endpoint of each model's server that this process last found answering. Every
+ * hook checks for the server: while the endpoint file still names it and its process
+ * lives, it is not asked again (a server that exits removes its endpoint file first).
+ */
+const answered = new Map<string, ServerEndpoint>();
+
+function sameEndpoint(a: ServerEndpoint, b: ServerEndpoint): boolean {
+  return a.port === b.port && a.token === b.token && a.pid === b.pid;
+}
+
+async function ensureServer(modelDir: string): Promise<ServerEndpoint | null> {
+  const known = answered.get(modelDir);
+  const current = known ? await readEndpoint(modelDir) : null;
+  if (known && current && sameEndpoint(known, current) && isProcessRunning(current.pid)) return current;
+  answered.delete(modelDir);
+  let endpoint = await runningModelServer(modelDir);
+  if (!endpoint) {
+    if (Date.now() - (failedStarts.get(modelDir) ?? -Infinity) < RETRY_AFTER_FAILURE_MS) return null;
+    endpoint = await startServer(modelDir).catch(() => null);
+    if (endpoint) failedStarts.delete(modelDir);
+    else failedStarts.set(modelDir, Date.now());
+  }
+  if (endpoint) answered.set(modelDir, endpoint);
   return endpoint;
 }
 
@@ -112,8 +140,17 @@ async function lockHeldByLiveProcess(modelDir: string): Promise<boolean> {
 
 /** The pid in the server's pid lock (0 when there is none). */
 async function lockHolder(modelDir: string): Promise<number> {
-  const pid = Number.parseInt(await readFile(serverPaths(modelDir).pid, 'utf8').catch(() => ''), 10);
+  const pid = Number.parseInt(readOrEmpty(serverPaths(modelDir).pid), 10);
   return Number.isSafeInteger(pid) && pid > 0 ? pid : 0;
+}
+
+/** A small file's text, or '' when it cannot be read (synchronous: read before every hook, see model/store.ts). */
+function readOrEmpty(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 function sleep(ms: number): Promise<'waited'> {
@@ -136,13 +173,14 @@ function spawnServer(modelDir: string): Promise<'exited'> {
 
 /** Whether `pid` is this model's server (its command line), so a stale file's reused pid is never signalled. */
 async function isModelServer(pid: number, modelDir: string): Promise<boolean> {
-  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  const cmdline = readOrEmpty(`/proc/${pid}/cmdline`);
   const args = cmdline.split('\0');
   return args.includes(serverMainPath()) && args.includes(modelDir);
 }
 
 /** Stops the model's server (SIGTERM, then SIGKILL if it lingers) and waits until it is gone. */
 export async function stopModelServer(modelDir: string): Promise<void> {
+  answered.delete(modelDir);
   const endpoint = await readEndpoint(modelDir);
   for (const pid of new Set([endpoint?.pid ?? 0, await lockHolder(modelDir)])) {
     if (pid <= 0 || pid === process.pid || !isProcessRunning(pid) || !(await isModelServer(pid, modelDir))) continue;

