@@ -1,5 +1,6 @@
 # `lucky` as a thin client of the unit's running daemon: usage `bash lucky-thin.bash
-# <node> <cli entry> [lucky arguments...]`. Scripts call lucky dozens of times per hook;
+# <node> <cli entry> [lucky arguments...]`, or sourced by a bash script whose arguments
+# are those (the daemon's `lucky` shim does, see @lucky/core daemon/shim.ts). Scripts call lucky dozens of times per hook;
 # this asks the daemon to run the command line (@lucky/core daemon/thin-server.ts has
 # the protocol) at the cost of a bash start instead of a Node.js one. Bash builtins
 # only on the common path: no process is started. Whenever the daemon cannot take the

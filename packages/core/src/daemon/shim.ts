@@ -21,9 +21,11 @@ export function writeLuckyShim(dir: string, nodePath: string, cliPath: string): 
   const file = join(dir, 'lucky');
   const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
   const thin = thinClientPath(cliPath);
+  // The thin client is sourced by the shim's own bash rather than run by a shell in between:
+  // one process start less on every call.
   const text =
     existsSync(BASH) && existsSync(thin)
-      ? `#!/bin/sh\nexec ${BASH} ${quote(thin)} ${quote(nodePath)} ${quote(cliPath)} "$@"\n`
+      ? `#!${BASH}\nset -- ${quote(nodePath)} ${quote(cliPath)} "$@"\n. ${quote(thin)}\n`
       : `#!/bin/sh\nexec ${quote(nodePath)} ${quote(cliPath)} "$@"\n`;
   let current: string | undefined;
   try {

@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import Docker from 'dockerode';
+import { dockerEngine } from '../docker-engine.js';
 import { SimulatorError } from '../errors.js';
 import { unitApplication } from '../model/names.js';
 import type { ModelState, WorkloadContainerState } from '../model/schema.js';
@@ -25,7 +25,7 @@ export interface KubernetesDeployment {
 
 async function hasImage(image: string): Promise<boolean> {
   try {
-    await new Docker().getImage(image).inspect();
+    await (await dockerEngine()).getImage(image).inspect();
     return true;
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 404) return false;

@@ -10,7 +10,7 @@ import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Docker from 'dockerode';
+import { dockerEngine } from '../docker-engine.js';
 import { isProcessRunning, shellQuote } from '@lucky/core/system';
 import { SimulatorError } from '../errors.js';
 import { unitApplication } from '../model/names.js';
@@ -181,7 +181,7 @@ async function stopProcess(pid: number): Promise<void> {
 
 /** Removes the Docker containers of a model, or of one unit or one unit's container, by label. */
 export async function removeWorkloadContainers(modelDir: string, unit?: string, container?: string): Promise<void> {
-  const docker = new Docker();
+  const docker = await dockerEngine();
   const label = [`${LABEL_MODEL}=${modelDir}`];
   if (unit !== undefined) label.push(`${LABEL_UNIT}=${unit}`);
   if (container !== undefined) label.push(`${LABEL_CONTAINER}=${container}`);

@@ -7,7 +7,7 @@
  * did not remove itself (a daemon that is gone, a `stop` hook that failed) without
  * touching another model's units of the same name.
  */
-import Docker from 'dockerode';
+import { dockerEngine } from '../docker-engine.js';
 import { SimulatorError } from '../errors.js';
 import { LABEL_MODEL } from '../kubernetes/workloads.js';
 import { removeLabelledContainers, type ContainerRemoval } from './container-removal.js';
@@ -45,7 +45,7 @@ export interface SweepResult {
  * carrying the model's label. A machine without a Docker engine has nothing to sweep.
  */
 export async function sweepModelDocker(modelDir: string, unit?: string): Promise<SweepResult> {
-  const docker = new Docker();
+  const docker = await dockerEngine();
   const label = [`${LABEL_MODEL}=${modelDir}`, ...(unit !== undefined ? [`${UNIT_LABEL}=${unit}`] : [])];
   const where = unit ?? `the model in ${modelDir}`;
   let removal: ContainerRemoval;
