@@ -11,6 +11,8 @@ const DB = fileURLToPath(new URL('../fixtures/lucky-db/', import.meta.url));
 
 /** Runs of each timed step; medians are reported (the machine may be shared). */
 const RUNS = 15;
+/** Deployments of the whole scenario, each a few seconds. */
+const SCENARIO_RUNS = 3;
 
 /**
  * Benchmarks of issues 3 and 12 (item 6): deploying the three-unit scenario, the
@@ -24,18 +26,32 @@ export async function benchSimulator(): Promise<void> {
   const path = [bin];
   try {
     // The scenario of the tests: lucky-demo ×2 with its peer relation, lucky-db ×1, related.
-    const model = await LocalModel.create(join(dir, 'scenario'), { path });
+    // Deployed into fresh models SCENARIO_RUNS times (each with cold daemons): the median
+    // is the figure, since one run on a shared machine can be far off either way.
+    const deploys: number[] = [];
     let hooks = 0;
-    const deploy = await timed(async () => {
-      hooks += (await model.deploy(DEMO, { name: 'demo', units: 2 })).length;
-      hooks += (await model.deploy(DB, { name: 'db' })).length;
-      hooks += (await model.relate('demo:db', 'db')).length;
-    });
-    report('deploy the 3-unit scenario (2 apps, peer + db relation)', `${ms(deploy)} for ${hooks} hooks (${ms(deploy / hooks)} a hook)`, {
-      ok: deploy <= 4000,
-      text: '<= 4 s',
-    });
-    await model.destroy();
+    for (let run = 0; run < SCENARIO_RUNS; run++) {
+      const model = await LocalModel.create(join(dir, `scenario-${run}`), { path });
+      hooks = 0;
+      deploys.push(
+        await timed(async () => {
+          hooks += (await model.deploy(DEMO, { name: 'demo', units: 2 })).length;
+          hooks += (await model.deploy(DB, { name: 'db' })).length;
+          hooks += (await model.relate('demo:db', 'db')).length;
+        }),
+      );
+      await model.destroy();
+    }
+    const deploy = median(deploys);
+    const range = `${ms(Math.min(...deploys))} to ${ms(Math.max(...deploys))}`;
+    report(
+      'deploy the 3-unit scenario (2 apps, peer + db relation)',
+      `${ms(deploy)} for ${hooks} hooks (${ms(deploy / hooks)} a hook), median of ${SCENARIO_RUNS}: ${range}`,
+      {
+        ok: deploy <= 4000,
+        text: '<= 4 s',
+      },
+    );
 
     // Per-hook cost: a hook whose only script does nothing, against running nothing at all.
     const noop = await writeCharm(join(dir, 'noop'), {

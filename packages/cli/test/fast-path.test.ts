@@ -129,6 +129,10 @@ test('the plain command lines of scripts take the fast path; help, unknown optio
     ['dispatch'],
     ['dispatch', 'config-changed'],
     ['trigger-hook', 'install'],
+    ['random'],
+    ['random', '--length', '16'],
+    ['random', '--range', '1', '6'],
+    ['random', '-r', '1', '6', '--float'],
   ]) {
     assert.ok(await fast.parseFast(argv, env), `fast: ${argv.join(' ')}`);
   }
@@ -144,7 +148,9 @@ test('the plain command lines of scripts take the fast path; help, unknown optio
     ['daemon', 'status'],
     ['dispatch', '--bogus'],
     ['dispatch', 'a', 'b'],
-    ['random'],
+    ['random', '--range', '1'],
+    ['random', '--range=1', '6'],
+    ['random', '--range', '-5', '5'],
     ['sim', 'status'],
     ['container', 'image', 'set', 'nginx'],
   ]) {
@@ -221,6 +227,12 @@ const TABLE: [argv: string[], fast: boolean, env?: 'none' | 'script'][] = [
   [['container', 'image', 'get'], true],
   [['container', 'env', 'get', '-c', 'web'], true],
   [['kv', 'get', 'x'], true, 'none'],
+  // No daemon involved; only the outputs that do not vary.
+  [['random', '--range', '5', '5'], true, 'none'],
+  [['random', '--length', '0'], true],
+  [['random', '--length', 'x'], true],
+  [['random', '--float'], true],
+  [['random', '--range', '1'], false],
 ];
 
 same('stdout, stderr and the exit code are the same from the fast path, the full CLI and bin/lucky.cjs; the fast path takes what it should', async () => {

@@ -13,7 +13,9 @@ export type OptionSpec =
       readonly initial: string | undefined;
       readonly env: string | undefined;
       readonly required: boolean;
-      /** Anything clipanion supports that the fast parser does not (arity, validators …). */
+      /** How many words the option takes (`--range LOW HIGH`: 2). */
+      readonly arity: number;
+      /** Anything clipanion supports that the fast parser does not (validators, an arity of 0 …). */
       readonly unsupported: boolean;
     }
   | {
@@ -54,16 +56,20 @@ export const Option = {
       return spec({ kind: 'positional', required: descriptor.required !== false, unsupported: unsupportedOpts(descriptor, ['required', 'name']) });
     }
     const [initial, opts] = reroute(initialOrOpts, maybeOpts);
+    const arity = opts.arity ?? 1;
     return spec({
       kind: 'string',
       names: descriptor.split(','),
       initial: initial as string | undefined,
       env: opts.env as string | undefined,
       required: opts.required === true,
+      arity: typeof arity === 'number' ? arity : Number.NaN,
       unsupported:
-        (opts.arity ?? 1) !== 1 ||
+        !Number.isInteger(arity) ||
+        (arity as number) < 1 ||
         unsupportedOpts(opts, ['env', 'required', 'description', 'hidden', 'arity']) ||
-        (initial !== undefined && typeof initial !== 'string'),
+        (initial !== undefined && (typeof initial !== 'string' || arity !== 1)) ||
+        (opts.env !== undefined && arity !== 1),
     });
   },
   Boolean(descriptor: string, initialOrOpts?: unknown, maybeOpts?: unknown): never {

@@ -1,5 +1,5 @@
 // The commands the fast path runs (fast/entry.ts): those scripts call many times per
-// hook, each one request to the unit's daemon, and `dispatch`, which starts every hook. The same classes as the full CLI's
+// hook, each one request to the unit's daemon (or none: `random`), and `dispatch`, which starts every hook. The same classes as the full CLI's
 // COMMANDS (main.ts), loaded only when their path is called: a module evaluated for
 // nothing costs every call. test/fast-path.test.ts checks that each entry's paths are
 // its class's, and that the fast parser agrees with clipanion on each command.
@@ -48,6 +48,8 @@ export const FAST_COMMANDS: readonly FastCommand[] = [
   { paths: [['storage', 'add']], load: async () => (await import('../commands/storage/add.js')).StorageAddCommand },
   { paths: [['goal-state']], load: async () => (await import('../commands/goal-state.js')).GoalStateCommand },
   { paths: [['log']], load: async () => (await import('../commands/log.js')).LogCommand },
+  // Needs no daemon; scripts make passwords with it (the demo charm's leader-elected does).
+  { paths: [['random']], load: async () => (await import('../commands/random.js')).RandomCommand },
   { paths: [['container', 'image', 'get']], load: async () => (await import('../commands/container/image/get.js')).ContainerImageGetCommand },
   { paths: [['container', 'env', 'get']], load: async () => (await import('../commands/container/env/get.js')).ContainerEnvGetCommand },
   { paths: [['container', 'env', 'set']], load: async () => (await import('../commands/container/env/set.js')).ContainerEnvSetCommand },

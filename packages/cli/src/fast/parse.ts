@@ -20,6 +20,7 @@ export function optionSpecs(command: object): [string, OptionSpec][] {
  * Returns the field values, or undefined for anything else (help, an unknown or
  * repeated-in-doubt option, `--`, bundled short flags, a missing argument …): the
  * caller then runs the full CLI, so every error and help text is clipanion's own.
+ * An option of arity N (`--range LOW HIGH`) takes the next N words as an array.
  * test/fast-path.test.ts checks that both give the same fields.
  */
 export function fastParse(command: object, args: readonly string[], env: NodeJS.ProcessEnv): Fields | undefined {
@@ -52,6 +53,13 @@ export function fastParse(command: object, args: readonly string[], env: NodeJS.
     if (spec.kind === 'boolean') {
       if (eq !== -1) return undefined;
       given[key] = true;
+    } else if (spec.kind === 'string' && spec.arity > 1) {
+      // `--range LOW HIGH`: that many words, none of them option-like, and no `=` form.
+      if (eq !== -1) return undefined;
+      const values = args.slice(i + 1, i + 1 + spec.arity);
+      if (values.length < spec.arity || values.some((value) => value.startsWith('-'))) return undefined;
+      i += spec.arity;
+      given[key] = values;
     } else {
       const value = eq === -1 ? args[++i] : arg.slice(eq + 1);
       if (value === undefined || (eq === -1 && value.startsWith('-'))) return undefined;
