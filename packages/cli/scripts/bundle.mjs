@@ -1,5 +1,5 @@
 // Bundles the script-facing part of the `lucky` CLI into one CommonJS file,
-// dist/bundle/lucky.cjs (and the daemon's entry into dist/bundle/daemon.cjs): a script
+// dist/bundle/lucky.cjs (and the daemon's entry into dist/bundle/daemon.mjs): a script
 // calling `lucky kv get` then costs one file read and no ESM graph, close to starting Node
 // itself. Whatever the CLI imports dynamically (the daemon, plugins, plugin commands)
 // stays out of the file and is loaded on demand: packages from node_modules, our own
@@ -27,34 +27,29 @@ const dynamicImportsStayLazy = {
   },
 };
 
-/** What both bundles share: CommonJS, whose bundled ES module code gets its import.meta.url from the banner. */
-const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  legalComments: 'none',
-  logLevel: 'warning',
-  format: 'cjs',
-  define: { 'import.meta.url': '__luckyModuleUrl' },
-  banner: { js: "const __luckyModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-};
+/** What both bundles share. */
+const common = { bundle: true, platform: 'node', target: 'node20', legalComments: 'none', logLevel: 'warning' };
 
 await build({
   ...common,
   entryPoints: [new URL('../dist/main.js', import.meta.url).pathname],
   outfile,
+  format: 'cjs',
+  define: { 'import.meta.url': '__luckyModuleUrl' },
+  banner: { js: "const __luckyModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [lazyClipanionContext, dynamicImportsStayLazy],
 });
 
 // The unit daemon's own process (src/daemon-starter.ts spawns it): one file instead of an ES
 // module graph of some 400 files, which took it 340 ms to be ready instead of 130 ms, with
-// 5 MB more resident. CommonJS like lucky.cjs: as an ES module it spent about 25 ms more
-// before it was ready, most of it making ES module facades of Node's built-in modules.
-// It sits next to lucky.cjs, so the lazy imports resolve alike.
+// 5 MB more resident. ESM, for daemon-entry's top-level await; the banner gives bundled
+// CommonJS code its `require`. It sits next to lucky.cjs, so the lazy imports resolve alike.
 await build({
   ...common,
   entryPoints: [new URL('../dist/daemon-entry.js', import.meta.url).pathname],
-  outfile: new URL('../dist/bundle/daemon.cjs', import.meta.url).pathname,
+  outfile: new URL('../dist/bundle/daemon.mjs', import.meta.url).pathname,
+  format: 'esm',
+  banner: { js: "import { createRequire as __luckyCreateRequire } from 'node:module'; const require = __luckyCreateRequire(import.meta.url);" },
   plugins: [dynamicImportsStayLazy],
 });
 
