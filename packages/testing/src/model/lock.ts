@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 // Synchronous file calls: a lock file is tiny and taken several times per hook (see store.ts).
 import { linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { isProcessRunning } from '@lucky/core/system';
+import { readTextOrNull } from '../read-text.js';
 
 export interface LockOptions {
   /** Give up after this long. */
@@ -91,19 +92,11 @@ async function withLockFile<T>(lockPath: string, fn: () => Promise<T>, options: 
 
 function releaseLock(lockPath: string, token: string): void {
   // Only remove our own lock: if it was broken as stale, the file is someone else's now.
-  if (readOrNull(lockPath) !== token) return;
+  if (readTextOrNull(lockPath) !== token) return;
   try {
     unlinkSync(lockPath);
   } catch {
     // Gone meanwhile.
-  }
-}
-
-function readOrNull(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
   }
 }
 
@@ -127,7 +120,7 @@ function breakStaleLock(lockPath: string, staleMs: number): boolean {
   } catch {
     return true;
   }
-  const moved = readOrNull(aside) ?? content;
+  const moved = readTextOrNull(aside) ?? content;
   try {
     if (moved !== content) linkSync(aside, lockPath);
   } catch {

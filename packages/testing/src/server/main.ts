@@ -4,10 +4,11 @@
  * holder as the unit daemon's is); it exits when idle, when the model directory is
  * gone, or on SIGTERM, and removes its endpoint on the way out.
  */
-import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { acquirePidLock, writeFileAtomicSync } from '@lucky/core/system';
 import { MODEL_DIR_MODE, MODEL_FILE_MODE } from '../model/store.js';
+import { readTextOrNull } from '../read-text.js';
 import { idleMs, serverPaths } from './paths.js';
 import { startModelServer } from './server.js';
 
@@ -30,11 +31,7 @@ function publishEndpoint(): void {
   writeFileAtomicSync(paths.endpoint, endpoint, { mode: MODEL_FILE_MODE, durable: false });
 }
 function readEndpointText(): string {
-  try {
-    return readFileSync(paths.endpoint, 'utf8');
-  } catch {
-    return '';
-  }
+  return readTextOrNull(paths.endpoint) ?? '';
 }
 publishEndpoint();
 process.stderr.write(`${new Date().toISOString()} model server ${process.pid} on 127.0.0.1:${server.port} for ${modelDir}\n`);

@@ -3,10 +3,11 @@
  * A server that is not running (never started, idle-exited, killed) is no error: the
  * tools then run as processes of their own, slower but the same.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { isProcessRunning } from '@lucky/core/system';
 import { spawnDetachedNode } from '../detached-process.js';
+import { readTextOrNull } from '../read-text.js';
 import { MODEL_DIR_MODE, MODEL_FILE_MODE } from '../model/store.js';
 import { serverMainPath, serverPaths } from './paths.js';
 import { REQUEST_MAGIC } from './protocol.js';
@@ -22,7 +23,7 @@ const STOP_TIMEOUT_MS = 5_000;
 
 /** The endpoint file of the model's server, or null when there is none (or it is not whole). */
 export async function readEndpoint(modelDir: string): Promise<ServerEndpoint | null> {
-  const text = readOrEmpty(serverPaths(modelDir).endpoint);
+  const text = readTextOrNull(serverPaths(modelDir).endpoint) ?? '';
   const [port, token, pid] = text.trim().split(' ');
   const endpoint = { port: Number(port), token: token ?? '', pid: Number(pid) };
   return Number.isSafeInteger(endpoint.port) && endpoint.port > 0 && endpoint.token !== '' && Number.isSafeInteger(endpoint.pid) && endpoint.pid > 0
@@ -140,17 +141,8 @@ async function lockHeldByLiveProcess(modelDir: string): Promise<boolean> {
 
 /** The pid in the server's pid lock (0 when there is none). */
 async function lockHolder(modelDir: string): Promise<number> {
-  const pid = Number.parseInt(readOrEmpty(serverPaths(modelDir).pid), 10);
+  const pid = Number.parseInt(readTextOrNull(serverPaths(modelDir).pid) ?? '', 10);
   return Number.isSafeInteger(pid) && pid > 0 ? pid : 0;
-}
-
-/** A small file's text, or '' when it cannot be read (synchronous: read before every hook, see model/store.ts). */
-function readOrEmpty(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
 }
 
 function sleep(ms: number): Promise<'waited'> {
@@ -173,7 +165,7 @@ function spawnServer(modelDir: string): Promise<'exited'> {
 
 /** Whether `pid` is this model's server (its command line), so a stale file's reused pid is never signalled. */
 async function isModelServer(pid: number, modelDir: string): Promise<boolean> {
-  const cmdline = readOrEmpty(`/proc/${pid}/cmdline`);
+  const cmdline = readTextOrNull(`/proc/${pid}/cmdline`) ?? '';
   const args = cmdline.split('\0');
   return args.includes(serverMainPath()) && args.includes(modelDir);
 }
