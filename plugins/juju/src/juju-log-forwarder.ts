@@ -38,11 +38,6 @@ export class JujuLogForwarder {
     if (!hook) return;
     const level = LEVELS[meta?.logLevelName ?? 'INFO'] ?? 'INFO';
     const message = recordMessage(record);
-    this.queue = this.queue
-      .then(() => forwardToJujuLog(hook.env, level, message))
-      .then(
-        () => undefined,
-        () => undefined,
-      );
+    this.queue = this.queue.then(() => forwardToJujuLog(hook.env, level, message)).catch(() => undefined);
   }
 }
