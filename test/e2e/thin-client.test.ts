@@ -1,5 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect, type Server } from 'node:net';
+import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -158,6 +158,27 @@ test('a stale endpoint file sends nothing to whatever now holds its port', async
   const closed = await thin(ctx, ['kv', 'get', 'a'], { LUCKY_DAEMON_SOCKET: socket });
   assert.is(closed.exitCode, 97);
   assert.is(closed.stderr, '');
+});
+
+test('a daemon that resets the connection mid-call gives one clear line, never a signal or a second run', async (ctx) => {
+  const socket = join(ctx.dir, 'resetting', 'daemon.sock');
+  mkdirSync(join(ctx.dir, 'resetting'));
+  const resets: ReadonlyArray<readonly [string, (connection: Socket) => void]> = [
+    ['right after its greeting', (connection) => connection.resetAndDestroy()],
+    ['after the request', (connection) => connection.once('data', () => connection.resetAndDestroy())],
+  ];
+  for (const [when, reset] of resets) {
+    const daemon: Server = createServer((connection) => connection.write(`${THIN_PROTOCOL} server-secret\0`, () => reset(connection)));
+    await new Promise<void>((resolve) => daemon.listen(0, '127.0.0.1', resolve));
+    writeFileSync(thinEndpointFile(socket), `${(daemon.address() as { port: number }).port} client-secret server-secret\n`, { mode: 0o600 });
+    rmSync(ctx.nodeLog, { force: true });
+    const result = await thin(ctx, ['kv', 'set', 'a=b'], { LUCKY_DAEMON_SOCKET: socket });
+    await new Promise<void>((resolve) => daemon.close(() => resolve()));
+    assert.is(result.exitCode, 1, `${when}: ${result.stderr}`);
+    assert.is(result.stdout, '', when);
+    assert.match(result.stderr, /^Error: The Lucky daemon at \S+ closed the connection before answering; check its log [^\n]*\n$/, when);
+    assert.equal(nodeStarts(ctx), [], `${when}: the command may have run, so the CLI does not run it again`);
+  }
 });
 
 test('a connection without the token is refused and the daemon serves on', async (ctx) => {

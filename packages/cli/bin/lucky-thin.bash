@@ -35,8 +35,11 @@ lucky_thin() {
     exec 3<&-
     return 1
   fi
-  printf '%s\0' "$client" "$$" "$#" "$@" >&3
-  while IFS= read -r -d '' frame <&3; do
+  # A daemon that stops mid-call must end in the one clear line below, not a SIGPIPE or bash's own words.
+  trap '' PIPE
+  printf '%s\0' "$client" "$$" "$#" "$@" 2>/dev/null >&3
+  trap - PIPE
+  while IFS= read -r -d '' frame 2>/dev/null <&3; do
     case $frame in
       o*) printf '%s' "${frame#o}" ;;
       e*) printf '%s' "${frame#e}" >&2 ;;

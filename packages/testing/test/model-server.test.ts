@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { suite } from 'uvu';
@@ -278,6 +278,28 @@ lifecycle('tools work when the endpoint names a live process that is not the ser
     assert.equal(await tool(f3.model, ctx.env, 'is-leader'), { exitCode: 0, stdout: 'True\n', stderr: '' });
   } finally {
     await ctx.close(true);
+  }
+});
+
+lifecycle('a connection reset mid-call ends in one clear line, before the request is read and after', async () => {
+  // A deterministic stand-in for a server killed while calls run: it resets each connection.
+  const resets: ReadonlyArray<readonly [string, (socket: Socket) => void]> = [
+    ['on connect', (socket) => socket.resetAndDestroy()],
+    ['after the request', (socket) => socket.once('data', () => socket.resetAndDestroy())],
+  ];
+  for (const [when, reset] of resets) {
+    const server = createServer(reset);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const ctx = await f3.model.openContext('web/0', 'update-status');
+    try {
+      await stopModelServer(f3.model.dir);
+      await writeFile(serverPaths(f3.model.dir).endpoint, `${(server.address() as AddressInfo).port} token ${process.pid}\n`);
+      const result = await tool(f3.model, ctx.env, 'status-set', ['active', `reset ${when}`]);
+      assert.equal(result, { exitCode: 1, stdout: '', stderr: 'ERROR connection to the model server lost\n' }, when);
+    } finally {
+      await ctx.close(true);
+      await new Promise((resolve) => server.close(resolve));
+    }
   }
 });
 
