@@ -103,6 +103,7 @@ export async function benchCore(): Promise<void> {
     report('overhead per script, fixed cost spread over 10', ms(overhead));
     report('overhead per script, fixed cost excluded', ms(perScript));
     report('daemon RSS after those 15 hooks', `${rssHooks.toFixed(1)} MB`, { ok: rssHooks <= 60, text: '<= 60 MB' });
+    await reportLongRun('daemon', daemon.pid, () => execa(process.execPath, [LUCKY_BIN, 'dispatch', 'bench'], { env: hookEnv, extendEnv: false, cwd: charm }));
   } finally {
     await daemon.stop();
     await removeDir(dir);
@@ -145,4 +146,50 @@ async function benchBundledStartup(charm: string, dir: string, env: Record<strin
   report('built charm: lucky kv get x on its Node.js CLI, compile cache on, median', vsNode(withCache));
   report('built charm: lucky kv get x (thin client), median', ms(median(thin)));
   report('ratio built lucky kv get / bundled node -e 0', ratio.toFixed(2), { ok: ratio <= 1.25, text: '<= 1.25' });
+
+  // The daemon as a unit runs it: started by the built charm's launcher, on the bundled Node.
+  const builtCharm = join(out, 'charm');
+  const unitEnv = {
+    ...env,
+    JUJU_UNIT_NAME: 'bundled/0',
+    JUJU_CHARM_DIR: builtCharm,
+    JUJU_CONTEXT_ID: 'bench-2',
+    LUCKY_DAEMON_SOCKET: join(dir, 'bundled-run', 'daemon.sock'),
+    LUCKY_DATA_DIR: join(dir, 'bundled-data'),
+  };
+  await execa(launcher, ['daemon', 'start', '--charm-dir', builtCharm], { env: unitEnv, extendEnv: false, stdin: 'ignore' });
+  try {
+    const pid = Number(readFileSync(`${unitEnv.LUCKY_DAEMON_SOCKET}.pid`, 'utf8'));
+    const bare = execa(node, ['-e', 'setTimeout(() => {}, 60_000)'], { env, extendEnv: false });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const bareRss = rssMb(bare.pid ?? -1, (p) => readFileSync(p, 'utf8'));
+    bare.kill();
+    await bare.catch(() => undefined);
+    const hook = () => execa(launcher, ['dispatch', 'bench'], { env: unitEnv, extendEnv: false, cwd: builtCharm });
+    for (let i = 0; i < 15; i++) await hook();
+    const rss = rssMb(pid, (p) => readFileSync(p, 'utf8'));
+    report(`built charm: daemon RSS after 15 hooks (a bare node ${version} idles at ${bareRss.toFixed(1)} MB)`, `${rss.toFixed(1)} MB`, {
+      ok: rss <= 60,
+      text: '<= 60 MB',
+    });
+    await reportLongRun('built charm: daemon', pid, hook);
+  } finally {
+    await execa(launcher, ['daemon', 'stop'], { env: unitEnv, extendEnv: false, stdin: 'ignore', reject: false });
+  }
+}
+
+/**
+ * A daemon's RSS over 100 more hooks: its peak, sampled after each hook, and where it
+ * settles. A heap that grows by large steps between full collections shows here as a
+ * peak far above the settled figure; a leak as a settled figure that keeps rising.
+ */
+async function reportLongRun(name: string, pid: number, hook: () => Promise<unknown>): Promise<void> {
+  const samples: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    await hook();
+    samples.push(rssMb(pid, (p) => readFileSync(p, 'utf8')));
+  }
+  const peak = Math.max(...samples);
+  const settled = median(samples.slice(-20));
+  report(`${name} RSS over 100 more hooks: peak, settled`, `${peak.toFixed(1)} MB, ${settled.toFixed(1)} MB`, { ok: peak <= 60, text: 'peak <= 60 MB' });
 }
