@@ -40,7 +40,7 @@ export async function benchCore(): Promise<void> {
     report('lucky kv get x on the Node.js CLI (the fallback), median', `${ms(median(cliTimes))} (${(median(cliTimes) / median(nodeTimes)).toFixed(2)}x)`);
     report('node -e 0, median wall time', ms(median(nodeTimes)));
     report('ratio lucky kv get / node -e 0', ratio.toFixed(2), { ok: ratio <= 1.25, text: '<= 1.25' });
-    await benchBundledStartup(charm, dir, env);
+    await benchBuiltCharm(charm, dir, env);
 
     // 2. RPC round trips with 32 concurrent clients, each on its own connection.
     const rssIdle = rssMb(daemon.pid, (p) => readFileSync(p, 'utf8'));
@@ -111,12 +111,13 @@ export async function benchCore(): Promise<void> {
 }
 
 /**
- * Start-up on a unit: `lucky kv get x` through a built charm's launcher, against its
- * bundled Node's `node -e 0`: the thin client, and its fallback, the charm's Node.js CLI,
- * with Node's module compile cache (the charm's entry turns it on, Node >= 22.1) and
- * without it (NODE_DISABLE_COMPILE_CACHE).
+ * A built charm as a unit runs it, on its bundled Node. Start-up: `lucky kv get x`
+ * through the charm's launcher, against the bundled Node's `node -e 0`: the thin client,
+ * and its fallback, the charm's Node.js CLI, with Node's module compile cache (the
+ * charm's entry turns it on, Node >= 22.1) and without it (NODE_DISABLE_COMPILE_CACHE).
+ * Memory: the RSS of the daemon the launcher starts, after hooks.
  */
-async function benchBundledStartup(charm: string, dir: string, env: Record<string, string>): Promise<void> {
+async function benchBuiltCharm(charm: string, dir: string, env: Record<string, string>): Promise<void> {
   const out = join(dir, 'built');
   // The bench charm is lucky.yaml and scripts only; a build needs its metadata too.
   writeFileSync(join(charm, 'metadata.yaml'), 'name: charm\nsummary: Start-up benchmark\ndescription: Start-up benchmark\n');
