@@ -43,7 +43,7 @@ export async function benchCore(): Promise<void> {
     await benchBuiltCharm(charm, dir, env);
 
     // 2. RPC round trips with 32 concurrent clients, each on its own connection.
-    const rssIdle = rssMb(daemon.pid, (p) => readFileSync(p, 'utf8'));
+    const rssIdle = rssMb(daemon.pid);
     const clients = await Promise.all(Array.from({ length: 32 }, () => DaemonClient.connect(daemon.socketPath)));
     const latencies: number[] = [];
     const perClient = Math.ceil(10_000 / clients.length);
@@ -66,11 +66,11 @@ export async function benchCore(): Promise<void> {
     report('RPC round trip, 32 clients, p99', ms(p99), { ok: p99 <= 2, text: '<= 2 ms' });
 
     // 3. Memory: idle, after the 20,000 calls above, and after 10,000 more (growth).
-    const rssAfter = rssMb(daemon.pid, (p) => readFileSync(p, 'utf8'));
+    const rssAfter = rssMb(daemon.pid);
     const again = await DaemonClient.connect(daemon.socketPath);
     for (let i = 0; i < 10_000; i++) await again.call('kv.get', { key: 'x' });
     again.close();
-    const rssAgain = rssMb(daemon.pid, (p) => readFileSync(p, 'utf8'));
+    const rssAgain = rssMb(daemon.pid);
     report('daemon RSS idle', `${rssIdle.toFixed(1)} MB`, { ok: rssIdle <= 60, text: '<= 60 MB' });
     report('daemon RSS after 20,000 calls', `${rssAfter.toFixed(1)} MB`, { ok: rssAfter <= 60, text: '<= 60 MB' });
     report(
@@ -96,7 +96,7 @@ export async function benchCore(): Promise<void> {
     }
     const overhead = (median(hookTimes) - median(bashTimes)) / 10;
     const perScript = (median(hookTimes) - median(emptyTimes) - median(bashTimes)) / 10;
-    const rssHooks = rssMb(daemon.pid, (p) => readFileSync(p, 'utf8'));
+    const rssHooks = rssMb(daemon.pid);
     report('hook with 10 no-op host scripts (lucky dispatch)', ms(median(hookTimes)));
     report('the same 10 scripts from bash', ms(median(bashTimes)));
     report('hook with no scripts (fixed cost of lucky dispatch)', ms(median(emptyTimes)));
@@ -163,12 +163,12 @@ async function benchBuiltCharm(charm: string, dir: string, env: Record<string, s
     const pid = Number(readFileSync(`${unitEnv.LUCKY_DAEMON_SOCKET}.pid`, 'utf8'));
     const bare = execa(node, ['-e', 'setTimeout(() => {}, 60_000)'], { env, extendEnv: false });
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const bareRss = rssMb(bare.pid ?? -1, (p) => readFileSync(p, 'utf8'));
+    const bareRss = rssMb(bare.pid ?? -1);
     bare.kill();
     await bare.catch(() => undefined);
     const hook = () => execa(launcher, ['dispatch', 'bench'], { env: unitEnv, extendEnv: false, cwd: builtCharm });
     for (let i = 0; i < 15; i++) await hook();
-    const rss = rssMb(pid, (p) => readFileSync(p, 'utf8'));
+    const rss = rssMb(pid);
     report(`built charm: daemon RSS after 15 hooks (a bare node ${version} idles at ${bareRss.toFixed(1)} MB)`, `${rss.toFixed(1)} MB`, {
       ok: rss <= 60,
       text: '<= 60 MB',
@@ -188,7 +188,7 @@ async function reportLongRun(name: string, pid: number, hook: () => Promise<unkn
   const samples: number[] = [];
   for (let i = 0; i < 100; i++) {
     await hook();
-    samples.push(rssMb(pid, (p) => readFileSync(p, 'utf8')));
+    samples.push(rssMb(pid));
   }
   const peak = Math.max(...samples);
   const settled = median(samples.slice(-20));

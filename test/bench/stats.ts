@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** Small statistics helpers for the benchmarks. */
 export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -22,8 +24,8 @@ export async function timed(fn: () => Promise<unknown>): Promise<number> {
 }
 
 /** Resident set size of a process, in MB, from /proc. */
-export function rssMb(pid: number, readFile: (path: string) => string): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFile(`/proc/${pid}/status`));
+export function rssMb(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) / 1024 : Number.NaN;
 }
 
